@@ -1,0 +1,48 @@
+"""ocrframe: OCR results from any endpoint as tidy pandas DataFrames.
+
+>>> import ocrframe
+>>> res = ocrframe.read_json(ocrframe.data_path("responses/general.json"))
+>>> res.chars[["char", "confidence", "confidence_raw"]]
+  char  confidence  confidence_raw
+0    手       0.909            90.9
+1    机       0.939            93.9
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import formats, schema
+from .errors import OcrDetectionError, OcrFormatError, OcrframeError, OcrScaleWarning
+from .reading import from_response, read_json
+from .result import OcrResult, RawResponses, concat, read_parquet
+
+__all__ = [
+    "OcrDetectionError",
+    "OcrFormatError",
+    "OcrResult",
+    "OcrScaleWarning",
+    "OcrframeError",
+    "RawResponses",
+    "concat",
+    "data_path",
+    "formats",
+    "from_response",
+    "read_json",
+    "read_parquet",
+    "schema",
+]
+
+__version__ = "0.1.0"
+
+_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def data_path(relative: str = "") -> str:
+    """Path of a file in the bundled ``data/`` folder (``data_path("responses/general.json")``).
+
+    >>> import ocrframe, os
+    >>> os.path.isdir(ocrframe.data_path("responses"))
+    True
+    """
+    return str(_DATA / relative)

@@ -1,0 +1,318 @@
+"""Turn parsed columns into the canonical tables: one place for every derived value.
+
+Format adapters (and the vectorised JSONL reader) only collect what the service said — raw
+confidences, boxes, texts — into :class:`Columns`. Everything derived from that is computed here
+and only here: the 0–1 confidence from the raw value and the response's scale, an item's confidence
+from its characters where the service gives none, ids, counts and means. So two ways of reading
+the same response cannot disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from . import schema
+
+# Intermediate columns. `*_row` columns are positional links: item -> image row, char -> item row.
+IMAGE_COLUMNS = (
+    "response_id",
+    "source",
+    "engine",
+    "endpoint",
+    "code",
+    "message",
+    "session_id",
+    "angle",
+    "image_width",
+    "image_height",
+    "extra",
+    "scale",  # divisor that maps the response's raw confidences to 0-1
+    "missing",  # raw value meaning "not recognised" (namecard's -1), NaN when none
+)
+ITEM_COLUMNS = (
+    "image_row",
+    "field",
+    "label",
+    "text",
+    "confidence_raw",
+    "x",
+    "y",
+    "width",
+    "height",
+    "polygon",
+)
+CHAR_COLUMNS = ("item_row", "char", "confidence_raw", "x", "y", "width", "height")
+
+
+@dataclass
+class Columns:
+    """Column-wise accumulator that adapters append to, one response after another."""
+
+    images: dict[str, list] = field(default_factory=lambda: {c: [] for c in IMAGE_COLUMNS})
+    items: dict[str, list] = field(default_factory=lambda: {c: [] for c in ITEM_COLUMNS})
+    chars: dict[str, list] = field(default_factory=lambda: {c: [] for c in CHAR_COLUMNS})
+    n_responses: int = 0  # responses parsed so far: the next one's response_id
+
+    @property
+    def n_images(self) -> int:
+        return len(self.images["response_id"])
+
+    def add_image(
+        self,
+        *,
+        response_id: int,
+        source: str | None,
+        engine: str | None,
+        endpoint: str | None,
+        code: int,
+        message: str | None,
+        session_id: str | None = None,
+        angle: float | None = None,
+        image_width: int | None = None,
+        image_height: int | None = None,
+        extra: dict | None = None,
+        scale: float = 1.0,
+        missing: float = float("nan"),
+    ) -> int:
+        """Append one image row and return its row number."""
+        values = locals()
+        for name in IMAGE_COLUMNS:
+            self.images[name].append(values[name])
+        return self.n_images - 1
+
+    def add_item(
+        self,
+        image_row: int,
+        text: str,
+        *,
+        field: str | None = None,
+        label: str | None = None,
+        confidence_raw: float | None = None,
+        box: tuple[int, int, int, int] | None = None,
+        polygon: list[int] | None = None,
+    ) -> int:
+        """Append one item row and return its row number."""
+        it = self.items
+        it["image_row"].append(image_row)
+        it["field"].append(field)
+        it["label"].append(label)
+        it["text"].append(text)
+        it["confidence_raw"].append(confidence_raw)
+        x, y, w, h = box if box is not None else (None, None, None, None)
+        it["x"].append(x)
+        it["y"].append(y)
+        it["width"].append(w)
+        it["height"].append(h)
+        it["polygon"].append(polygon)
+        return len(it["text"]) - 1
+
+    def add_chars(
+        self,
+        item_row: int,
+        text: str,
+        confidences: list[float | None] | None = None,
+        boxes: list[tuple[int, int, int, int] | None] | None = None,
+    ) -> None:
+        """Append one row per character of ``text``; ``confidences``/``boxes`` align by position."""
+        n = len(text)
+        ch = self.chars
+        ch["item_row"].extend([item_row] * n)
+        ch["char"].extend(text)
+        ch["confidence_raw"].extend(confidences if confidences is not None else [None] * n)
+        if boxes is None:
+            for name in ("x", "y", "width", "height"):
+                ch[name].extend([None] * n)
+        else:
+            for k, name in enumerate(("x", "y", "width", "height")):
+                ch[name].extend([b[k] if b is not None else None for b in boxes])
+
+
+def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Build ``(images, items, chars)`` from accumulated columns.
+
+    ``cols`` is a :class:`Columns` or a dict with the same three mappings whose values may be
+    Python lists, numpy arrays or arrow arrays (the vectorised reader's output).
+    """
+    img = cols.images if isinstance(cols, Columns) else cols["images"]
+    itm = cols.items if isinstance(cols, Columns) else cols["items"]
+    chr_ = cols.chars if isinstance(cols, Columns) else cols["chars"]
+
+    n_images = len(img["response_id"])
+    item_image = _ints(itm["image_row"])[0]
+    char_item = _ints(chr_["item_row"])[0]
+    n_items, n_chars = len(item_image), len(char_item)
+
+    scale = _floats(img["scale"])
+    missing = _floats(img["missing"])
+
+    # characters: normalise with their image's scale; "missing" sentinels become NA
+    char_image = item_image[char_item] if n_chars else np.zeros(0, dtype=np.int32)
+    char_raw = _floats(chr_["confidence_raw"])
+    char_conf = _normalise(char_raw, scale[char_image], missing[char_image])
+
+    # items: the service's own confidence, else the mean of the characters that have one
+    item_raw = _floats(itm["confidence_raw"])
+    item_conf = _normalise(item_raw, scale[item_image], missing[item_image])
+    has = ~np.isnan(char_conf)
+    sums = np.bincount(char_item[has], weights=char_conf[has], minlength=n_items)
+    counts = np.bincount(char_item[has], minlength=n_items)
+    from_chars = np.isnan(item_raw) & (counts > 0)
+    item_conf[from_chars] = sums[from_chars] / counts[from_chars]
+
+    chars_per_item = np.bincount(char_item, minlength=n_items)
+    item_ids = _ranks(item_image, n_images)
+    char_ids = _ranks(char_item, n_items)
+
+    items_per_image = np.bincount(item_image, minlength=n_images)
+    chars_per_image = np.bincount(char_image, minlength=n_images)
+    has_item = ~np.isnan(item_conf)
+    conf_sum = np.bincount(item_image[has_item], weights=item_conf[has_item], minlength=n_images)
+    conf_n = np.bincount(item_image[has_item], minlength=n_images)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_conf = np.where(conf_n > 0, conf_sum / np.maximum(conf_n, 1), np.nan)
+
+    code = _ints(img["code"])
+    images = schema.frame(
+        "images",
+        {
+            "image_id": _ids(np.arange(n_images)),
+            "response_id": _ids(img["response_id"]),
+            "source": _strings(img["source"]),
+            "engine": _strings(img["engine"]),
+            "endpoint": _strings(img["endpoint"]),
+            "code": _int_array(*code),
+            "message": _strings(img["message"]),
+            "session_id": _strings(img["session_id"]),
+            "angle": _float_array(_floats(img["angle"]), schema.FLOAT64),
+            "image_width": _int_array(*_ints(img["image_width"])),
+            "image_height": _int_array(*_ints(img["image_height"])),
+            "ok": (code[0] == 0) & ~code[1],
+            "n_items": _ids(items_per_image),
+            "n_chars": _ids(chars_per_image),
+            "mean_confidence": _float_array(mean_conf, schema.FLOAT32),
+            "extra": _strings([dump_extra(e) for e in _pylist(img["extra"])]),
+        },
+    )
+    items = schema.frame(
+        "items",
+        {
+            "image_id": _ids(item_image),
+            "item_id": _ids(item_ids),
+            "field": _strings(itm["field"]),
+            "label": _strings(itm["label"]),
+            "text": _strings(itm["text"]),
+            "confidence": _float_array(item_conf, schema.FLOAT32),
+            "confidence_raw": _float_array(item_raw, schema.FLOAT64),
+            "x": _int_array(*_ints(itm["x"])),
+            "y": _int_array(*_ints(itm["y"])),
+            "width": _int_array(*_ints(itm["width"])),
+            "height": _int_array(*_ints(itm["height"])),
+            "polygon": _polygons(itm["polygon"]),
+            "n_chars": _ids(chars_per_item),
+        },
+    )
+    chars = schema.frame(
+        "chars",
+        {
+            "image_id": _ids(char_image),
+            "item_id": _ids(item_ids[char_item]),
+            "char_id": _ids(char_ids),
+            "char": _strings(chr_["char"]),
+            "confidence": _float_array(char_conf, schema.FLOAT32),
+            "confidence_raw": _float_array(char_raw, schema.FLOAT64),
+            "x": _int_array(*_ints(chr_["x"])),
+            "y": _int_array(*_ints(chr_["y"])),
+            "width": _int_array(*_ints(chr_["width"])),
+            "height": _int_array(*_ints(chr_["height"])),
+        },
+    )
+    return images, items, chars
+
+
+def dump_extra(extra: dict | None) -> str | None:
+    """The JSON text stored in ``images.extra`` (NA for nothing)."""
+    if not extra:
+        return None
+    return json.dumps(extra, ensure_ascii=False, separators=(",", ":"))
+
+
+def _normalise(raw: np.ndarray, scale: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    conf = raw / scale
+    conf[raw == missing] = np.nan
+    return conf
+
+
+def _ranks(groups: np.ndarray, n_groups: int) -> np.ndarray:
+    """Position of each row within its group; rows of one group are contiguous and ordered."""
+    if len(groups) == 0:
+        return np.zeros(0, dtype=np.int64)
+    counts = np.bincount(groups, minlength=n_groups)
+    starts = np.cumsum(counts) - counts
+    return np.arange(len(groups)) - starts[groups]
+
+
+def _pylist(values) -> list:
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        return values.to_pylist()
+    return list(values)
+
+
+def _floats(values) -> np.ndarray:
+    """float64 values with NaN for missing (JSON has no NaN, so NaN cannot be a real value)."""
+    if isinstance(values, np.ndarray):
+        return values.astype(np.float64, copy=False)
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        return np.asarray(values.to_numpy(zero_copy_only=False), dtype=np.float64)
+    return np.array(values, dtype=np.float64)
+
+
+def _ints(values) -> tuple[np.ndarray, np.ndarray]:
+    """(integer values, missing mask); arrays keep their integer width."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return values, np.zeros(len(values), dtype=bool)
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        if values.null_count == 0:
+            return values.to_numpy(zero_copy_only=False), np.zeros(len(values), dtype=bool)
+        if values.null_count == len(values):
+            return np.zeros(len(values), dtype=np.int32), np.ones(len(values), dtype=bool)
+        mask = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        return values.fill_null(0).to_numpy(zero_copy_only=False), mask
+    mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
+    if mask.any():
+        return np.array([0 if v is None else v for v in values], dtype=np.int64), mask
+    return np.array(values, dtype=np.int64), mask
+
+
+def _ids(values) -> pd.api.extensions.ExtensionArray:
+    """Integers with no missing value (ids, counts) as an ``Int32`` array."""
+    values = np.asarray(values)
+    return pd.arrays.IntegerArray(values.astype(np.int32, copy=False), np.zeros(len(values), bool))
+
+
+def _int_array(values: np.ndarray, mask: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    return pd.arrays.IntegerArray(values.astype(np.int32, copy=False), mask)
+
+
+def _float_array(values: np.ndarray, dtype) -> pd.api.extensions.ExtensionArray:
+    np_type = np.float32 if dtype == schema.FLOAT32 else np.float64
+    data = values.astype(np_type)  # a copy: callers' arrays stay untouched
+    mask = np.isnan(data)
+    data[mask] = 0.0  # masked slots hold 0, as pandas itself would
+    return pd.arrays.FloatingArray(data, mask)
+
+
+def _strings(values) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        return values if values.type == pa.string() else values.cast(pa.string())
+    return pa.array(values, type=pa.string())
+
+
+def _polygons(values) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        return values.cast(pa.list_(pa.int32()))
+    return pa.array(values, type=pa.list_(pa.int32()))

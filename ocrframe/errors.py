@@ -1,0 +1,73 @@
+"""The errors ocrframe raises: each names what was wrong and where.
+
+Every problem with a response surfaces as an :class:`OcrFormatError` that carries the format
+that was tried, the JSON path of the bad value and, when known, the source (file and line), so
+a user can go straight to the culprit::
+
+    >>> import ocrframe
+    >>> try:
+    ...     ocrframe.from_response({"data": {"items": [{"itemstring": 3}]}}, endpoint="general")
+    ... except ocrframe.OcrFormatError as err:
+    ...     print(err)
+    general: data.items[0].itemstring: expected str, got 3
+"""
+
+from __future__ import annotations
+
+
+class OcrframeError(Exception):
+    """Base class of every error ocrframe raises on purpose."""
+
+
+class OcrFormatError(OcrframeError, ValueError):
+    """A response does not have the shape its format promises.
+
+    Attributes:
+        format: name of the adapter that was tried (``"general"``, ``"idcard"`` …) or ``None``.
+        path: JSON path of the offending value, such as ``data.items[3].itemcoord.x``.
+        reason: what was wrong there.
+        source: where the response came from (``file.jsonl:12``), when known.
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        format: str | None = None,  # noqa: A002 - the attribute users read
+        path: str = "",
+        source: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.format = format
+        self.path = path
+        self.source = source
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        fmt = f"{self.format}: " if self.format else ""
+        src = f"{self.source}: " if self.source else ""
+        return f"{src}{fmt}{where}{self.reason}"
+
+    def located(self, source: str) -> OcrFormatError:
+        """Return the same error with ``source`` (file, line) filled in."""
+        return OcrFormatError(self.reason, format=self.format, path=self.path, source=source)
+
+    def __reduce__(self):  # keep keyword-only fields through pickling (multiprocessing, dask)
+        return (_rebuild_format_error, (self.reason, self.format, self.path, self.source))
+
+
+def _rebuild_format_error(reason, format, path, source):  # noqa: A002 - mirrors the attribute
+    return OcrFormatError(reason, format=format, path=path, source=source)
+
+
+class OcrDetectionError(OcrFormatError):
+    """No registered format recognises a response; the message lists what was looked for."""
+
+
+class OcrScaleWarning(UserWarning):
+    """A response's confidences contradict the scale its format documents.
+
+    The response is normalised with the scale its own values show, the decision is recorded in
+    ``images.extra`` (``confidence_scale``) and this warning is emitted once per call.
+    """

@@ -1,0 +1,290 @@
+"""Vectorised reading of JSONL files of line-and-words responses (general, minorlanguage, local).
+
+The common large input — thousands of saved general-OCR responses — is parsed by Arrow's JSON
+reader, its inferred types held to the known shape, and flattened with Arrow compute and numpy,
+with no Python loop per item or character. It takes only files it can read *exactly* as the careful per-dict path would: any
+unknown key, wrong type, missing value, confidence-scale surprise or words that do not spell the
+item's text makes :func:`read` return ``None``, and the caller falls back to the careful path,
+which explains the problem with a precise error or records it. A test checks that both paths give
+equal tables on random responses.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+
+from . import assemble, formats
+from .formats.words import known_extra
+from .result import OcrResult
+
+_INT = pa.int64()
+_BOX = pa.struct([("x", _INT), ("y", _INT), ("width", _INT), ("height", _INT)])
+_POINT = pa.struct([("x", _INT), ("y", _INT)])
+_WORD = pa.struct([("character", pa.string()), ("confidence", pa.float64()), ("wordcoord", _BOX)])
+_ITEM = pa.struct(
+    [
+        ("itemstring", pa.string()),
+        ("itemcoord", _BOX),
+        ("words", pa.list_(_WORD)),
+        ("itempolygon", pa.list_(_POINT)),
+    ]
+)
+_DATA = pa.struct(
+    [
+        ("items", pa.list_(_ITEM)),
+        ("session_id", pa.string()),
+        ("angle", pa.float64()),
+        ("class", pa.list_(pa.string())),
+        ("engine", pa.struct([("name", pa.string()), ("version", pa.string())])),
+        ("image_width", _INT),
+        ("image_height", _INT),
+    ]
+)
+SCHEMA = pa.schema([("code", _INT), ("message", pa.string()), ("data", _DATA)])
+
+_ENDPOINTS = (None, "general", "minorlanguage")
+
+
+class _NotExact(Exception):
+    """This file needs the careful path."""
+
+
+def read(data: bytes, path: str, endpoint: str | None) -> OcrResult | None:
+    """The file's result, or ``None`` when it must go through the careful path."""
+    if endpoint not in _ENDPOINTS or not data or data.isspace():
+        return None
+    texts, numbers = _lines(data)  # kept as bytes; RawResponses decodes on access
+    try:
+        # Inferring types is faster than an explicit schema here; _compatible() then holds the
+        # inferred types to the known shape, and _flat() casts to it.
+        table = pj.read_json(io.BytesIO(data), read_options=pj.ReadOptions(block_size=1 << 24))
+        if table.num_rows != len(numbers) or not _compatible(table.schema, SCHEMA):
+            return None
+        cols = _columns(table.combine_chunks(), path, numbers, endpoint)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, _NotExact):
+        return None
+    return OcrResult(texts, *assemble.tables(cols))
+
+
+def _lines(data: bytes) -> tuple[list[bytes], list[int]]:
+    """The non-blank lines (without their line ending) and their 1-based line numbers."""
+    lines, numbers = [], []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if len(line) < 8 and not line.strip():  # a longer blank line is not worth a copy
+            continue
+        lines.append(line[:-1] if line.endswith(b"\r") else line)
+        numbers.append(number)
+    return lines, numbers
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise _NotExact
+
+
+def _compatible(found: pa.Schema | pa.DataType, known: pa.Schema | pa.DataType) -> bool:
+    """Whether inferred type ``found`` fits ``known``: no unknown keys, no other leaf types."""
+    if isinstance(found, pa.Schema) or pa.types.is_struct(found):
+        if not (isinstance(known, pa.Schema) or pa.types.is_struct(known)):
+            return False
+        known_fields = {f.name: f.type for f in known}
+        return all(
+            f.name in known_fields and _compatible(f.type, known_fields[f.name]) for f in found
+        )
+    if pa.types.is_null(found):
+        return True
+    if pa.types.is_list(known):
+        return pa.types.is_list(found) and _compatible(found.value_type, known.value_type)
+    if pa.types.is_floating(known):
+        return pa.types.is_floating(found) or pa.types.is_integer(found)
+    return found == known
+
+
+def _flat(struct_arr: pa.Array, known: pa.DataType) -> dict[str, pa.Array]:
+    """Every known field of a struct array, cast to its known type; null where absent or where
+    the struct itself is null."""
+    if pa.types.is_null(struct_arr.type):
+        return {f.name: pa.nulls(len(struct_arr), f.type) for f in known}
+    present = dict(zip([f.name for f in struct_arr.type], struct_arr.flatten()))
+    out = {}
+    for f in known:
+        arr = present.get(f.name)
+        if arr is None:
+            out[f.name] = pa.nulls(len(struct_arr), f.type)
+        elif arr.type != f.type:
+            out[f.name] = arr.cast(f.type)
+        else:
+            out[f.name] = arr
+    return out
+
+
+def _list_parts(list_arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """(flattened values, parent row of each value)."""
+    values = pc.list_flatten(list_arr)
+    parents = pc.list_parent_indices(list_arr).to_numpy(zero_copy_only=False).astype(np.int32)
+    return values, parents
+
+
+def _box(struct_arr: pa.Array) -> dict[str, pa.Array]:
+    """x/y/width/height of a box column; a box that is present must be complete."""
+    parts = _flat(struct_arr, _BOX)
+    present = struct_arr.is_valid()
+    for arr in parts.values():
+        _require(not pc.any(pc.and_(present, arr.is_null())).as_py())
+    return {k: v.cast(pa.int32()) for k, v in parts.items()}
+
+
+def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | None) -> dict:
+    n = table.num_rows
+    if "code" not in table.column_names:
+        raise _NotExact
+    code = table.column("code").chunk(0).cast(_INT)
+    _require(code.null_count == 0)
+    code_np = code.to_numpy(zero_copy_only=False)
+    data = table.column("data").chunk(0) if "data" in table.column_names else pa.nulls(n)
+    d = _flat(data, _DATA)
+    message = table.column("message") if "message" in table.column_names else pa.nulls(n)
+    ok = code_np == 0
+    _require(not (ok & ~np.asarray(d["items"].is_valid())).any())
+
+    # the format of each response, as detection would choose it
+    minor = np.asarray(d["class"].is_valid()) if endpoint is None else None
+    if endpoint == "minorlanguage":
+        minor = np.ones(n, dtype=bool)
+    elif endpoint == "general":
+        minor = np.zeros(n, dtype=bool)
+    adapters = [formats.get("minorlanguage" if m else "general") for m in minor]
+    # detection reads a failed response without data.items as a bare error body: no endpoint
+    has_items = np.asarray(d["items"].is_valid())
+    endpoints = [
+        a.endpoint if (endpoint is not None or has) else None for a, has in zip(adapters, has_items)
+    ]
+
+    # items of successful responses only: a failed response keeps no rows elsewhere
+    items, item_resp = _list_parts(_only(ok, d["items"]))
+    it = _flat(items, _ITEM)
+    _require(it["itemstring"].null_count == 0)
+    words, word_item = _list_parts(it["words"])
+    w = _flat(words, _WORD)
+    _require(w["character"].null_count == 0)
+    _require(_spelled(it["itemstring"], w["character"], word_item))
+
+    conf = np.asarray(w["confidence"].to_numpy(zero_copy_only=False), dtype=np.float64)
+    word_resp = item_resp[word_item]
+    scale = _scales(conf, word_resp, n, np.array([a.scale for a in adapters], dtype=np.float64))
+
+    engine = _flat(d["engine"], _DATA.field("engine").type)
+    engine_name = engine["name"].to_pylist()
+    versions = engine["version"].to_pylist()
+    classes = d["class"].to_pylist()
+    extras = [known_extra(c, v) if good else None for c, v, good in zip(classes, versions, ok)]
+
+    points, point_item = _list_parts(it["itempolygon"])
+    pts = _flat(points, _POINT)
+    _require(points.null_count == 0 and pts["x"].null_count == 0 and pts["y"].null_count == 0)
+    xy = np.column_stack(
+        [pts["x"].to_numpy(zero_copy_only=False), pts["y"].to_numpy(zero_copy_only=False)]
+    ).ravel()
+    polygon = pa.ListArray.from_arrays(
+        pa.array(2 * _offsets(point_item, len(items)).to_numpy(), pa.int32()),
+        pa.array(xy, pa.int64()).cast(pa.int32()),
+        mask=it["itempolygon"].is_null(),
+    )
+
+    box = _box(it["itemcoord"])
+    wbox = _box(w["wordcoord"])
+    n_items = len(items)
+    na = pa.nulls(n_items, pa.string())
+    sources = [f"{path}:{k}" for k in numbers]
+    return {
+        "images": {
+            "response_id": np.arange(n),
+            "source": sources,
+            "engine": [name or None if good else None for name, good in zip(engine_name, ok)],
+            "endpoint": endpoints,
+            "code": code.cast(pa.int32()),
+            "message": message,
+            "session_id": pc.if_else(pa.array(ok), d["session_id"], pa.nulls(n, pa.string())),
+            "angle": _when(ok, d["angle"]),
+            "image_width": _when(ok, d["image_width"]).cast(pa.int32()),
+            "image_height": _when(ok, d["image_height"]).cast(pa.int32()),
+            "extra": extras,
+            "scale": scale,
+            "missing": np.full(n, np.nan),
+        },
+        "items": {
+            "image_row": item_resp,
+            "field": na,
+            "label": na,
+            "text": it["itemstring"],
+            "confidence_raw": np.full(n_items, np.nan),
+            **box,
+            "polygon": polygon,
+        },
+        "chars": {
+            "item_row": word_item,
+            "char": w["character"],
+            "confidence_raw": conf,
+            **wbox,
+        },
+    }
+
+
+def _only(ok: np.ndarray, lists: pa.Array) -> pa.Array:
+    """``lists`` with the entries of failed responses nulled (a failed image has no rows)."""
+    if ok.all():
+        return lists
+    keep = pa.array(ok) if lists.null_count == 0 else pc.and_(pa.array(ok), lists.is_valid())
+    return pa.ListArray.from_arrays(lists.offsets, lists.values, mask=pc.invert(keep))
+
+
+def _string_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The UTF-8 bytes (all values joined) and the byte offsets of a string array."""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32)[
+        arr.offset : arr.offset + len(arr) + 1
+    ]
+    data = arr.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, np.uint8)
+    return raw[offsets[0] : offsets[-1]], offsets
+
+
+def _spelled(texts: pa.Array, chars: pa.Array, char_item: np.ndarray) -> bool:
+    """True when each item's words are single characters that spell its text exactly.
+
+    Each text has as many code points as the item has words, and all texts joined equal all
+    characters joined: together these mean every text equals its own words joined.
+    """
+    if pc.all(pc.equal(pc.utf8_length(chars), 1)).as_py() is False:
+        return False
+    lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False)
+    if not np.array_equal(lengths, np.bincount(char_item, minlength=len(texts))):
+        return False
+    return np.array_equal(_string_bytes(texts)[0], _string_bytes(chars)[0])
+
+
+def _when(ok: np.ndarray, arr: pa.Array) -> pa.Array:
+    """The value for successful responses; a failed response reports none."""
+    return pc.if_else(pa.array(ok), arr, pa.nulls(len(arr), arr.type))
+
+
+def _offsets(parents: np.ndarray, n_groups: int) -> pa.Array:
+    counts = np.bincount(parents, minlength=n_groups)
+    return pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int32())
+
+
+def _scales(conf: np.ndarray, resp: np.ndarray, n: int, declared: np.ndarray) -> np.ndarray:
+    """The documented scale per response; any response that would need a decision goes careful."""
+    has = ~np.isnan(conf)
+    values, groups = conf[has], resp[has]
+    _require(not len(values) or (values.min() >= 0 and values.max() <= 100))
+    high = np.full(n, -np.inf)
+    np.maximum.at(high, groups, values)
+    fraction = np.bincount(groups, weights=(values > 0) & (values < 1), minlength=n) > 0
+    _require(not ((declared == 1.0) & (high > 1.0)).any())
+    _require(not ((declared == 100.0) & (high <= 1.0) & fraction).any())
+    return declared

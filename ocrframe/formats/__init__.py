@@ -1,0 +1,96 @@
+"""Response formats: one adapter per format, a registry, and detection.
+
+Each adapter knows how to recognise its format (``sniff``) and how to emit canonical rows
+(``parse``). Adding a format means adding a module and calling :func:`register`; the others are
+untouched.
+
+>>> from ocrframe import formats
+>>> formats.detect({"data": {"items": [], "class": []}, "code": 0}).name
+'minorlanguage'
+"""
+
+from __future__ import annotations
+
+from ..errors import OcrDetectionError, OcrframeError
+from ._base import Adapter, Context, Reader
+from .batch import ErrorBody, LegacyBatch
+from .drivinglicence import DrivingLicence
+from .idcard import IdCard
+from .namecard import NameCard, NameCardItems
+from .words import General, MinorLanguage
+
+__all__ = ["Adapter", "Context", "Reader", "choose", "detect", "get", "names", "register"]
+
+_REGISTRY: dict[str, Adapter] = {}
+
+
+def register(adapter: Adapter) -> Adapter:
+    """Add an adapter instance to the registry (its ``name`` must be new)."""
+    if adapter.name in _REGISTRY:
+        raise OcrframeError(f"a format named {adapter.name!r} is already registered")
+    _REGISTRY[adapter.name] = adapter
+    return adapter
+
+
+def names() -> list[str]:
+    """Names of the registered formats."""
+    return list(_REGISTRY)
+
+
+def endpoints() -> list[str]:
+    """Endpoint names that ``endpoint=`` accepts."""
+    return sorted({a.endpoint for a in _REGISTRY.values() if a.endpoint} | set(_REGISTRY))
+
+
+def get(name: str) -> Adapter:
+    """The adapter registered as ``name``."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise OcrframeError(f"unknown format {name!r}; known: {', '.join(endpoints())}") from None
+
+
+def _ordered() -> list[Adapter]:
+    return sorted(_REGISTRY.values(), key=lambda a: a.priority)
+
+
+def detect(obj: object) -> Adapter:
+    """The adapter whose format ``obj`` (a parsed response) has."""
+    if isinstance(obj, dict):
+        for adapter in _ordered():
+            if adapter.sniff(obj):
+                return adapter
+    keys = sorted(obj)[:12] if isinstance(obj, dict) else type(obj).__name__
+    raise OcrDetectionError(
+        "no known format: expected data.items (general, minorlanguage, drivinglicence), "
+        f"result_list (idcard, namecard) or an error body with a non-zero code; got {keys}"
+    )
+
+
+def choose(obj: object, endpoint: str | None) -> Adapter:
+    """The adapter for ``obj``: detected, or among those serving ``endpoint`` when it is given."""
+    if endpoint is None:
+        return detect(obj)
+    if endpoint in _REGISTRY:
+        return _REGISTRY[endpoint]
+    candidates = [a for a in _ordered() if a.endpoint == endpoint]
+    if not candidates:
+        raise OcrframeError(f"unknown endpoint {endpoint!r}; known: {', '.join(endpoints())}")
+    if isinstance(obj, dict):
+        for adapter in candidates:
+            if adapter.sniff(obj):
+                return adapter
+    return candidates[0]
+
+
+for _adapter in (
+    General(),
+    MinorLanguage(),
+    DrivingLicence(),
+    IdCard(),
+    NameCard(),
+    NameCardItems(),
+    LegacyBatch(),
+    ErrorBody(),
+):
+    register(_adapter)

@@ -1,0 +1,210 @@
+"""What every format adapter shares: typed readers that know the JSON path, and the base class.
+
+An adapter reads one response (a dict) and appends rows to :class:`~ocrframe.assemble.Columns`.
+It never computes derived values (see :mod:`ocrframe.assemble`), and it reports any value of the
+wrong shape with :class:`~ocrframe.errors.OcrFormatError` naming the JSON path.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from ..assemble import Columns
+from ..errors import OcrFormatError
+
+_MISSING = object()
+
+
+@dataclass
+class Context:
+    """Where a response's rows go and what the caller knows that the response does not say."""
+
+    columns: Columns
+    response_id: int
+    source: str | None = None  # the input as the user gave it (single-image responses)
+    engine: str | None = None
+    endpoint: str | None = None  # the caller's name for the endpoint, when given
+    sources: dict[str, str] | None = None  # batch: name sent (stripped) -> the user's source
+    notes: list[str] = field(default_factory=list)  # scale decisions, for one warning per call
+
+
+class Reader:
+    """Typed access to one JSON value with its path, raising the format's error on a mismatch.
+
+    >>> r = Reader({"a": {"b": [1, "x"]}}, "general")
+    >>> r.get("a").get("b").at(1).int()
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.OcrFormatError: general: a.b[1]: expected int, got 'x'
+    """
+
+    __slots__ = ("format", "path", "value")
+
+    def __init__(self, value: Any, format: str, path: str = "") -> None:  # noqa: A002
+        self.value = value
+        self.format = format
+        self.path = path
+
+    def fail(self, reason: str) -> OcrFormatError:
+        return OcrFormatError(reason, format=self.format, path=self.path)
+
+    def _expected(self, what: str) -> OcrFormatError:
+        return self.fail(f"expected {what}, got {_show(self.value)}")
+
+    def has(self, key: str) -> bool:
+        return isinstance(self.value, dict) and key in self.value
+
+    def get(self, key: str, default: Any = _MISSING) -> Reader:
+        """The value at ``key``; a missing key is an error unless ``default`` is given."""
+        obj = self.dict()
+        sub = f"{self.path}.{key}" if self.path else key
+        if key not in obj:
+            if default is _MISSING:
+                raise OcrFormatError("missing key", format=self.format, path=sub)
+            return Reader(default, self.format, sub)
+        return Reader(obj[key], self.format, sub)
+
+    def at(self, index: int) -> Reader:
+        return Reader(self.list()[index], self.format, f"{self.path}[{index}]")
+
+    def each(self) -> list[Reader]:
+        return [Reader(v, self.format, f"{self.path}[{i}]") for i, v in enumerate(self.list())]
+
+    def dict(self) -> dict:
+        if not isinstance(self.value, dict):
+            raise self._expected("object")
+        return self.value
+
+    def list(self) -> list:
+        if not isinstance(self.value, list):
+            raise self._expected("array")
+        return self.value
+
+    def str(self) -> str:
+        if not isinstance(self.value, str):
+            raise self._expected("str")
+        return self.value
+
+    def opt_str(self) -> str | None:
+        return None if self.value is None else self.str()
+
+    def int(self) -> int:
+        v = self.value
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise self._expected("int")
+        if isinstance(v, float):
+            if not v.is_integer():
+                raise self._expected("int")
+            v = int(v)
+        if not -(2**31) <= v < 2**31:
+            raise self.fail(f"integer {v} out of range")
+        return v
+
+    def opt_int(self) -> int | None:
+        return None if self.value is None else self.int()
+
+    def number(self) -> float:
+        v = self.value
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise self._expected("number")
+        return float(v)
+
+    def opt_number(self) -> float | None:
+        return None if self.value is None else self.number()
+
+    def box(self) -> tuple[int, int, int, int]:
+        """An ``{x, y, width, height}`` object as a tuple of ints."""
+        return (
+            self.get("x").int(),
+            self.get("y").int(),
+            self.get("width").int(),
+            self.get("height").int(),
+        )
+
+    def points(self) -> list[int]:
+        """``[{x, y}, …]`` as a flat ``[x1, y1, x2, y2, …]``."""
+        out: list[int] = []
+        for p in self.each():
+            out += (p.get("x").int(), p.get("y").int())
+        return out
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def unknown_keys(obj: dict, known: set[str] | frozenset[str]) -> dict:
+    """The entries of ``obj`` that no column takes (they go to ``images.extra``)."""
+    return {k: v for k, v in obj.items() if k not in known}
+
+
+class Adapter:
+    """One response format: how to recognise it and how to emit its rows.
+
+    Subclasses set ``name`` (unique), ``endpoint`` (the value of ``images.endpoint``), ``scale``
+    (what divides the raw confidence to give 0–1, as the format documents it) and ``priority``
+    (lower is tried first in detection), and implement :meth:`sniff` and :meth:`parse`.
+    """
+
+    name: ClassVar[str]
+    endpoint: ClassVar[str | None]
+    scale: ClassVar[float] = 1.0
+    priority: ClassVar[int] = 50
+
+    def sniff(self, obj: dict) -> bool:
+        """True when ``obj`` has this format's shape (cheap, no validation)."""
+        raise NotImplementedError
+
+    def parse(self, obj: dict, ctx: Context) -> None:
+        """Append the rows of ``obj`` to ``ctx.columns``."""
+        raise NotImplementedError
+
+    def reader(self, obj: Any) -> Reader:
+        return Reader(obj, self.name)
+
+    def endpoint_for(self, ctx: Context) -> str | None:
+        return self.endpoint if self.endpoint is not None else ctx.endpoint
+
+    def failed_image(self, r: Reader, ctx: Context, *, source: str | None = None) -> int:
+        """A service error (``{"code": 14, "message": …}``) as one failed image row."""
+        obj = r.dict()
+        extra = unknown_keys(obj, {"code", "message", "data", "url", "filename"})
+        return ctx.columns.add_image(
+            response_id=ctx.response_id,
+            source=source if source is not None else ctx.source,
+            engine=ctx.engine,
+            endpoint=self.endpoint_for(ctx),
+            code=r.get("code").int(),
+            message=r.get("message", None).opt_str(),
+            extra=extra or None,
+        )
+
+
+def effective_scale(declared: float, values: list[float], r: Reader, ctx: Context) -> tuple:
+    """Check a response's raw confidences against the format's documented scale.
+
+    Returns ``(scale, note)``. The decision is made for the whole response, never per value: a
+    "0–1" response with values above 1 is read on 0–100, a "0–100" response whose values are all
+    fractions below 1 is read on 0–1; ``note`` (for ``images.extra``) says so. Values that fit no
+    scale (negative, above 100) are an error.
+    """
+    if not values:
+        return declared, None
+    low, high = min(values), max(values)
+    if low < 0 or high > 100:
+        bad = low if low < 0 else high
+        raise r.fail(f"confidence {bad} outside the 0-100 and 0-1 scales")
+    if declared == 1.0 and high > 1.0:
+        scale = 100.0
+    elif declared == 100.0 and high <= 1.0 and any(0.0 < v < 1.0 for v in values):
+        scale = 1.0
+    else:
+        return declared, None
+    ctx.notes.append(
+        f"{r.format} response {ctx.response_id}: confidences read on 0-{scale:g}, "
+        f"not the documented 0-{declared:g}"
+    )
+    return scale, scale

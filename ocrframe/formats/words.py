@@ -1,0 +1,160 @@
+"""The line-and-words shape of ``/ocr/general`` and ``/ocr/minorlanguage``.
+
+``data.items[]`` holds ``itemstring``, ``itemcoord{x,y,width,height}`` and ``words[]{character,
+confidence}``. General documents confidence on 0–100 (its example gives 90.9); minorlanguage gives
+0–1. The local engine answers in this shape too and adds, as extension fields, ``data.engine
+{name, version}``, ``data.image_width``/``image_height``, ``data.angle``, ``items[].itempolygon
+[{x, y}, …]`` and ``words[].wordcoord{x, y, width, height}``.
+"""
+
+from __future__ import annotations
+
+from ._base import Adapter, Context, Reader, effective_scale, unknown_keys
+
+TOP_KEYS = frozenset({"code", "message", "data"})
+DATA_KEYS = frozenset(
+    {"items", "session_id", "angle", "class", "engine", "image_width", "image_height"}
+)
+ITEM_KEYS = frozenset({"itemstring", "itemcoord", "words", "itempolygon"})
+WORD_KEYS = frozenset({"character", "confidence", "wordcoord"})
+
+
+def known_extra(cls: object = None, engine_version: str | None = None) -> dict:
+    """The fields this shape knows but has no column for, in the order ``images.extra`` lists them.
+
+    Null values say nothing and are left out (so absent and null read the same everywhere).
+    """
+    extra: dict = {}
+    if cls is not None:
+        extra["class"] = cls
+    if engine_version is not None:
+        extra["engine_version"] = engine_version
+    return extra
+
+
+def align_words(text: str, words: list[tuple[str, float | None, tuple | None]]):
+    """Give each character of ``text`` the confidence and box of the word that covers it.
+
+    Words are matched in order, skipping characters they do not cover (a space the service left
+    out of ``words``). A word of several characters gives its confidence to each and a box to
+    none. Returns ``(confidences, boxes, unmatched_words, uncovered_chars)``.
+
+    >>> align_words("a b", [("a", 90.0, None), ("b", 80.0, None)])
+    ([90.0, None, 80.0], [None, None, None], 0, 1)
+    """
+    confs: list[float | None] = [None] * len(text)
+    boxes: list[tuple | None] = [None] * len(text)
+    pos, unmatched, covered = 0, 0, 0
+    for char, conf, box in words:
+        at = text.find(char, pos) if char else -1
+        if at < 0:
+            unmatched += 1
+            continue
+        for k in range(at, at + len(char)):
+            confs[k] = conf
+        if len(char) == 1:
+            boxes[at] = box
+        pos = at + len(char)
+        covered += len(char)
+    return confs, boxes, unmatched, len(text) - covered
+
+
+class WordsAdapter(Adapter):
+    """Shared parser of the general and minorlanguage responses."""
+
+    def sniff(self, obj: dict) -> bool:
+        data = obj.get("data")
+        if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+            return False
+        items = data["items"]
+        return not any(isinstance(i, dict) and ("item" in i or "itemconf" in i) for i in items)
+
+    def parse(self, obj: dict, ctx: Context) -> None:
+        r = self.reader(obj)
+        top = r.dict()
+        code = r.get("code", 0).int()  # the pages always send it; tolerate its absence
+        if code != 0:
+            self.failed_image(r, ctx)
+            return
+        data = r.get("data")
+        data.dict()
+        items = [self._item(i) for i in data.get("items").each()]
+
+        raw = [c for _, _, _, _, words in items for _, c, _ in words if c is not None]
+        scale, scale_note = effective_scale(self.scale, raw, data, ctx)
+
+        engine_r = data.get("engine", None)
+        engine = engine_r.dict() if engine_r.value is not None else {}
+        extra = known_extra(
+            data.get("class", None).value,
+            engine_r.get("version", None).opt_str() if engine else None,
+        )
+        if unknown_keys(engine, {"name", "version"}):
+            extra["engine"] = unknown_keys(engine, {"name", "version"})
+        extra.update(unknown_keys(top, TOP_KEYS))
+        extra.update(unknown_keys(data.value, DATA_KEYS))
+        odd_keys = sorted({k for *_, keys, _ in items for k in keys})
+        if odd_keys:
+            extra["item_keys"] = odd_keys
+        if scale_note:
+            extra["confidence_scale"] = scale_note
+
+        aligned = [align_words(text, words) for text, _, _, _, words in items]
+        alignment = [
+            {"item_id": k, "unmatched_words": unmatched, "no_word": uncovered}
+            for k, ((_, _, unmatched, uncovered), item) in enumerate(zip(aligned, items))
+            if item[4] and (unmatched or uncovered)
+        ]
+        if alignment:
+            extra["alignment"] = alignment
+
+        cols = ctx.columns
+        image = cols.add_image(
+            response_id=ctx.response_id,
+            source=ctx.source,
+            engine=(engine_r.get("name", None).opt_str() if engine else None) or ctx.engine,
+            endpoint=self.endpoint_for(ctx),
+            code=code,
+            message=r.get("message", None).opt_str(),
+            session_id=data.get("session_id", None).opt_str(),
+            angle=data.get("angle", None).opt_number(),
+            image_width=data.get("image_width", None).opt_int(),
+            image_height=data.get("image_height", None).opt_int(),
+            extra=extra,
+            scale=scale,
+        )
+        for (text, box, polygon, _, _), (confs, boxes, _, _) in zip(items, aligned):
+            row = cols.add_item(image, text, box=box, polygon=polygon)
+            cols.add_chars(row, text, confs, boxes)
+
+    def _item(self, it: Reader):
+        obj = it.dict()
+        text = it.get("itemstring").str()
+        box = it.get("itemcoord").box() if obj.get("itemcoord") is not None else None
+        polygon = it.get("itempolygon").points() if obj.get("itempolygon") is not None else None
+        words = []
+        odd = set(unknown_keys(obj, ITEM_KEYS))
+        words_r = it.get("words", None)
+        for w in words_r.each() if words_r.value is not None else []:  # null reads as absent
+            wd = w.dict()
+            coord = w.get("wordcoord").box() if wd.get("wordcoord") is not None else None
+            words.append((w.get("character").str(), w.get("confidence", None).opt_number(), coord))
+            odd.update(f"words.{k}" for k in unknown_keys(wd, WORD_KEYS))
+        return text, box, polygon, odd, words
+
+
+class General(WordsAdapter):
+    name = "general"
+    endpoint = "general"
+    scale = 100.0
+    priority = 30
+
+
+class MinorLanguage(WordsAdapter):
+    name = "minorlanguage"
+    endpoint = "minorlanguage"
+    scale = 1.0
+    priority = 20
+
+    def sniff(self, obj: dict) -> bool:
+        return super().sniff(obj) and obj["data"].get("class") is not None

@@ -1,0 +1,202 @@
+"""Reading responses: one dict, JSON text, or files of saved responses, into an OcrResult.
+
+A ``.json`` file holds one response (or a JSON array of responses); a ``.jsonl`` file one
+response per line. A line may also be an ocrframe record, ``{"source": …, "endpoint": …,
+"engine": …, "response": {…}}``, which is what ocrframe writes when it saves raw responses, so
+the image a response belongs to is not lost.
+"""
+
+from __future__ import annotations
+
+import glob as globmod
+import json
+import os
+import warnings
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from . import assemble, fastjsonl, formats
+from .errors import OcrFormatError, OcrframeError, OcrScaleWarning
+from .result import OcrResult, concat
+
+RECORD_KEYS = frozenset({"source", "endpoint", "engine", "response"})
+
+
+def _decode(obj: object, where: str | None) -> tuple[object, str]:
+    """(parsed value, original JSON text) from a dict, str or bytes."""
+    if isinstance(obj, bytes | bytearray | memoryview):
+        try:
+            obj = bytes(obj).decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            raise OcrFormatError(f"not UTF-8 text: {err}", source=where) from None
+    if isinstance(obj, str):
+        try:
+            return json.loads(obj), obj
+        except json.JSONDecodeError as err:
+            raise OcrFormatError(f"invalid JSON: {err}", source=where) from None
+    if isinstance(obj, dict):
+        try:
+            return obj, json.dumps(obj, ensure_ascii=False)
+        except (TypeError, ValueError) as err:
+            raise OcrFormatError(f"not JSON-serialisable: {err}", source=where) from None
+    raise OcrFormatError(
+        f"expected a response as dict, JSON str or bytes, got {type(obj).__name__}", source=where
+    )
+
+
+def _is_record(obj: object) -> bool:
+    return isinstance(obj, dict) and "response" in obj and set(obj) <= RECORD_KEYS
+
+
+def parse_into(
+    cols: assemble.Columns,
+    obj: object,
+    text: str,
+    *,
+    endpoint: str | None,
+    source: str | Mapping[str, str] | None,
+    engine: str | None,
+    where: str | None,
+    notes: list[str],
+) -> str:
+    """Parse one response into ``cols``; returns the raw JSON text to keep for it."""
+    if _is_record(obj):
+        rec = obj
+        obj = rec["response"]
+        text = json.dumps(obj, ensure_ascii=False)
+        endpoint = rec.get("endpoint") or endpoint
+        engine = rec.get("engine") or engine
+        source = rec.get("source", source)
+    ctx = formats.Context(
+        columns=cols,
+        response_id=cols.n_responses,
+        source=source if isinstance(source, str) else None,
+        sources={k.strip(): v for k, v in source.items()} if isinstance(source, Mapping) else None,
+        engine=engine,
+        endpoint=endpoint,
+        notes=notes,
+    )
+    try:
+        formats.choose(obj, endpoint).parse(obj, ctx)
+    except OcrFormatError as err:
+        raise err.located(where) if where else err from None
+    cols.n_responses += 1
+    return text
+
+
+def _warn(notes: list[str]) -> None:
+    if notes:
+        more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
+        warnings.warn(notes[0] + more, OcrScaleWarning, stacklevel=3)
+
+
+def from_response(
+    obj: object,
+    endpoint: str | None = None,
+    source: str | Mapping[str, str] | None = None,
+    engine: str | None = None,
+) -> OcrResult:
+    """Turn one response into an :class:`OcrResult`.
+
+    ``obj`` is a dict, JSON text or bytes. ``endpoint`` names the format (detected when omitted).
+    ``source`` is what the image was to the caller (a path or URL); for a batch response it may
+    be a mapping from the ``filename``/``url`` sent to the caller's own source.
+
+    >>> import ocrframe
+    >>> res = ocrframe.from_response('{"code": 14, "message": "签名校验失败"}', endpoint="idcard")
+    >>> res.images[["endpoint", "code", "ok"]].values.tolist()
+    [['idcard', 14, False]]
+    """
+    value, text = _decode(obj, None)
+    cols = assemble.Columns()
+    notes: list[str] = []
+    kept = parse_into(
+        cols, value, text, endpoint=endpoint, source=source, engine=engine, where=None, notes=notes
+    )
+    _warn(notes)
+    return OcrResult([kept], *assemble.tables(cols))
+
+
+def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
+    """Files named by a path, a glob, a directory (its ``*.json``/``*.jsonl``) or a list of those."""
+    items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    out: list[Path] = []
+    for item in items:
+        text = os.fspath(item)
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in (".json", ".jsonl"))
+        elif globmod.has_magic(text):
+            found = sorted(Path(p) for p in globmod.glob(text, recursive=True))
+        elif path.exists():
+            found = [path]
+        else:
+            raise OcrframeError(f"{text}: no such file")
+        if not found:
+            raise OcrframeError(f"{text}: matches no .json or .jsonl file")
+        out += found
+    return out
+
+
+def read_json(
+    paths: str | os.PathLike | Iterable[str | os.PathLike], endpoint: str | None = None
+) -> OcrResult:
+    """Read saved responses from ``.json``/``.jsonl`` files (paths, globs or directories).
+
+    A bare response's ``source`` is ``file`` (``.json``) or ``file:line`` (``.jsonl``); a batch
+    response's images keep the ``url``/``filename`` the service echoed; an ocrframe record keeps
+    its own ``source``. A malformed response raises :class:`~ocrframe.OcrFormatError` naming the
+    file, line and JSON path.
+
+    >>> import ocrframe
+    >>> res = ocrframe.read_json(ocrframe.data_path("responses/*.json"))
+    >>> sorted(res.images["endpoint"].dropna().unique())[:3]
+    ['drivinglicence', 'general', 'idcard']
+    """
+    notes: list[str] = []
+    parts = [_read_file(p, endpoint, notes) for p in expand_paths(paths)]
+    _warn(notes)
+    return concat(parts)
+
+
+def _read_file(path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise OcrframeError(f"{path}: cannot read ({err.strerror})") from None
+    if path.suffix == ".jsonl":
+        fast = fastjsonl.read(data, str(path), endpoint)
+        if fast is not None:
+            return fast
+        return _read_lines(data, path, endpoint, notes)
+    value, text = _decode(data, str(path))
+    responses = value if isinstance(value, list) else [value]
+    cols = assemble.Columns()
+    raw = []
+    for k, obj in enumerate(responses):
+        where = f"{path}[{k}]" if isinstance(value, list) else str(path)
+        item_text = text if not isinstance(value, list) else json.dumps(obj, ensure_ascii=False)
+        raw.append(
+            parse_into(
+                cols, obj, item_text, endpoint=endpoint, source=where, engine=None,
+                where=where, notes=notes,
+            )
+        )  # fmt: skip
+    return OcrResult(raw, *assemble.tables(cols))
+
+
+def _read_lines(data: bytes, path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:
+    cols = assemble.Columns()
+    raw = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        value, text = _decode(line.rstrip(b"\r"), where)
+        raw.append(
+            parse_into(
+                cols, value, text, endpoint=endpoint, source=where, engine=None,
+                where=where, notes=notes,
+            )
+        )  # fmt: skip
+    return OcrResult(raw, *assemble.tables(cols))

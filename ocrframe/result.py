@@ -1,0 +1,303 @@
+"""OcrResult: the raw responses, unchanged, and the tables derived from them.
+
+>>> import ocrframe
+>>> res = ocrframe.from_response(
+...     {"code": 0, "message": "OK", "data": {"items": [{"itemstring": "手机",
+...      "itemcoord": {"x": 0, "y": 100, "width": 40, "height": 20},
+...      "words": [{"character": "手", "confidence": 90.9},
+...                {"character": "机", "confidence": 93.9}]}], "session_id": ""}})
+>>> item = res.items.iloc[0]
+>>> item["text"], round(float(item["confidence"]), 3), int(item["x"]), int(item["width"])
+('手机', 0.924, 0, 40)
+>>> res.raw[0]["data"]["items"][0]["itemstring"]
+'手机'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import schema
+from .errors import OcrframeError
+
+PARQUET_LAYOUT_VERSION = 1
+_MARKER = "_ocrframe.json"
+_TABLE_FILES = {"images": "images.parquet", "items": "items.parquet", "chars": "chars.parquet"}
+_RAW_FILE = "raw.parquet"
+
+
+class RawResponses(Sequence):
+    """The responses exactly as the service sent them (JSON text), decoded on access.
+
+    ``raw[i]`` is a fresh ``dict`` (editing it changes nothing stored); ``raw.texts`` the JSON
+    texts themselves. Indexed by ``images.response_id``. Texts may be held as UTF-8 bytes (as
+    read from a file) and are decoded only when asked for.
+    """
+
+    __slots__ = ("_texts",)
+
+    def __init__(self, texts: Iterable[str | bytes]) -> None:
+        self._texts = list(texts)
+
+    @property
+    def texts(self) -> list[str]:
+        return [t if isinstance(t, str) else t.decode("utf-8") for t in self._texts]
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [json.loads(t) for t in self._texts[index]]
+        return json.loads(self._texts[index])
+
+    def __iter__(self) -> Iterator[dict]:
+        return (json.loads(t) for t in self._texts)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RawResponses):
+            return self.texts == other.texts
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"<RawResponses: {len(self)} responses>"
+
+
+class OcrResult:
+    """Raw responses plus the ``images``, ``items`` and ``chars`` tables (see :mod:`ocrframe.schema`).
+
+    Treat the tables as read-only views of the result; filter them freely, and use
+    :meth:`select` to get a consistent subset (tables *and* raw responses).
+    """
+
+    def __init__(
+        self,
+        raw: RawResponses | Iterable[str],
+        images: pd.DataFrame,
+        items: pd.DataFrame,
+        chars: pd.DataFrame,
+    ) -> None:
+        self.raw = raw if isinstance(raw, RawResponses) else RawResponses(raw)
+        self.images = images
+        self.items = items
+        self.chars = chars
+
+    # -- construction ----------------------------------------------------------------------
+    @classmethod
+    def empty(cls) -> OcrResult:
+        """A result with no images (the tables still have every column and dtype)."""
+        return cls([], schema.empty("images"), schema.empty("items"), schema.empty("chars"))
+
+    # -- looking -----------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __repr__(self) -> str:
+        failed = int((~self.images["ok"]).sum())
+        return (
+            f"<OcrResult: {len(self.images)} images ({failed} failed), {len(self.items)} items, "
+            f"{len(self.chars)} chars, {len(self.raw)} raw responses>"
+        )
+
+    def _repr_html_(self) -> str:
+        cols = ["source", "endpoint", "code", "n_items", "n_chars", "mean_confidence"]
+        return f"<p>{_escape(repr(self))}</p>" + self.images[cols].head(20).to_html()
+
+    @property
+    def fields(self) -> pd.DataFrame:
+        """Card fields wide: one row per image that has fields, one column per ``field`` key.
+
+        Repeated fields of one image (two phone numbers) are joined with ``" | "``.
+        """
+        cards = self.items[self.items["field"].notna()]
+        if cards.empty:
+            return pd.DataFrame(
+                {
+                    "image_id": pd.Series([], dtype=schema.INT),
+                    "source": pd.Series([], dtype=schema.STRING),
+                }
+            )
+        order = list(dict.fromkeys(cards["field"]))
+        wide = (
+            cards.groupby(["image_id", "field"], sort=False)["text"]
+            .agg(" | ".join)
+            .unstack("field")
+            .reindex(columns=order)
+            .astype(schema.STRING)
+        )
+        wide.columns.name = None
+        sources = self.images.set_index("image_id")["source"]
+        wide.insert(0, "source", sources.reindex(wide.index).array)
+        return wide.reset_index().astype({"image_id": schema.INT})
+
+    # -- subsetting --------------------------------------------------------------------------
+    def select(self, which) -> OcrResult:
+        """The images chosen by ``which`` — image ids, or a boolean mask over ``images`` — with
+        their items, chars and raw responses. Ids are renumbered densely in the new result.
+
+        >>> import ocrframe
+        >>> res = ocrframe.read_json(ocrframe.data_path("responses/idcard_front_url.json"))
+        >>> res.select(res.images["source"].str.contains("bbb")).images["source"].tolist()
+        [' http://www.test.com/bbb.jpg']
+        """
+        ids = self._ids(which)
+        keep = np.zeros(len(self.images), dtype=bool)
+        keep[ids] = True
+        images = self.images[keep]
+        old_resp = images["response_id"].to_numpy(dtype=np.int64)
+        kept_resp = np.unique(old_resp)
+        resp_map = np.full(max(len(self.raw), 1), -1, dtype=np.int64)
+        resp_map[kept_resp] = np.arange(len(kept_resp))
+        img_map = np.cumsum(keep) - 1
+
+        images = images.assign(
+            image_id=pd.array(np.arange(len(images)), dtype=schema.INT),
+            response_id=pd.array(resp_map[old_resp], dtype=schema.INT),
+        ).reset_index(drop=True)
+        texts = self.raw._texts
+        return OcrResult(
+            [texts[i] for i in kept_resp],
+            images,
+            _remap(self.items, keep, img_map),
+            _remap(self.chars, keep, img_map),
+        )
+
+    def head(self, n: int = 5) -> OcrResult:
+        """The first ``n`` images (with everything that belongs to them)."""
+        return self.select(np.arange(min(n, len(self))))
+
+    def _ids(self, which) -> np.ndarray:
+        arr = np.asarray(which.to_numpy() if isinstance(which, pd.Series) else which)
+        if arr.dtype == bool:
+            if len(arr) != len(self.images):
+                raise OcrframeError(
+                    f"boolean mask has {len(arr)} values; the result has {len(self.images)} images"
+                )
+            return np.flatnonzero(arr)
+        arr = arr.astype(np.int64).ravel()
+        bad = arr[(arr < 0) | (arr >= len(self.images))]
+        if len(bad):
+            raise OcrframeError(f"no image with id {bad[:5].tolist()} (ids are 0..{len(self) - 1})")
+        return arr
+
+    # -- export ------------------------------------------------------------------------------
+    def to_parquet(self, path: str | os.PathLike) -> Path:
+        """Write the result to directory ``path``: one parquet file per table and the raw responses.
+
+        ``ocrframe.read_parquet(path)`` gives back equal frames (dtypes included) and the same JSON.
+        An existing ocrframe directory is replaced; any other non-empty directory is refused.
+        """
+        out = Path(path)
+        if out.exists() and not out.is_dir():
+            raise OcrframeError(f"{out} exists and is not a directory")
+        if out.is_dir() and any(out.iterdir()) and not (out / _MARKER).exists():
+            raise OcrframeError(f"{out} is a non-empty directory that ocrframe did not write")
+        out.mkdir(parents=True, exist_ok=True)
+        for name, file in _TABLE_FILES.items():
+            df = getattr(self, name)
+            table = pa.Table.from_pandas(df, schema=schema.arrow_schema(name), preserve_index=False)
+            _write_atomic(table, out / file)
+        raw = pa.table(
+            {
+                "response_id": pa.array(np.arange(len(self.raw)), type=pa.int32()),
+                "json": pa.array(self.raw.texts, type=pa.string()),
+            }
+        )
+        _write_atomic(raw, out / _RAW_FILE)
+        (out / _MARKER).write_text(
+            json.dumps({"format": "ocrframe", "layout": PARQUET_LAYOUT_VERSION}) + "\n"
+        )
+        return out
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _remap(df: pd.DataFrame, keep: np.ndarray, img_map: np.ndarray) -> pd.DataFrame:
+    old = df["image_id"].to_numpy(dtype=np.int64)
+    mask = keep[old] if len(old) else np.zeros(0, dtype=bool)
+    out = df[mask].reset_index(drop=True)
+    out["image_id"] = pd.array(img_map[old[mask]], dtype=schema.INT)
+    return out
+
+
+def _write_atomic(table: pa.Table, path: Path) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def concat(results: Sequence[OcrResult]) -> OcrResult:
+    """One result from several: image and response ids are renumbered, dtypes are kept.
+
+    >>> import ocrframe
+    >>> a = ocrframe.read_json(ocrframe.data_path("responses/general.json"))
+    >>> len(ocrframe.concat([a, a]).images)
+    2
+    """
+    results = list(results)
+    if not results:
+        return OcrResult.empty()
+    if len(results) == 1:
+        return results[0]
+    img_off = np.cumsum([0] + [len(r.images) for r in results[:-1]])
+    resp_off = np.cumsum([0] + [len(r.raw) for r in results[:-1]])
+    images, items, chars, texts = [], [], [], []
+    for res, io, ro in zip(results, img_off, resp_off):
+        images.append(_shift(res.images, io, response=ro))
+        items.append(_shift(res.items, io))
+        chars.append(_shift(res.chars, io))
+        texts += res.raw._texts
+    return OcrResult(
+        texts,
+        _concat_frames("images", images),
+        _concat_frames("items", items),
+        _concat_frames("chars", chars),
+    )
+
+
+def _shift(df: pd.DataFrame, images: int, response: int | None = None) -> pd.DataFrame:
+    if not images and not response:
+        return df
+    changes = {"image_id": df["image_id"] + int(images)}
+    if response is not None:
+        changes["response_id"] = df["response_id"] + int(response)
+    return df.assign(**changes)
+
+
+def _concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    out = pd.concat(frames, ignore_index=True)
+    schema.validate(table, out)
+    return out
+
+
+def read_parquet(path: str | os.PathLike) -> OcrResult:
+    """Read a directory written by :meth:`OcrResult.to_parquet` back into an :class:`OcrResult`.
+
+    >>> import ocrframe, tempfile
+    >>> res = ocrframe.read_json(ocrframe.data_path("responses/general.json"))
+    >>> back = ocrframe.read_parquet(res.to_parquet(tempfile.mkdtemp() + "/out"))
+    >>> back.items.equals(res.items), back.raw[0] == res.raw[0]
+    (True, True)
+    """
+    src = Path(path)
+    if not src.is_dir():
+        raise OcrframeError(f"{src}: no such ocrframe parquet directory")
+    missing = [f for f in (*_TABLE_FILES.values(), _RAW_FILE) if not (src / f).exists()]
+    if missing:
+        raise OcrframeError(f"{src}: not an ocrframe parquet directory (missing {missing})")
+    frames = {
+        name: schema.from_arrow(name, pq.read_table(src / file))
+        for name, file in _TABLE_FILES.items()
+    }
+    raw = pq.read_table(src / _RAW_FILE).sort_by("response_id")
+    return OcrResult(raw.column("json").to_pylist(), **frames)

@@ -1,0 +1,238 @@
+"""The data contract: the canonical tables every OCR response turns into.
+
+Three tables, the same columns and dtypes for every endpoint and engine, also when a result is
+empty, so frames from any source ``pd.concat`` cleanly and a parquet file's schema never drifts.
+Every dtype is declared (nullable ``Int32``, ``Float32``/``Float64``, ``string[pyarrow]``), never
+left to pandas' defaults, which differ between pandas 2 and 3.
+
+``images`` — one row per input image, failures included
+    ============== ========= =====================================================================
+    image_id       Int32     dense 0..n-1 within one OcrResult (``concat`` renumbers)
+    response_id    Int32     index into ``OcrResult.raw`` (a batch response covers several images)
+    source         string    the input as the user gave it (path, URL, batch filename/url as sent)
+    engine         string    what produced the response (``rapidocr``, ``tencent-legacy`` …); NA if unknown
+    endpoint       string    ``general``, ``minorlanguage``, ``idcard``, ``namecard``, ``drivinglicence`` …
+    code           Int32     the service's code for this image; 0 is success
+    message        string    the service's message
+    session_id     string    the service's session id, NA when none was given
+    angle          Float64   rotation the service reports, in degrees
+    image_width    Int32     pixels, when the engine reports it
+    image_height   Int32     pixels, when the engine reports it
+    ok             bool      ``code == 0``
+    n_items        Int32     rows of this image in ``items``
+    n_chars        Int32     rows of this image in ``chars``
+    mean_confidence Float32  mean of the image's item confidences (0–1)
+    extra          string    JSON of the response's fields that have no column; NA when none
+    ============== ========= =====================================================================
+
+``items`` — one row per line of text or per card field
+    ============== ========= =====================================================================
+    image_id       Int32     the image
+    item_id        Int32     0.. within the image, in the service's order
+    field          string    canonical key of a card field (``name``, ``id``, ``plate_no`` …); NA for free text
+    label          string    the service's own label (``姓名``) where it gives one
+    text           string    the recognised text
+    confidence     Float32   0–1; the service's item confidence, else the mean of the characters'
+    confidence_raw Float64   the service's item confidence untouched; NA when it gives none
+    x, y           Int32     top-left corner in pixels; NA when the endpoint gives no box
+    width, height  Int32     box size in pixels; NA when the endpoint gives no box
+    polygon        list<int32> ``[x1, y1, x2, y2, …]`` where the engine gives a quadrilateral
+    n_chars        Int32     characters in ``text`` (= its rows in ``chars``)
+    ============== ========= =====================================================================
+
+``chars`` — one row per character of every item's text
+    ============== ========= =====================================================================
+    image_id       Int32     the image
+    item_id        Int32     the item
+    char_id        Int32     0.. within the item
+    char           string    one character (a Unicode code point)
+    confidence     Float32   0–1; NA where the service gives no per-character confidence
+    confidence_raw Float64   the service's number untouched (namecard's -1 stays -1)
+    x, y           Int32     character box where the engine gives one, else NA
+    width, height  Int32
+    ============== ========= =====================================================================
+
+Example::
+
+    >>> from ocrframe import schema
+    >>> list(schema.empty("chars").dtypes.astype(str))[:4]
+    ['Int32', 'Int32', 'Int32', 'string']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .errors import OcrframeError
+
+STRING = pd.StringDtype("pyarrow")
+INT = pd.Int32Dtype()
+FLOAT32 = pd.Float32Dtype()
+FLOAT64 = pd.Float64Dtype()
+BOOL = np.dtype(bool)
+POLYGON = pd.ArrowDtype(pa.list_(pa.int32()))
+
+IMAGES: dict[str, object] = {
+    "image_id": INT,
+    "response_id": INT,
+    "source": STRING,
+    "engine": STRING,
+    "endpoint": STRING,
+    "code": INT,
+    "message": STRING,
+    "session_id": STRING,
+    "angle": FLOAT64,
+    "image_width": INT,
+    "image_height": INT,
+    "ok": BOOL,
+    "n_items": INT,
+    "n_chars": INT,
+    "mean_confidence": FLOAT32,
+    "extra": STRING,
+}
+
+ITEMS: dict[str, object] = {
+    "image_id": INT,
+    "item_id": INT,
+    "field": STRING,
+    "label": STRING,
+    "text": STRING,
+    "confidence": FLOAT32,
+    "confidence_raw": FLOAT64,
+    "x": INT,
+    "y": INT,
+    "width": INT,
+    "height": INT,
+    "polygon": POLYGON,
+    "n_chars": INT,
+}
+
+CHARS: dict[str, object] = {
+    "image_id": INT,
+    "item_id": INT,
+    "char_id": INT,
+    "char": STRING,
+    "confidence": FLOAT32,
+    "confidence_raw": FLOAT64,
+    "x": INT,
+    "y": INT,
+    "width": INT,
+    "height": INT,
+}
+
+TABLES: dict[str, dict[str, object]] = {"images": IMAGES, "items": ITEMS, "chars": CHARS}
+KEYS: dict[str, tuple[str, ...]] = {
+    "images": ("image_id",),
+    "items": ("image_id", "item_id"),
+    "chars": ("image_id", "item_id", "char_id"),
+}
+
+
+def columns(table: str) -> dict[str, object]:
+    """The ordered ``{column: dtype}`` of ``table`` (``images``, ``items`` or ``chars``)."""
+    try:
+        return TABLES[table]
+    except KeyError:
+        raise OcrframeError(
+            f"unknown table {table!r}; the tables are {', '.join(TABLES)}"
+        ) from None
+
+
+def empty(table: str) -> pd.DataFrame:
+    """An empty frame of ``table`` with the contract's columns and dtypes."""
+    return pd.DataFrame(
+        {name: pd.Series([], dtype=dtype) for name, dtype in columns(table).items()}
+    )
+
+
+def frame(table: str, data: Mapping[str, object]) -> pd.DataFrame:
+    """Build ``table`` from column data (lists, numpy or arrow arrays) with the contract's dtypes.
+
+    Every column of the table must be present in ``data``; extra keys are an error, because a
+    silently dropped column is lost data.
+    """
+    spec = columns(table)
+    missing = [c for c in spec if c not in data]
+    unknown = [c for c in data if c not in spec]
+    if missing or unknown:
+        raise OcrframeError(f"{table}: missing columns {missing}, unknown columns {unknown}")
+    cols = {name: as_column(data[name], dtype) for name, dtype in spec.items()}
+    return pd.DataFrame(cols, copy=False)
+
+
+def as_column(values: object, dtype: object) -> object:
+    """Convert one column's values (list, numpy, arrow) to an array of ``dtype``."""
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        if dtype is BOOL:
+            return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
+        return dtype.__from_arrow__(values)  # exact, no round trip through Python objects
+    if dtype is BOOL:
+        return np.asarray(values, dtype=bool)
+    if dtype is POLYGON:
+        return pd.array(pa.array(values, type=pa.list_(pa.int32())), dtype=POLYGON)
+    return pd.array(values, dtype=dtype, copy=False)
+
+
+def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with exactly the contract's columns, in order, cast to the contract's dtypes.
+
+    Raises :class:`OcrframeError` naming the missing columns. Use it on frames that came from
+    elsewhere (an older file, a user's edit) before handing them to ocrframe.
+    """
+    spec = columns(table)
+    missing = [c for c in spec if c not in df.columns]
+    if missing:
+        raise OcrframeError(f"{table}: missing columns {missing}")
+    out = {}
+    for name, dtype in spec.items():
+        col = df[name]
+        out[name] = col.array if col.dtype == dtype else col.astype(dtype).array
+    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+
+
+def validate(table: str, df: pd.DataFrame) -> None:
+    """Raise :class:`OcrframeError` unless ``df`` has the contract's columns, order and dtypes."""
+    spec = columns(table)
+    if list(df.columns) != list(spec):
+        raise OcrframeError(f"{table}: columns {list(df.columns)} differ from {list(spec)}")
+    wrong = {c: str(df[c].dtype) for c, d in spec.items() if df[c].dtype != d}
+    if wrong:
+        raise OcrframeError(f"{table}: wrong dtypes {wrong}")
+    if "confidence" in df:
+        conf = df["confidence"].dropna()
+        if len(conf) and (conf.min() < 0 or conf.max() > 1):
+            raise OcrframeError(f"{table}: confidence outside [0, 1]")
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    """The parquet/arrow schema of ``table`` (what ``to_parquet`` writes)."""
+    return pa.schema([(name, _arrow_type(dtype)) for name, dtype in columns(table).items()])
+
+
+def _arrow_type(dtype: object) -> pa.DataType:
+    if dtype is BOOL:
+        return pa.bool_()
+    if dtype is POLYGON:
+        return POLYGON.pyarrow_dtype
+    return {STRING: pa.string(), INT: pa.int32(), FLOAT32: pa.float32(), FLOAT64: pa.float64()}[
+        dtype
+    ]
+
+
+def from_arrow(table: str, data: pa.Table) -> pd.DataFrame:
+    """Read an arrow table (for example from parquet) back into the contract's dtypes."""
+    schema = arrow_schema(table)
+    missing = [name for name in schema.names if name not in data.column_names]
+    if missing:
+        raise OcrframeError(f"{table}: missing columns {missing}")
+    cols = {}
+    for fld in schema:
+        col = data.column(fld.name)
+        if col.type != fld.type:
+            col = col.cast(fld.type)
+        cols[fld.name] = as_column(col, columns(table)[fld.name])
+    return pd.DataFrame(cols, index=pd.RangeIndex(data.num_rows))

@@ -1,0 +1,184 @@
+"""Hypothesis strategies: random *valid* responses of every format, and corruptions of them."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import strategies as st
+
+from ocrframe.formats.drivinglicence import FIELDS as LICENCE_LABELS
+from ocrframe.formats.namecard import LABELS as CARD_LABELS
+
+TEXT_CHARS = st.sampled_from(list("手机社名の由来かっこいいABCxyz0123456789 -/.,，。京沪粤"))
+texts = st.text(TEXT_CHARS, min_size=0, max_size=12)
+coord = st.integers(0, 5000)
+box = st.fixed_dictionaries({"x": coord, "y": coord, "width": coord, "height": coord})
+
+
+@st.composite
+def words_item(draw, scale: float, extensions: bool):
+    text = draw(texts)
+    conf = st.floats(1.0, 100.0) if scale == 100 else st.floats(0.0, 1.0)
+    words = []
+    for ch in text:
+        word = {"character": ch, "confidence": draw(conf)}
+        if extensions and draw(st.booleans()):
+            word["wordcoord"] = draw(box)
+        words.append(word)
+    item = {"itemstring": text, "itemcoord": draw(box), "words": words}
+    if extensions and draw(st.booleans()):
+        item["itempolygon"] = [{"x": draw(coord), "y": draw(coord)} for _ in range(4)]
+    return item
+
+
+@st.composite
+def general(draw, extensions: bool = True):
+    if draw(st.integers(0, 9)) == 0:
+        return {"code": draw(st.sampled_from([-1102, -1300, 3, 15])), "message": "failed"}
+    data = {"items": draw(st.lists(words_item(100, extensions), max_size=6)), "session_id": "s"}
+    if extensions and draw(st.booleans()):
+        data["engine"] = {"name": "rapidocr", "version": "1.4.4"}
+        data["image_width"] = draw(coord)
+        data["image_height"] = draw(coord)
+        data["angle"] = draw(st.sampled_from([0.0, 90.0, -1.5]))
+    return {"code": 0, "message": "OK", "data": data}
+
+
+@st.composite
+def minorlanguage(draw):
+    items = draw(st.lists(words_item(1, False), max_size=6))
+    data = {"class": [], "angle": draw(st.floats(-10, 10)), "items": items, "session_id": "m"}
+    return {"code": 0, "message": "OK", "data": data}
+
+
+@st.composite
+def drivinglicence(draw):
+    labels = st.sampled_from([*LICENCE_LABELS, "未知字段"])
+    items = [
+        {"item": draw(labels), "itemstring": draw(texts), "itemconf": draw(st.floats(0, 1)),
+         "itemcoord": draw(box)}
+        for _ in range(draw(st.integers(1, 8)))
+    ]  # fmt: skip
+    return {"code": 0, "message": "OK", "data": {"items": items, "session_id": ""}}
+
+
+def _entry(draw, data, k):
+    if draw(st.integers(0, 5)) == 0:
+        return {"code": -5107, "message": "not a card", "filename": f"image_{k}.jpg"}
+    return {"code": 0, "message": "OK", "filename": f"image_{k}.jpg", "data": data}
+
+
+@st.composite
+def idcard(draw):
+    entries = []
+    for k in range(draw(st.integers(1, 5))):
+        data = {}
+        for key in draw(st.sampled_from([("name", "sex", "nation", "birth", "address", "id"),
+                                          ("authority", "valid_date")])):  # fmt: skip
+            text = draw(texts)
+            data[key] = text
+            data[key + "_confidence_all"] = [draw(st.integers(0, 100)) for _ in text]
+        entries.append(_entry(draw, data, k))
+    return {"result_list": entries}
+
+
+@st.composite
+def namecard(draw):
+    entries = []
+    for k in range(draw(st.integers(1, 5))):
+        data = {}
+        for key in ("name", "phone", "uin"):
+            data[key] = draw(texts)
+            data[key + "_confidence"] = draw(st.one_of(st.just(-1), st.floats(0, 1)))
+        entries.append(_entry(draw, data, k))
+    return {"result_list": entries}
+
+
+@st.composite
+def namecard_items(draw):
+    entries = []
+    for k in range(draw(st.integers(1, 4))):
+        data = [
+            {"item": draw(st.sampled_from([*CARD_LABELS, "其他"])), "value": draw(texts),
+             "confidence": draw(st.floats(0, 1))}
+            for _ in range(draw(st.integers(0, 6)))
+        ]  # fmt: skip
+        entries.append(_entry(draw, data, k))
+    return {"result_list": entries}
+
+
+FORMATS = {
+    "general": general(),
+    "minorlanguage": minorlanguage(),
+    "drivinglicence": drivinglicence(),
+    "idcard": idcard(),
+    "namecard": namecard(),
+    "namecard_v2": namecard_items(),
+}
+
+
+def count_items(name: str, obj: dict) -> tuple[int, int]:
+    """(items, characters) a valid response of format ``name`` must give."""
+    if "result_list" in obj:
+        items = chars = 0
+        for e in obj["result_list"]:
+            if e["code"] != 0:
+                continue
+            data = e["data"]
+            if isinstance(data, list):
+                values = [d["value"] for d in data]
+            else:
+                values = [v for k, v in data.items() if not k.endswith(("_confidence", "_all"))]
+            items += len(values)
+            chars += sum(len(v) for v in values)
+        return items, chars
+    if obj.get("code", 0) != 0:
+        return 0, 0
+    its = obj["data"]["items"]
+    return len(its), sum(len(i["itemstring"]) for i in its)
+
+
+# -- corruption -------------------------------------------------------------------------
+WRONG = st.sampled_from(["oops", None, True, 3.5, -7, [], {}, [1, "a"], {"x": 1}])
+
+
+def paths(obj, prefix=()):
+    """Every path to a value inside ``obj``."""
+    yield prefix
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from paths(v, (*prefix, i))
+
+
+@st.composite
+def corrupted(draw, fmt):
+    """A response of ``fmt`` with one value replaced, one key deleted, or its JSON truncated."""
+    obj = draw(FORMATS[fmt])
+    kind = draw(st.sampled_from(["replace", "delete", "truncate"]))
+    if kind == "truncate":
+        text = json.dumps(obj, ensure_ascii=False)
+        return text[: draw(st.integers(0, max(len(text) - 1, 0)))]
+    all_paths = [p for p in paths(obj) if p]
+    if not all_paths:
+        return json.dumps(draw(WRONG))
+    path = draw(st.sampled_from(all_paths))
+    parent = obj
+    for step in path[:-1]:
+        parent = parent[step]
+    if kind == "delete":
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = draw(WRONG)
+    return obj
+
+
+def fixture(name: str) -> dict:
+    """A bundled response file (``data/responses/NAME``) as a dict."""
+    from pathlib import Path
+
+    import ocrframe
+
+    return json.loads(Path(ocrframe.data_path("responses"), name).read_text(encoding="utf-8"))

@@ -1,0 +1,134 @@
+"""The data contract: same columns and dtypes everywhere, concat and parquet keep them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import ocrframe
+from ocrframe import schema
+
+FILES = sorted(Path(ocrframe.data_path("responses")).glob("*.json"))
+
+
+def every_format() -> list[ocrframe.OcrResult]:
+    results = [ocrframe.read_json(f) for f in FILES]
+    results.append(ocrframe.OcrResult.empty())
+    return results
+
+
+@pytest.mark.parametrize("table", ["images", "items", "chars"])
+def test_every_format_and_empty_have_the_contract_dtypes(table):
+    for res in every_format():
+        schema.validate(table, getattr(res, table))
+
+
+def test_formats_cover_all_five_endpoints():
+    endpoints = {e for r in every_format() for e in r.images["endpoint"].dropna()}
+    assert {"general", "minorlanguage", "idcard", "namecard", "drivinglicence"} <= endpoints
+
+
+@pytest.mark.parametrize("table", ["images", "items", "chars"])
+def test_pd_concat_of_all_formats_keeps_every_dtype(table):
+    frames = [getattr(r, table) for r in every_format()]
+    joined = pd.concat(frames, ignore_index=True)
+    assert dict(joined.dtypes) == dict(frames[0].dtypes) == schema.columns(table)
+
+
+def test_ocrframe_concat_renumbers_ids_and_keeps_raw():
+    parts = every_format()
+    res = ocrframe.concat(parts)
+    assert res.images["image_id"].tolist() == list(range(sum(len(p) for p in parts)))
+    assert len(res.raw) == sum(len(p.raw) for p in parts)
+    # every image's response is the one it came from
+    for _, img in res.images.iterrows():
+        raw = res.raw[img["response_id"]]
+        assert isinstance(raw, dict)
+    assert res.items["image_id"].max() < len(res.images)
+    for table in ("images", "items", "chars"):
+        schema.validate(table, getattr(res, table))
+
+
+def test_parquet_round_trip_is_exact(tmp_path):
+    res = ocrframe.concat(every_format())
+    back = ocrframe.read_parquet(res.to_parquet(tmp_path / "out"))
+    for table in ("images", "items", "chars"):
+        pd.testing.assert_frame_equal(getattr(back, table), getattr(res, table))
+    assert back.raw.texts == res.raw.texts
+    assert [json.loads(t) for t in back.raw.texts] == list(res.raw)
+
+
+def test_parquet_round_trip_of_an_empty_result(tmp_path):
+    empty = ocrframe.OcrResult.empty()
+    back = ocrframe.read_parquet(empty.to_parquet(tmp_path / "empty"))
+    for table in ("images", "items", "chars"):
+        pd.testing.assert_frame_equal(getattr(back, table), getattr(empty, table))
+    assert len(back.raw) == 0
+
+
+def test_to_parquet_refuses_a_foreign_directory(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(ocrframe.OcrframeError, match="did not write"):
+        ocrframe.OcrResult.empty().to_parquet(tmp_path)
+
+
+def test_read_parquet_names_what_is_missing(tmp_path):
+    with pytest.raises(ocrframe.OcrframeError, match="no such ocrframe parquet directory"):
+        ocrframe.read_parquet(tmp_path / "nowhere")
+    (tmp_path / "half").mkdir()
+    (tmp_path / "half" / "images.parquet").write_bytes(b"")
+    with pytest.raises(ocrframe.OcrframeError, match="missing"):
+        ocrframe.read_parquet(tmp_path / "half")
+
+
+def test_select_keeps_tables_and_raw_consistent():
+    res = ocrframe.read_json(ocrframe.data_path("responses/idcard_batch_failed.json"))
+    sub = res.select([2])
+    assert sub.images["source"].tolist() == ["image _3.jpg"]
+    assert sub.images["image_id"].tolist() == [0]
+    assert sub.images["response_id"].tolist() == [0]
+    assert sub.items["image_id"].unique().tolist() == [0]
+    assert sub.items["field"].tolist() == ["authority", "valid_date"]
+    assert len(sub.raw) == 1 and sub.raw[0] == res.raw[0]
+    assert len(sub.chars) == res.chars[res.chars["image_id"] == 2].shape[0]
+
+
+def test_select_by_mask_and_head():
+    res = ocrframe.concat(every_format())
+    failed = res.select(~res.images["ok"])
+    assert failed.images["code"].tolist() == [14, -5107]
+    assert failed.items.empty
+    head = res.head(3)
+    assert head.images["image_id"].tolist() == [0, 1, 2]
+    assert len(head.raw) == head.images["response_id"].nunique()
+
+
+def test_select_rejects_unknown_ids_and_wrong_masks():
+    res = ocrframe.read_json(ocrframe.data_path("responses/general.json"))
+    with pytest.raises(ocrframe.OcrframeError, match="no image with id"):
+        res.select([5])
+    with pytest.raises(ocrframe.OcrframeError, match="boolean mask has 2 values"):
+        res.select([True, False])
+
+
+def test_fields_view_is_wide_per_card_image():
+    res = ocrframe.read_json(ocrframe.data_path("responses/idcard_front_url.json"))
+    fields = res.fields
+    assert list(fields.columns) == [
+        "image_id", "source", "name", "sex", "nation", "birth", "address", "id",
+    ]  # fmt: skip
+    assert fields["name"].tolist() == ["某某", "某某某"]
+    assert fields["name"].dtype == schema.STRING
+
+
+def test_conform_casts_and_validate_rejects():
+    df = ocrframe.read_json(ocrframe.data_path("responses/general.json")).items
+    loose = df.astype({"x": "float64", "text": object})
+    with pytest.raises(ocrframe.OcrframeError, match="wrong dtypes"):
+        schema.validate("items", loose)
+    schema.validate("items", schema.conform("items", loose))
+    with pytest.raises(ocrframe.OcrframeError, match="missing columns"):
+        schema.conform("items", df.drop(columns=["x"]))

@@ -1,0 +1,176 @@
+"""Bad input gives an ocrframe error that names the format, the JSON path and the file/line."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pandas as pd
+import pytest
+from strategies import fixture
+
+import ocrframe
+
+GENERAL = fixture("general.json")
+
+
+def general_with(n_items: int) -> dict:
+    obj = copy.deepcopy(GENERAL)
+    obj["data"]["items"] = [copy.deepcopy(GENERAL["data"]["items"][0]) for _ in range(n_items)]
+    return obj
+
+
+def test_wrong_type_names_the_json_path():
+    obj = general_with(4)
+    obj["data"]["items"][3]["itemcoord"]["x"] = "oops"
+    with pytest.raises(ocrframe.OcrFormatError) as info:
+        ocrframe.from_response(obj)
+    assert str(info.value) == "general: data.items[3].itemcoord.x: expected int, got 'oops'"
+    assert info.value.path == "data.items[3].itemcoord.x" and info.value.format == "general"
+
+
+def test_missing_key_names_the_json_path():
+    obj = general_with(2)
+    del obj["data"]["items"][1]["words"][0]["character"]
+    with pytest.raises(
+        ocrframe.OcrFormatError, match=r"data\.items\[1\]\.words\[0\]\.character: missing key"
+    ):
+        ocrframe.from_response(obj)
+
+
+def test_bool_is_not_an_int():
+    obj = general_with(1)
+    obj["data"]["items"][0]["itemcoord"]["width"] = True
+    with pytest.raises(ocrframe.OcrFormatError, match="expected int, got True"):
+        ocrframe.from_response(obj)
+
+
+def test_truncated_json_and_unknown_shape():
+    with pytest.raises(ocrframe.OcrFormatError, match="invalid JSON"):
+        ocrframe.from_response(json.dumps(GENERAL)[:40])
+    with pytest.raises(ocrframe.OcrDetectionError, match=r"no known format.*got \['foo'\]"):
+        ocrframe.from_response({"foo": 1})
+    with pytest.raises(ocrframe.OcrFormatError, match="expected a response as dict"):
+        ocrframe.from_response(42)
+
+
+def test_unknown_endpoint_lists_the_known_ones():
+    with pytest.raises(ocrframe.OcrframeError, match=r"unknown endpoint 'genral'.*general"):
+        ocrframe.from_response(GENERAL, endpoint="genral")
+
+
+def test_jsonl_error_names_file_and_line(tmp_path):
+    bad = general_with(1)
+    bad["data"]["items"][0]["words"][1]["confidence"] = "high"
+    path = tmp_path / "batch.jsonl"
+    path.write_text(json.dumps(GENERAL) + "\n\n" + json.dumps(bad) + "\n")
+    with pytest.raises(ocrframe.OcrFormatError) as info:
+        ocrframe.read_json(path)
+    assert str(info.value) == (
+        f"{path}:3: general: data.items[0].words[1].confidence: expected number, got 'high'"
+    )
+
+
+def test_truncated_line_in_jsonl(tmp_path):
+    path = tmp_path / "cut.jsonl"
+    path.write_text(json.dumps(GENERAL) + "\n" + json.dumps(GENERAL)[:50] + "\n")
+    with pytest.raises(ocrframe.OcrFormatError, match=rf"{path}:2: invalid JSON"):
+        ocrframe.read_json(path)
+
+
+def test_missing_file_and_empty_glob(tmp_path):
+    with pytest.raises(ocrframe.OcrframeError, match="no such file"):
+        ocrframe.read_json(tmp_path / "none.json")
+    with pytest.raises(ocrframe.OcrframeError, match="matches no"):
+        ocrframe.read_json(str(tmp_path / "*.jsonl"))
+
+
+def test_out_of_range_confidence_is_an_error():
+    obj = general_with(1)
+    obj["data"]["items"][0]["words"][0]["confidence"] = 150
+    with pytest.raises(ocrframe.OcrFormatError, match=r"confidence 150\.0 outside"):
+        ocrframe.from_response(obj)
+
+
+def test_scale_contradicting_the_page_is_decided_per_response_and_recorded():
+    obj = general_with(1)
+    for word, conf in zip(obj["data"]["items"][0]["words"], [0.5, 0.75]):
+        word["confidence"] = conf  # a "0-100" endpoint answering on 0-1
+    with pytest.warns(ocrframe.OcrScaleWarning, match="read on 0-1"):
+        res = ocrframe.from_response(obj)
+    assert res.chars["confidence"].tolist() == [0.5, 0.75]
+    assert json.loads(res.images.loc[0, "extra"])["confidence_scale"] == 1
+
+    minor = fixture("minorlanguage.json")
+    minor["data"]["items"][0]["words"][0]["confidence"] = 95.0
+    with pytest.warns(ocrframe.OcrScaleWarning, match="read on 0-100"):
+        res = ocrframe.from_response(minor)
+    # the whole response is read on 0-100, never value by value
+    assert res.chars["confidence"].iloc[:2].tolist() == pytest.approx([0.95, 0.0099997], abs=1e-6)
+
+
+def test_idcard_mismatched_confidences_keep_every_char_and_are_recorded():
+    obj = {"result_list": [{"code": 0, "message": "OK", "filename": "a.jpg", "data": {
+        "name": "张三丰", "name_confidence_all": [90, 80],
+        "address": "北京市", "address_confidence_all": [70, 71, 72]}}]}  # fmt: skip
+    res = ocrframe.from_response(obj)
+    name = res.chars[res.chars["item_id"] == 0]
+    assert name["char"].tolist() == ["张", "三", "丰"] and name["confidence"].isna().all()
+    assert res.chars[res.chars["item_id"] == 1]["confidence_raw"].tolist() == [70, 71, 72]
+    extra = json.loads(res.images.loc[0, "extra"])
+    assert extra["unaligned"] == [{"field": "name", "chars": 3, "confidences": 2}]
+
+
+def test_words_that_skip_spaces_align_to_the_text():
+    obj = general_with(1)
+    obj["data"]["items"][0] = {
+        "itemstring": "to be",
+        "itemcoord": {"x": 0, "y": 0, "width": 50, "height": 10},
+        "words": [{"character": c, "confidence": 90} for c in "tobe"],
+    }
+    res = ocrframe.from_response(obj)
+    assert res.chars["char"].tolist() == list("to be")
+    conf = res.chars["confidence"]
+    assert conf.isna().tolist() == [False, False, True, False, False]
+    extra = json.loads(res.images.loc[0, "extra"])
+    assert extra["alignment"] == [{"item_id": 0, "unmatched_words": 0, "no_word": 1}]
+
+
+def test_unknown_fields_go_to_extra_not_lost():
+    obj = copy.deepcopy(GENERAL)
+    obj["warning"] = [101]
+    obj["data"]["request_id"] = "r-1"
+    obj["data"]["items"][0]["itemtype"] = "handwriting"
+    extra = json.loads(ocrframe.from_response(obj).images.loc[0, "extra"])
+    assert extra == {"warning": [101], "request_id": "r-1", "item_keys": ["itemtype"]}
+
+
+def test_batch_sources_map_echoed_names_back_to_the_users_inputs():
+    obj = fixture("idcard_batch_failed.json")
+    mapping = {"image _1.jpg": "/data/a.png", "image _2.jpg": "/data/b.png"}
+    res = ocrframe.from_response(obj, source=mapping)
+    # names are compared with surrounding whitespace stripped ("image _2.jpg " was echoed)
+    assert res.images["source"].tolist() == ["/data/a.png", "/data/b.png", "image _3.jpg"]
+
+
+def test_ocrframe_records_keep_source_and_endpoint(tmp_path):
+    path = tmp_path / "saved.jsonl"
+    rec = {"source": "scan-001.png", "endpoint": "general", "engine": "tencent-legacy",
+           "response": GENERAL}  # fmt: skip
+    path.write_text(json.dumps(rec, ensure_ascii=False) + "\n")
+    res = ocrframe.read_json(path)
+    assert res.images[["source", "engine", "endpoint"]].values.tolist() == [
+        ["scan-001.png", "tencent-legacy", "general"]
+    ]
+    assert res.raw[0] == GENERAL  # the response itself, not the record
+
+
+def test_json_array_file_and_directory(tmp_path):
+    (tmp_path / "two.json").write_text(json.dumps([GENERAL, GENERAL]))
+    (tmp_path / "one.jsonl").write_text(json.dumps(GENERAL) + "\n")
+    (tmp_path / "notes.txt").write_text("ignored")
+    res = ocrframe.read_json(tmp_path)
+    assert res.images["source"].tolist() == [
+        f"{tmp_path / 'one.jsonl'}:1", f"{tmp_path / 'two.json'}[0]", f"{tmp_path / 'two.json'}[1]",
+    ]  # fmt: skip
+    assert pd.Series(res.images["response_id"]).tolist() == [0, 1, 2]
