@@ -153,14 +153,18 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     # characters: normalise with their image's scale; "missing" sentinels become NA
     char_image = item_image[char_item] if n_chars else np.zeros(0, dtype=np.int32)
     char_raw = _floats(chr_["confidence_raw"])
-    char_conf = _normalise(char_raw, scale[char_image], missing[char_image])
+    char_conf = _normalise(char_raw, scale, missing, char_image)
 
     # items: the service's own confidence, else the mean of the characters that have one
     item_raw = _floats(itm["confidence_raw"])
-    item_conf = _normalise(item_raw, scale[item_image], missing[item_image])
+    item_conf = _normalise(item_raw, scale, missing, item_image)
     has = ~np.isnan(char_conf)
-    sums = np.bincount(char_item[has], weights=char_conf[has], minlength=n_items)
-    counts = np.bincount(char_item[has], minlength=n_items)
+    if has.all():  # the common case: skip two copies of the largest arrays
+        sums = np.bincount(char_item, weights=char_conf, minlength=n_items)
+        counts = np.bincount(char_item, minlength=n_items)
+    else:
+        sums = np.bincount(char_item[has], weights=char_conf[has], minlength=n_items)
+        counts = np.bincount(char_item[has], minlength=n_items)
     from_chars = np.isnan(item_raw) & (counts > 0)
     item_conf[from_chars] = sums[from_chars] / counts[from_chars]
 
@@ -169,7 +173,7 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     char_ids = _ranks(char_item, n_items)
 
     items_per_image = np.bincount(item_image, minlength=n_images)
-    chars_per_image = np.bincount(char_image, minlength=n_images)
+    chars_per_image = np.bincount(item_image, weights=chars_per_item, minlength=n_images)
     has_item = ~np.isnan(item_conf)
     conf_sum = np.bincount(item_image[has_item], weights=item_conf[has_item], minlength=n_images)
     conf_n = np.bincount(item_image[has_item], minlength=n_images)
@@ -193,7 +197,7 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
             "image_height": _int_array(*_ints(img["image_height"])),
             "ok": (code[0] == 0) & ~code[1],
             "n_items": _ids(items_per_image),
-            "n_chars": _ids(chars_per_image),
+            "n_chars": _ids(chars_per_image.astype(np.int64)),
             "mean_confidence": _float_array(mean_conf, schema.FLOAT32),
             "extra": _strings([dump_extra(e) for e in _pylist(img["extra"])]),
         },
@@ -241,9 +245,16 @@ def dump_extra(extra: dict | None) -> str | None:
     return json.dumps(extra, ensure_ascii=False, separators=(",", ":"))
 
 
-def _normalise(raw: np.ndarray, scale: np.ndarray, missing: np.ndarray) -> np.ndarray:
-    conf = raw / scale
-    conf[raw == missing] = np.nan
+def _normalise(
+    raw: np.ndarray, scale: np.ndarray, missing: np.ndarray, image: np.ndarray
+) -> np.ndarray:
+    """0-1 confidences of rows belonging to ``image``, given each image's scale and sentinel."""
+    if len(scale) and (scale == scale[0]).all():  # one scale for all: no gather needed
+        conf = raw / scale[0]
+    else:
+        conf = raw / scale[image]
+    if not np.isnan(missing).all():
+        conf[raw == missing[image]] = np.nan
     return conf
 
 
@@ -252,8 +263,8 @@ def _ranks(groups: np.ndarray, n_groups: int) -> np.ndarray:
     if len(groups) == 0:
         return np.zeros(0, dtype=np.int64)
     counts = np.bincount(groups, minlength=n_groups)
-    starts = np.cumsum(counts) - counts
-    return np.arange(len(groups)) - starts[groups]
+    starts = (np.cumsum(counts) - counts).astype(np.int32)
+    return np.arange(len(groups), dtype=np.int32) - starts[groups]
 
 
 def _pylist(values) -> list:
@@ -279,13 +290,20 @@ def _ints(values) -> tuple[np.ndarray, np.ndarray]:
         if values.null_count == 0:
             return values.to_numpy(zero_copy_only=False), np.zeros(len(values), dtype=bool)
         if values.null_count == len(values):
-            return np.zeros(len(values), dtype=np.int32), np.ones(len(values), dtype=bool)
+            return _all_missing(len(values))
         mask = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
         return values.fill_null(0).to_numpy(zero_copy_only=False), mask
     mask = np.fromiter((v is None for v in values), dtype=bool, count=len(values))
     if mask.any():
         return np.array([0 if v is None else v for v in values], dtype=np.int64), mask
     return np.array(values, dtype=np.int64), mask
+
+
+def _all_missing(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(zeros, all-True mask) for a column with no value; read-only, so columns may share it."""
+    values, mask = np.zeros(n, dtype=np.int32), np.ones(n, dtype=bool)
+    values.flags.writeable = mask.flags.writeable = False
+    return values, mask
 
 
 def _ids(values) -> pd.api.extensions.ExtensionArray:
@@ -300,9 +318,10 @@ def _int_array(values: np.ndarray, mask: np.ndarray) -> pd.api.extensions.Extens
 
 def _float_array(values: np.ndarray, dtype) -> pd.api.extensions.ExtensionArray:
     np_type = np.float32 if dtype == schema.FLOAT32 else np.float64
-    data = values.astype(np_type)  # a copy: callers' arrays stay untouched
-    mask = np.isnan(data)
-    data[mask] = 0.0  # masked slots hold 0, as pandas itself would
+    mask = np.isnan(values)
+    data = values.astype(np_type, copy=True)  # callers' arrays stay untouched
+    if mask.any():
+        data[mask] = 0.0  # masked slots hold 0, as pandas itself would
     return pd.arrays.FloatingArray(data, mask)
 
 

@@ -11,8 +11,6 @@ equal tables on random responses.
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -54,15 +52,24 @@ class _NotExact(Exception):
     """This file needs the careful path."""
 
 
-def read(data: bytes, path: str, endpoint: str | None) -> OcrResult | None:
+def read_file(path: str) -> pa.Buffer:
+    """A file's bytes in Arrow's memory pool, which keeps and reuses its pages between reads."""
+    with pa.OSFile(path, "rb") as f:
+        return f.read_buffer()
+
+
+def read(data: pa.Buffer | bytes, path: str, endpoint: str | None) -> OcrResult | None:
     """The file's result, or ``None`` when it must go through the careful path."""
-    if endpoint not in _ENDPOINTS or not data or data.isspace():
+    data = pa.py_buffer(data) if not isinstance(data, pa.Buffer) else data
+    if endpoint not in _ENDPOINTS or not data.size:
         return None
-    texts, numbers = _lines(data)  # kept as bytes; RawResponses decodes on access
+    texts, numbers = _lines(data)  # views into data; RawResponses decodes on access
+    if not texts:
+        return None
     try:
         # Inferring types is faster than an explicit schema here; _compatible() then holds the
         # inferred types to the known shape, and _flat() casts to it.
-        table = pj.read_json(io.BytesIO(data), read_options=pj.ReadOptions(block_size=1 << 24))
+        table = pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(block_size=1 << 24))
         if table.num_rows != len(numbers) or not _compatible(table.schema, SCHEMA):
             return None
         cols = _columns(table.combine_chunks(), path, numbers, endpoint)
@@ -71,14 +78,24 @@ def read(data: bytes, path: str, endpoint: str | None) -> OcrResult | None:
     return OcrResult(texts, *assemble.tables(cols))
 
 
-def _lines(data: bytes) -> tuple[list[bytes], list[int]]:
-    """The non-blank lines (without their line ending) and their 1-based line numbers."""
+def _lines(data: pa.Buffer) -> tuple[list[memoryview], list[int]]:
+    """The non-blank lines (zero-copy views, without line ending) and their 1-based numbers."""
+    view = memoryview(data)
+    raw = np.frombuffer(data, dtype=np.uint8)
+    # newline positions, found a block at a time so no file-sized temporary is made
+    block = 1 << 20
+    breaks = [np.flatnonzero(raw[k : k + block] == 10) + k for k in range(0, len(raw), block)]
+    ends = np.concatenate([*breaks, [len(raw)]]).tolist()
     lines, numbers = [], []
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if len(line) < 8 and not line.strip():  # a longer blank line is not worth a copy
-            continue
-        lines.append(line[:-1] if line.endswith(b"\r") else line)
-        numbers.append(number)
+    start = 0
+    for number, end in enumerate(ends, start=1):
+        stop = end - 1 if end > start and raw[end - 1] == 13 else end  # drop "\r"
+        # only short lines can be blank; a longer all-whitespace line makes pyarrow's row
+        # count differ, and the careful path takes the file
+        if stop - start >= 8 or bytes(view[start:stop]).strip():
+            lines.append(view[start:stop])
+            numbers.append(number)
+        start = end + 1
     return lines, numbers
 
 
@@ -132,10 +149,12 @@ def _list_parts(list_arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
 
 def _box(struct_arr: pa.Array) -> dict[str, pa.Array]:
     """x/y/width/height of a box column; a box that is present must be complete."""
+    if struct_arr.null_count == len(struct_arr):  # no boxes at all: the common cloud case
+        return {f.name: pa.nulls(len(struct_arr), pa.int32()) for f in _BOX}
     parts = _flat(struct_arr, _BOX)
-    present = struct_arr.is_valid()
     for arr in parts.values():
-        _require(not pc.any(pc.and_(present, arr.is_null())).as_py())
+        if arr.null_count != struct_arr.null_count:  # flatten() nulls absent boxes' fields
+            _require(not pc.any(pc.and_(struct_arr.is_valid(), arr.is_null())).as_py())
     return {k: v.cast(pa.int32()) for k, v in parts.items()}
 
 
@@ -278,13 +297,23 @@ def _offsets(parents: np.ndarray, n_groups: int) -> pa.Array:
 
 
 def _scales(conf: np.ndarray, resp: np.ndarray, n: int, declared: np.ndarray) -> np.ndarray:
-    """The documented scale per response; any response that would need a decision goes careful."""
-    has = ~np.isnan(conf)
-    values, groups = conf[has], resp[has]
-    _require(not len(values) or (values.min() >= 0 and values.max() <= 100))
+    """The documented scale per response; any response that would need a decision goes careful.
+
+    ``resp`` (the response of each value) is sorted, so per-response maxima are a reduceat.
+    """
+    if not len(conf) or np.isnan(conf).all():
+        return declared
+    _require(np.nanmin(conf) >= 0 and np.nanmax(conf) <= 100)
+    counts = np.bincount(resp, minlength=n)
+    filled = counts > 0
+    starts = (np.cumsum(counts) - counts)[filled]
     high = np.full(n, -np.inf)
-    np.maximum.at(high, groups, values)
-    fraction = np.bincount(groups, weights=(values > 0) & (values < 1), minlength=n) > 0
+    high[filled] = np.fmax.reduceat(conf, starts)  # NaN (no confidence) is ignored
     _require(not ((declared == 1.0) & (high > 1.0)).any())
-    _require(not ((declared == 100.0) & (high <= 1.0) & fraction).any())
+    suspect = (declared == 100.0) & (high <= 1.0)
+    if suspect.any():
+        fraction = (conf > 0) & (conf < 1)
+        has_fraction = np.zeros(n, dtype=bool)
+        has_fraction[filled] = np.logical_or.reduceat(fraction, starts)
+        _require(not (suspect & has_fraction).any())
     return declared

@@ -161,14 +161,15 @@ def read_json(
 
 def _read_file(path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:
     try:
+        if path.suffix == ".jsonl":
+            buffer = fastjsonl.read_file(str(path))
+            fast = fastjsonl.read(buffer, str(path), endpoint)
+            if fast is not None:
+                return fast
+            return _read_lines(buffer.to_pybytes(), path, endpoint, notes)
         data = path.read_bytes()
     except OSError as err:
         raise OcrframeError(f"{path}: cannot read ({err.strerror})") from None
-    if path.suffix == ".jsonl":
-        fast = fastjsonl.read(data, str(path), endpoint)
-        if fast is not None:
-            return fast
-        return _read_lines(data, path, endpoint, notes)
     value, text = _decode(data, str(path))
     responses = value if isinstance(value, list) else [value]
     cols = assemble.Columns()

@@ -38,29 +38,29 @@ class RawResponses(Sequence):
     """The responses exactly as the service sent them (JSON text), decoded on access.
 
     ``raw[i]`` is a fresh ``dict`` (editing it changes nothing stored); ``raw.texts`` the JSON
-    texts themselves. Indexed by ``images.response_id``. Texts may be held as UTF-8 bytes (as
-    read from a file) and are decoded only when asked for.
+    texts themselves. Indexed by ``images.response_id``. Texts may be held as UTF-8 bytes or
+    views into a file's bytes (as read) and are decoded only when asked for.
     """
 
     __slots__ = ("_texts",)
 
-    def __init__(self, texts: Iterable[str | bytes]) -> None:
+    def __init__(self, texts: Iterable[str | bytes | memoryview]) -> None:
         self._texts = list(texts)
 
     @property
     def texts(self) -> list[str]:
-        return [t if isinstance(t, str) else t.decode("utf-8") for t in self._texts]
+        return [_text(t) for t in self._texts]
 
     def __len__(self) -> int:
         return len(self._texts)
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [json.loads(t) for t in self._texts[index]]
-        return json.loads(self._texts[index])
+            return [json.loads(_text(t)) for t in self._texts[index]]
+        return json.loads(_text(self._texts[index]))
 
     def __iter__(self) -> Iterator[dict]:
-        return (json.loads(t) for t in self._texts)
+        return (json.loads(_text(t)) for t in self._texts)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, RawResponses):
@@ -69,6 +69,10 @@ class RawResponses(Sequence):
 
     def __repr__(self) -> str:
         return f"<RawResponses: {len(self)} responses>"
+
+
+def _text(value: str | bytes | memoryview) -> str:
+    return value if isinstance(value, str) else str(value, "utf-8")
 
 
 class OcrResult:
