@@ -143,8 +143,9 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     chr_ = cols.chars if isinstance(cols, Columns) else cols["chars"]
 
     n_images = len(img["response_id"])
-    item_image = _ints(itm["image_row"])[0]
-    char_item = _ints(chr_["item_row"])[0]
+    # row links as intp: numpy converts any other integer type on every bincount and gather
+    item_image = _ints(itm["image_row"])[0].astype(np.intp, copy=False)
+    char_item = _ints(chr_["item_row"])[0].astype(np.intp, copy=False)
     n_items, n_chars = len(item_image), len(char_item)
 
     scale = _floats(img["scale"])
@@ -158,19 +159,19 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     # items: the service's own confidence, else the mean of the characters that have one
     item_raw = _floats(itm["confidence_raw"])
     item_conf = _normalise(item_raw, scale, missing, item_image)
+    chars_per_item = np.bincount(char_item, minlength=n_items)
     has = ~np.isnan(char_conf)
     if has.all():  # the common case: skip two copies of the largest arrays
         sums = np.bincount(char_item, weights=char_conf, minlength=n_items)
-        counts = np.bincount(char_item, minlength=n_items)
+        counts = chars_per_item
     else:
         sums = np.bincount(char_item[has], weights=char_conf[has], minlength=n_items)
         counts = np.bincount(char_item[has], minlength=n_items)
     from_chars = np.isnan(item_raw) & (counts > 0)
     item_conf[from_chars] = sums[from_chars] / counts[from_chars]
 
-    chars_per_item = np.bincount(char_item, minlength=n_items)
-    item_ids = _ranks(item_image, n_images)
-    char_ids = _ranks(char_item, n_items)
+    item_ids = _ranks(item_image, np.bincount(item_image, minlength=n_images))
+    char_ids = _ranks(char_item, chars_per_item)
 
     items_per_image = np.bincount(item_image, minlength=n_images)
     chars_per_image = np.bincount(item_image, weights=chars_per_item, minlength=n_images)
@@ -258,11 +259,10 @@ def _normalise(
     return conf
 
 
-def _ranks(groups: np.ndarray, n_groups: int) -> np.ndarray:
+def _ranks(groups: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Position of each row within its group; rows of one group are contiguous and ordered."""
     if len(groups) == 0:
-        return np.zeros(0, dtype=np.int64)
-    counts = np.bincount(groups, minlength=n_groups)
+        return np.zeros(0, dtype=np.int32)
     starts = (np.cumsum(counts) - counts).astype(np.int32)
     return np.arange(len(groups), dtype=np.int32) - starts[groups]
 

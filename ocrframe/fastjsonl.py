@@ -64,18 +64,22 @@ def read(data: pa.Buffer | bytes, path: str, endpoint: str | None) -> OcrResult 
     if endpoint not in _ENDPOINTS or not data.size:
         return None
     texts, numbers = _lines(data)  # views into data; RawResponses decodes on access
-    if not texts:
+    if not numbers:
         return None
     try:
-        # Inferring types is faster than an explicit schema here; _compatible() then holds the
-        # inferred types to the known shape, and _flat() casts to it.
-        table = pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(block_size=1 << 24))
+        table = _parse(data)
         if table.num_rows != len(numbers) or not _compatible(table.schema, SCHEMA):
             return None
         cols = _columns(table.combine_chunks(), path, numbers, endpoint)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, _NotExact):
         return None
     return OcrResult(texts, *assemble.tables(cols))
+
+
+def _parse(data: pa.Buffer) -> pa.Table:
+    # Inferring types is faster than an explicit schema here; _compatible() then holds the
+    # inferred types to the known shape, and _flat() casts to it.
+    return pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(block_size=1 << 24))
 
 
 def _lines(data: pa.Buffer) -> tuple[list[memoryview], list[int]]:
@@ -141,9 +145,9 @@ def _flat(struct_arr: pa.Array, known: pa.DataType) -> dict[str, pa.Array]:
 
 
 def _list_parts(list_arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """(flattened values, parent row of each value)."""
+    """(flattened values, parent row of each value as intp, numpy's index type)."""
     values = pc.list_flatten(list_arr)
-    parents = pc.list_parent_indices(list_arr).to_numpy(zero_copy_only=False).astype(np.int32)
+    parents = pc.list_parent_indices(list_arr).to_numpy(zero_copy_only=False).astype(np.intp)
     return values, parents
 
 
@@ -191,7 +195,8 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
     words, word_item = _list_parts(it["words"])
     w = _flat(words, _WORD)
     _require(w["character"].null_count == 0)
-    _require(_spelled(it["itemstring"], w["character"], word_item))
+    words_per_item = pc.list_value_length(it["words"]).fill_null(0).to_numpy(zero_copy_only=False)
+    _require(_spelled(it["itemstring"], w["character"], words_per_item))
 
     conf = np.asarray(w["confidence"].to_numpy(zero_copy_only=False), dtype=np.float64)
     word_resp = item_resp[word_item]
@@ -272,18 +277,23 @@ def _string_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return raw[offsets[0] : offsets[-1]], offsets
 
 
-def _spelled(texts: pa.Array, chars: pa.Array, char_item: np.ndarray) -> bool:
+def _spelled(texts: pa.Array, chars: pa.Array, words_per_item: np.ndarray) -> bool:
     """True when each item's words are single characters that spell its text exactly.
 
-    Each text has as many code points as the item has words, and all texts joined equal all
-    characters joined: together these mean every text equals its own words joined.
+    Every word is one code point (each is non-empty and all of them together hold as many code
+    points as there are words), each text has as many code points as its item has words, and all
+    texts joined equal all characters joined: together, every text equals its own words joined.
     """
-    if pc.all(pc.equal(pc.utf8_length(chars), 1)).as_py() is False:
+    char_bytes, char_offsets = _string_bytes(chars)
+    if len(chars) and np.diff(char_offsets).min() < 1:
+        return False
+    code_points = len(char_bytes) - np.count_nonzero((char_bytes & 0xC0) == 0x80)
+    if code_points != len(chars):
         return False
     lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False)
-    if not np.array_equal(lengths, np.bincount(char_item, minlength=len(texts))):
+    if not np.array_equal(lengths, words_per_item):
         return False
-    return np.array_equal(_string_bytes(texts)[0], _string_bytes(chars)[0])
+    return np.array_equal(_string_bytes(texts)[0], char_bytes)
 
 
 def _when(ok: np.ndarray, arr: pa.Array) -> pa.Array:
