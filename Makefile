@@ -4,7 +4,10 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint unit bench system-deps clean
+.PHONY: demo test lint unit compat bench system-deps clean
+
+# The oldest pandas the contract supports gets its own environment and the same tests.
+COMPAT_VENV ?= .venv-pandas22
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +36,18 @@ lint: $(VENV)/.installed-dev
 unit: $(VENV)/.installed-dev
 	$(PY) -m pytest
 
-test: system-deps lint unit
+$(COMPAT_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -e ".[dev]" "pandas==2.2.*" "numpy<2.3"
+	touch $@
+
+compat: $(COMPAT_VENV)/.installed
+	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider tests ocrframe
+
+test: system-deps lint unit compat
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/parse.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) $(COMPAT_VENV) out .pytest_cache .hypothesis .ruff_cache
