@@ -171,33 +171,35 @@ def _read_file(path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:
     except OSError as err:
         raise OcrframeError(f"{path}: cannot read ({err.strerror})") from None
     value, text = _decode(data, str(path))
-    responses = value if isinstance(value, list) else [value]
-    cols = assemble.Columns()
-    raw = []
-    for k, obj in enumerate(responses):
-        where = f"{path}[{k}]" if isinstance(value, list) else str(path)
-        item_text = text if not isinstance(value, list) else json.dumps(obj, ensure_ascii=False)
-        raw.append(
-            parse_into(
-                cols, obj, item_text, endpoint=endpoint, source=where, engine=None,
-                where=where, notes=notes,
-            )
-        )  # fmt: skip
-    return OcrResult(raw, *assemble.tables(cols))
+    if not isinstance(value, list):
+        return _parse_all([(str(path), value, text)], endpoint, notes)
+    return _parse_all(
+        ((f"{path}[{k}]", obj, json.dumps(obj, ensure_ascii=False)) for k, obj in enumerate(value)),
+        endpoint,
+        notes,
+    )
 
 
 def _read_lines(data: bytes, path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:
+    """A JSONL file, one response at a time (the careful path)."""
+
+    def responses():
+        for number, line in enumerate(data.split(b"\n"), start=1):
+            if line.strip():
+                where = f"{path}:{number}"
+                yield (where, *_decode(line.rstrip(b"\r"), where))
+
+    return _parse_all(responses(), endpoint, notes)
+
+
+def _parse_all(responses, endpoint: str | None, notes: list[str]) -> OcrResult:
+    """Parse ``(where, value, text)`` triples; ``where`` is also each bare response's source."""
     cols = assemble.Columns()
-    raw = []
-    for number, line in enumerate(data.split(b"\n"), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        value, text = _decode(line.rstrip(b"\r"), where)
-        raw.append(
-            parse_into(
-                cols, value, text, endpoint=endpoint, source=where, engine=None,
-                where=where, notes=notes,
-            )
-        )  # fmt: skip
+    raw = [
+        parse_into(
+            cols, value, text, endpoint=endpoint, source=where, engine=None, where=where,
+            notes=notes,
+        )
+        for where, value, text in responses
+    ]  # fmt: skip
     return OcrResult(raw, *assemble.tables(cols))

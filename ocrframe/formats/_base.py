@@ -168,6 +168,15 @@ class Adapter:
     def endpoint_for(self, ctx: Context) -> str | None:
         return self.endpoint if self.endpoint is not None else ctx.endpoint
 
+    def success_data(self, r: Reader, ctx: Context) -> Reader | None:
+        """The ``data`` of a single-image response, or ``None`` after recording a failed image
+        when the response's ``code`` is not 0 (the pages always send ``code``; a response
+        without one is taken as a success)."""
+        if r.get("code", 0).int() != 0:
+            self.failed_image(r, ctx)
+            return None
+        return r.get("data")
+
     def failed_image(self, r: Reader, ctx: Context, *, source: str | None = None) -> int:
         """A service error (``{"code": 14, "message": …}``) as one failed image row."""
         obj = r.dict()

@@ -61,11 +61,9 @@ class DrivingLicence(Adapter):
     def parse(self, obj: dict, ctx: Context) -> None:
         r = self.reader(obj)
         top = r.dict()
-        code = r.get("code", 0).int()
-        if code != 0:
-            self.failed_image(r, ctx)
+        data = self.success_data(r, ctx)
+        if data is None:
             return
-        data = r.get("data")
         rows, odd = [], set()
         for it in data.get("items").each():
             label = it.get("item").str()
@@ -87,7 +85,7 @@ class DrivingLicence(Adapter):
             source=ctx.source,
             engine=ctx.engine,
             endpoint=self.endpoint_for(ctx),
-            code=code,
+            code=0,
             message=r.get("message", None).opt_str(),
             session_id=data.get("session_id", None).opt_str(),
             angle=data.get("angle", None).opt_number(),

@@ -72,11 +72,9 @@ class WordsAdapter(Adapter):
     def parse(self, obj: dict, ctx: Context) -> None:
         r = self.reader(obj)
         top = r.dict()
-        code = r.get("code", 0).int()  # the pages always send it; tolerate its absence
-        if code != 0:
-            self.failed_image(r, ctx)
+        data = self.success_data(r, ctx)
+        if data is None:
             return
-        data = r.get("data")
         data.dict()
         items = [self._item(i) for i in data.get("items").each()]
 
@@ -114,7 +112,7 @@ class WordsAdapter(Adapter):
             source=ctx.source,
             engine=(engine_r.get("name", None).opt_str() if engine else None) or ctx.engine,
             endpoint=self.endpoint_for(ctx),
-            code=code,
+            code=0,
             message=r.get("message", None).opt_str(),
             session_id=data.get("session_id", None).opt_str(),
             angle=data.get("angle", None).opt_number(),
