@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs, only those that are missing.
 set -euo pipefail
-packages=()  # grows as engines and browser tests arrive (tesseract-ocr, chromium, fonts …)
+packages=(
+  # the Tesseract engine and the language packs of the minorlanguage page
+  tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-jpn tesseract-ocr-kor
+  tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-spa tesseract-ocr-por
+  tesseract-ocr-script-latn
+  # fonts the tests render text with (CJK and Latin)
+  fonts-wqy-microhei fonts-dejavu-core
+)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -15,7 +15,9 @@ from pathlib import Path
 from . import formats, schema
 from .errors import OcrDetectionError, OcrFormatError, OcrframeError, OcrScaleWarning
 from .reading import from_response, read_json
+from .recognize import recognize
 from .result import OcrResult, RawResponses, concat, read_parquet
+from .samples import samples
 
 __all__ = [
     "OcrDetectionError",
@@ -30,6 +32,8 @@ __all__ = [
     "from_response",
     "read_json",
     "read_parquet",
+    "recognize",
+    "samples",
     "schema",
 ]
 

@@ -1,10 +1,13 @@
-"""The ``ocrframe`` command: ``ocrframe convert`` and ``ocrframe demo``.
+"""The ``ocrframe`` command: ``recognize``, ``convert`` and ``demo``.
 
-    ocrframe convert responses/*.jsonl -o results/          # a parquet result directory
+    ocrframe recognize scans/*.png -o results.parquet       # OCR with the local engine
+    ocrframe recognize card.jpg -e minorlanguage --language fre
+    ocrframe convert responses/*.jsonl -o results/          # saved responses -> parquet
     ocrframe convert saved.json -o items.csv --level items   # one table as CSV
     ocrframe demo                                            # the bundled samples, end to end
 
-Exit status 0 on success; 2 with a one-line message on bad arguments or unreadable input.
+Exit status: 0 on success; 1 when some images failed (the output is still written, failures
+are rows with their code); 2 with a one-line message on bad arguments or unreadable input.
 """
 
 from __future__ import annotations
@@ -15,10 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, data_path
+from . import __version__
 from .errors import OcrframeError
 from .reading import read_json
+from .recognize import recognize
 from .result import OcrResult
+from .samples import samples
 
 LEVELS = ("images", "items", "chars")
 
@@ -58,21 +63,59 @@ def _show(result: OcrResult, level: str) -> None:
             print(getattr(result, level).to_string(max_rows=60))
 
 
-def cmd_convert(args: argparse.Namespace) -> int:
-    result = read_json(args.responses, endpoint=args.endpoint)
-    if args.output:
-        path = write(result, Path(args.output), args.level)
+def _finish(result: OcrResult, output: str | None, level: str) -> int:
+    """Write or print ``result``; exit 1 when some images failed."""
+    if output:
+        path = write(result, Path(output), level)
         print(f"wrote {path} ({len(result.images)} images, {len(result.items)} items)")
     else:
-        _show(result, args.level)
+        _show(result, level)
+    failed = result.images[~result.images["ok"]]
+    if len(failed):
+        first = failed.iloc[0]
+        print(
+            f"ocrframe: {len(failed)} of {len(result.images)} images failed "
+            f"(first: {first['source']}: {first['code']} {first['message']})",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
+def cmd_recognize(args: argparse.Namespace) -> int:
+    options = {
+        k: v
+        for k, v in (
+            ("language", args.language),
+            ("card_type", args.card_type),
+            ("type", args.type),
+            ("ret_image", args.ret_image),
+        )
+        if v is not None
+    }
+    result = recognize(
+        args.images,
+        endpoint=args.endpoint,
+        engine=args.engine,
+        progress=not args.no_progress,
+        **options,
+    )
+    return _finish(result, args.output, args.level)
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    return _finish(read_json(args.responses, endpoint=args.endpoint), args.output, args.level)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
-    result = read_json(data_path("responses/*.json"))
-    _show(result, "items")
+    print("recognising the bundled samples with the local engine (RapidOCR, offline) ...")
+    result = recognize(samples(), progress=False)
+    with pd.option_context("display.width", 160, "display.max_colwidth", 60):
+        print(summary(result).assign(source=lambda d: d["source"].map(lambda s: Path(s).name)))
+        print()
+        print(result.items[["image_id", "item_id", "text", "confidence"]].to_string(max_rows=40))
     path = result.to_parquet(Path(args.out) / "demo.parquet")
-    print(f"\nwrote {path}")
+    print(f"\nwrote {path}  (ocrframe.read_parquet({str(path)!r}) reads it back)")
     return 0
 
 
@@ -80,6 +123,19 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ocrframe", description="OCR results as tidy DataFrames.")
     p.add_argument("--version", action="version", version=f"ocrframe {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
+
+    rec = sub.add_parser("recognize", help="run OCR on images and write or print the tables")
+    rec.add_argument("images", nargs="+", help="image files, globs, directories or URLs")
+    rec.add_argument("-e", "--endpoint", default="general", help="endpoint shape (general)")
+    rec.add_argument("--engine", default="local", help="local (default) or tesseract")
+    rec.add_argument("-o", "--output", help="OUT.parquet (directory), OUT.csv or OUT.jsonl")
+    rec.add_argument("--level", choices=LEVELS, default="items", help="table for CSV/printing")
+    rec.add_argument("--language", help="minorlanguage: zh, por, fre, ger, spa, jap, kor, lat")
+    rec.add_argument("--card-type", type=int, help="idcard: 0 photo side, 1 emblem side")
+    rec.add_argument("--type", type=int, help="drivinglicence: 0 vehicle, 1 driver")
+    rec.add_argument("--ret-image", type=int, help="namecard: 1 returns the image")
+    rec.add_argument("--no-progress", action="store_true", help="no progress bar")
+    rec.set_defaults(run=cmd_recognize)
 
     conv = sub.add_parser("convert", help="turn saved JSON/JSONL responses into the tables")
     conv.add_argument("responses", nargs="+", help="files, globs or directories")

@@ -1,0 +1,62 @@
+"""OCR engines: each answers in the JSON shape of the endpoint it stands in for.
+
+An engine turns one decoded image into one response dict of the endpoint's own format, so the
+same format adapters parse cloud and local results alike. Engines are looked up by name
+(``"local"``, ``"tesseract"``) or passed as objects; a named engine is created once per process
+and reused (loading models is the slow part).
+
+>>> from ocrframe import engines
+>>> sorted(engines.names())
+['local', 'tesseract']
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from ..errors import OcrframeError
+from .base import Engine
+
+__all__ = ["Engine", "get", "names", "register"]
+
+_FACTORIES: dict[str, Callable[[], Engine]] = {}
+_INSTANCES: dict[str, Engine] = {}
+_LOCK = threading.Lock()
+
+
+def register(name: str, factory: Callable[[], Engine]) -> None:
+    """Make ``engine=name`` create an engine with ``factory()`` (once, on first use)."""
+    _FACTORIES[name] = factory
+
+
+def names() -> list[str]:
+    return list(_FACTORIES)
+
+
+def get(engine: str | Engine) -> Engine:
+    """The engine object for ``engine`` (a registered name, or an engine object itself)."""
+    if isinstance(engine, Engine):
+        return engine
+    if not isinstance(engine, str) or engine not in _FACTORIES:
+        raise OcrframeError(f"unknown engine {engine!r}; known: {', '.join(sorted(_FACTORIES))}")
+    with _LOCK:
+        if engine not in _INSTANCES:
+            _INSTANCES[engine] = _FACTORIES[engine]()
+        return _INSTANCES[engine]
+
+
+def _local() -> Engine:
+    from .local import LocalEngine
+
+    return LocalEngine()
+
+
+def _tesseract() -> Engine:
+    from .tesseract import TesseractEngine
+
+    return TesseractEngine()
+
+
+register("local", _local)
+register("tesseract", _tesseract)

@@ -1,0 +1,90 @@
+"""The embedded default engine: RapidOCR (PP-OCRv4 ONNX models shipped in its wheel), offline.
+
+It answers ``general`` and ``minorlanguage`` (``language="zh"``: Chinese and English) in the
+pages' JSON shapes, with per-character boxes and confidences (RapidOCR's ``return_word_box``)
+and each line's quadrilateral as extension fields. The other minorlanguage languages (por, fre,
+ger, spa, jap, kor, lat) are answered through the Tesseract engine, which has those packs.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib.metadata import PackageNotFoundError, version
+
+import numpy as np
+
+from .. import codes
+from ..errors import OcrframeError
+from ..images import Loaded
+from .base import Engine
+from .shape import Char, Line, bbox, words_response
+
+
+class LocalEngine(Engine):
+    """RapidOCR, loaded once and reused; thread-safe (one recognition at a time per engine).
+
+    ``text_score`` is RapidOCR's threshold below which a line is dropped; keep it low, so that
+    doubtful lines reach the tables with their low confidence rather than vanish.
+    """
+
+    name = "rapidocr"
+    endpoints = ("general", "minorlanguage")
+
+    def __init__(self, text_score: float = 0.3) -> None:
+        try:
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError as err:  # pragma: no cover - a core dependency
+            raise OcrframeError(
+                "the local engine needs rapidocr-onnxruntime: pip install rapidocr-onnxruntime"
+            ) from err
+        self._ocr = RapidOCR()
+        self.text_score = text_score
+        self.version = _version("rapidocr-onnxruntime")
+        self._lock = threading.Lock()
+
+    def respond(self, image: Loaded, endpoint: str, options: dict) -> dict:
+        self.check_endpoint(endpoint)
+        if endpoint == "minorlanguage" and options.get("language", "zh") != "zh":
+            # RapidOCR's models read Chinese and English; the other languages of the page are
+            # Tesseract's, so the offline service answers them through it
+            from . import get
+
+            return get("tesseract").respond(image, endpoint, options)
+        lines = self.lines(image.rgb)
+        if lines is None:
+            return codes.error_response(codes.OCR_FAILED, f"{image.source}: recognition failed")
+        return words_response(lines, endpoint, image, self.name, self.version)
+
+    def lines(self, rgb: np.ndarray) -> list[Line] | None:
+        """The text lines RapidOCR finds in an RGB image (``None`` if it fails)."""
+        bgr = np.ascontiguousarray(rgb[..., ::-1])  # RapidOCR reads arrays as OpenCV's BGR
+        with self._lock:
+            result, _ = self._ocr(bgr, return_word_box=True, text_score=self.text_score)
+        return [_line(r) for r in result or []]
+
+    def raw(self, rgb: np.ndarray):
+        """RapidOCR's own output for an RGB image (for comparison and benchmarks)."""
+        with self._lock:
+            return self._ocr(np.ascontiguousarray(rgb[..., ::-1]), return_word_box=True)
+
+
+def _line(res: list) -> Line:
+    polygon = [(float(x), float(y)) for x, y in res[0]]
+    text = res[1]
+    chars: list[Char] = []
+    if len(res) >= 6 and res[3]:
+        boxes, contents, confs = res[3], res[4], res[5]
+        for quad, content, conf in zip(boxes, contents, confs):
+            box = bbox([(float(x), float(y)) for x, y in quad])
+            single = len(content) == 1  # a multi-character piece: no box for its characters
+            chars += [Char(ch, float(conf), box if single else None) for ch in content]
+    else:  # no per-character detail: the line score for each character, no boxes
+        chars = [Char(ch, float(res[2]), None) for ch in text]
+    return Line(polygon, text, chars)
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"

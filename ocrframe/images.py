@@ -1,0 +1,235 @@
+"""Inputs to recognition: what users pass, turned into images an engine can read.
+
+``images`` may be a path, a glob, a directory, an http(s) URL, bytes, a PIL image, a numpy array
+(RGB, RGBA or greyscale, uint8) or a list of those. Each input keeps ``source``: exactly what the
+user gave (a path or URL string), or a generated name for bytes, PIL images and arrays. Loading
+never raises for a bad image: it returns a :class:`Failure` with the service's code, so a batch
+goes on.
+"""
+
+from __future__ import annotations
+
+import glob as globmod
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from . import codes
+from .errors import OcrframeError
+
+IMAGE_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".jp2", ".pbm", ".pgm",
+     ".ppm"}
+)  # fmt: skip
+URL_TIMEOUT = (5, 30)  # connect, read seconds
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input as the user gave it: ``source`` to report, ``value`` to load."""
+
+    source: str
+    value: object
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A decoded image: RGB ``uint8`` pixels, the encoded bytes when there were any, and the
+    SHA-256 of those bytes (or of the pixels)."""
+
+    source: str
+    rgb: np.ndarray
+    data: bytes | None
+    sha256: str
+
+    @property
+    def width(self) -> int:
+        return int(self.rgb.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.rgb.shape[0])
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input that could not be used, with the service's code and a readable reason."""
+
+    source: str
+    code: int
+    detail: str
+
+    def response(self) -> dict:
+        return codes.error_response(self.code, self.detail)
+
+
+def is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
+def expand(images: object) -> list[Input]:
+    """The inputs named by ``images``, in order (a glob or directory expands, sorted).
+
+    >>> [i.source for i in expand(["a.png", b"..."])]
+    ['a.png', '<bytes #1>']
+    """
+    items = list(images) if isinstance(images, list | tuple) else [images]
+    out: list[Input] = []
+    for k, item in enumerate(items):
+        if isinstance(item, str | os.PathLike):
+            out += _expand_path(item)
+        elif isinstance(item, bytes | bytearray | memoryview):
+            out.append(Input(f"<bytes #{k}>", bytes(item)))
+        elif isinstance(item, Image.Image):
+            out.append(Input(f"<PIL #{k}>", item))
+        elif isinstance(item, np.ndarray):
+            out.append(Input(f"<array #{k}>", item))
+        else:
+            raise OcrframeError(
+                f"images[{k}]: expected a path, URL, bytes, PIL image or numpy array, "
+                f"got {type(item).__name__}"
+            )
+    return out
+
+
+def _expand_path(item: str | os.PathLike) -> list[Input]:
+    text = os.fspath(item)
+    if is_url(text):
+        return [Input(text, text)]
+    path = Path(text)
+    if path.is_dir():
+        found = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not found:
+            raise OcrframeError(f"{text}: directory holds no image files")
+        return [Input(str(p), p) for p in found]
+    if globmod.has_magic(text) and not path.exists():
+        found = sorted(globmod.glob(text, recursive=True))
+        if not found:
+            raise OcrframeError(f"{text}: matches no file")
+        return [Input(p, Path(p)) for p in found]
+    # a missing file is not an error here: it becomes a failed row like any unreadable input
+    return [Input(text, path)]
+
+
+def load(inp: Input, session=None) -> Loaded | Failure:
+    """Decode one input, or say why it cannot be used (never raises for bad image data)."""
+    value = inp.value
+    try:
+        if isinstance(value, str):  # a URL
+            data = _download(value, session)
+            return _decode(inp.source, data)
+        if isinstance(value, Path):
+            data = value.read_bytes()
+            return _decode(inp.source, data)
+        if isinstance(value, bytes):
+            return _decode(inp.source, value)
+        if isinstance(value, Image.Image):
+            return _from_pil(inp.source, value, None)
+        return _from_array(inp.source, value)
+    except _Fail as fail:
+        return Failure(inp.source, fail.code, fail.detail)
+    except FileNotFoundError:
+        return Failure(inp.source, codes.IMAGE_EMPTY, f"no such file: {inp.source}")
+    except OSError as err:
+        return Failure(inp.source, codes.DECODE_FAILED, f"cannot read {inp.source}: {err}")
+
+
+class _Fail(Exception):
+    def __init__(self, code: int, detail: str) -> None:
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+def _download(url: str, session) -> bytes:
+    import requests
+
+    http = session or requests
+    try:
+        reply = http.get(url, timeout=URL_TIMEOUT)
+    except requests.Timeout:
+        raise _Fail(-1506, f"{url}: download timed out") from None
+    except requests.RequestException as err:
+        raise _Fail(codes.DOWNLOAD_FAILED, f"{url}: {type(err).__name__}: {err}") from None
+    if reply.status_code != 200:
+        raise _Fail(codes.DOWNLOAD_FAILED, f"{url}: HTTP {reply.status_code}")
+    return reply.content
+
+
+def _decode(source: str, data: bytes) -> Loaded:
+    if not data:
+        raise _Fail(codes.IMAGE_EMPTY, f"{source}: 0 bytes")
+    try:
+        img = Image.open(io.BytesIO(data))
+        if getattr(img, "n_frames", 1) > 1 and img.format == "GIF":
+            raise _Fail(codes.ILLEGAL_FORMAT, f"{source}: animated GIF ({img.n_frames} frames)")
+        img.load()
+    except _Fail:
+        raise
+    except UnidentifiedImageError:
+        raise _Fail(codes.DECODE_FAILED, f"{source}: not an image (unknown format)") from None
+    except (OSError, ValueError, Image.DecompressionBombError) as err:
+        raise _Fail(codes.DECODE_FAILED, f"{source}: {err}") from None
+    return _from_pil(source, img, data)
+
+
+def _from_pil(source: str, img: Image.Image, data: bytes | None) -> Loaded:
+    img = ImageOps.exif_transpose(img)  # phone photos: the pixels as the viewer shows them
+    if img.width == 0 or img.height == 0:
+        raise _Fail(codes.IMAGE_EMPTY, f"{source}: image is {img.width}x{img.height}")
+    if img.mode != "RGB":
+        if img.mode in ("I;16", "I;16B", "I", "F"):
+            img = Image.fromarray(_to_uint8(np.asarray(img, dtype=np.float64)))
+        img = img.convert("RGBA").convert("RGB") if "A" in img.mode or img.mode == "P" else img
+        img = img.convert("RGB")
+    rgb = np.asarray(img)
+    return Loaded(source, rgb, data, _digest(data, rgb))
+
+
+def _from_array(source: str, arr: np.ndarray) -> Loaded:
+    if arr.size == 0 or arr.ndim < 2:
+        raise _Fail(codes.IMAGE_EMPTY, f"{source}: array of shape {arr.shape}")
+    if arr.dtype != np.uint8:
+        if np.issubdtype(arr.dtype, np.floating) and np.nanmax(arr) <= 1.0:
+            arr = np.clip(np.nan_to_num(arr) * 255 + 0.5, 0, 255).astype(np.uint8)
+        else:
+            raise _Fail(
+                codes.DECODE_FAILED,
+                f"{source}: arrays must be uint8 (or floats in 0-1), got {arr.dtype}",
+            )
+    if arr.ndim == 2:
+        rgb = np.stack([arr] * 3, axis=-1)
+    elif arr.ndim == 3 and arr.shape[2] in (3, 4):
+        rgb = arr[..., :3]
+    elif arr.ndim == 3 and arr.shape[2] == 1:
+        rgb = np.repeat(arr, 3, axis=2)
+    else:
+        raise _Fail(codes.DECODE_FAILED, f"{source}: array of shape {arr.shape} is not an image")
+    rgb = np.ascontiguousarray(rgb)
+    return Loaded(source, rgb, None, _digest(None, rgb))
+
+
+def _to_uint8(values: np.ndarray) -> np.ndarray:
+    top = values.max() or 1.0
+    return np.clip(values * (255.0 / top), 0, 255).astype(np.uint8)
+
+
+def _digest(data: bytes | None, rgb: np.ndarray) -> str:
+    h = hashlib.sha256()
+    if data is not None:
+        h.update(data)
+    else:
+        h.update(f"{rgb.shape}".encode())
+        h.update(rgb.tobytes())
+    return h.hexdigest()
+
+
+def encode_png(rgb: np.ndarray) -> bytes:
+    """PNG bytes of an RGB array (for engines that need a file)."""
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="PNG")
+    return buf.getvalue()

@@ -1,0 +1,79 @@
+"""``ocrframe.recognize``: run an engine over images and get an OcrResult."""
+
+from __future__ import annotations
+
+import json
+
+from tqdm.auto import tqdm
+
+from . import assemble, engines, images
+from .engines.base import Engine, endpoint_options
+from .reading import _warn, parse_into
+from .result import OcrResult
+
+
+def recognize(
+    images_: object,
+    endpoint: str = "general",
+    engine: str | Engine = "local",
+    *,
+    progress: bool | None = None,
+    **options: object,
+) -> OcrResult:
+    """Recognise ``images`` with ``engine`` as ``endpoint`` would, and return the tables.
+
+    ``images`` is a path, glob, directory, http(s) URL, bytes, PIL image, numpy array (RGB,
+    uint8) or a list of them; ``images.source`` is each input as given. ``options`` are the
+    endpoint's parameters with the pages' names and defaults (``language="zh"`` for
+    minorlanguage, ``card_type=0`` for idcard, ``type=0`` for drivinglicence, ``ret_image=0``
+    for namecard). An unreadable input (missing, not an image, animated GIF, empty) becomes a
+    failed row in ``images`` with the service's code and the run goes on. A progress bar shows
+    for more than one image unless ``progress=False``.
+
+    >>> import ocrframe
+    >>> res = ocrframe.recognize(ocrframe.samples()[0], progress=False)  # doctest: +SKIP
+    >>> res.items[["text", "confidence"]].head(2)                       # doctest: +SKIP
+    """
+    opts = endpoint_options(endpoint, options)
+    eng = engines.get(engine)
+    eng.check_endpoint(endpoint)
+    inputs = images.expand(images_)
+    cols = assemble.Columns()
+    raw: list[str] = []
+    notes: list[str] = []
+    show = len(inputs) > 1 if progress is None else progress
+    failed = 0
+    session = _session(inputs)
+    with tqdm(total=len(inputs), disable=not show, unit="image", desc=eng.name) as bar:
+        for inp in inputs:
+            loaded = images.load(inp, session)
+            if isinstance(loaded, images.Failure):
+                response = loaded.response()
+            else:
+                response = eng.respond(loaded, endpoint, opts)
+            failed += response.get("code", 0) != 0
+            raw.append(
+                parse_into(
+                    cols,
+                    response,
+                    json.dumps(response, ensure_ascii=False),
+                    endpoint=endpoint,
+                    source=inp.source,
+                    engine=eng.name,
+                    where=inp.source,
+                    notes=notes,
+                )
+            )
+            bar.update()
+            bar.set_postfix(ok=len(raw) - failed, failed=failed, refresh=False)
+    _warn(notes)
+    return OcrResult(raw, *assemble.tables(cols))
+
+
+def _session(inputs: list[images.Input]):
+    """One HTTP session for all URL inputs (connection reuse), none when there are none."""
+    if not any(isinstance(i.value, str) for i in inputs):
+        return None
+    import requests
+
+    return requests.Session()

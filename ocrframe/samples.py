@@ -1,0 +1,42 @@
+"""The bundled sample images and their ground truth, found from any working directory."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .errors import OcrframeError
+
+_ROOT = Path(__file__).resolve().parent.parent / "data" / "samples"
+
+
+def samples_dir() -> Path:
+    if not (_ROOT / "truth.jsonl").exists():
+        raise OcrframeError(
+            f"the bundled samples are not at {_ROOT}; they ship with the source tree (git clone)"
+        )
+    return _ROOT
+
+
+def samples(truth: bool = False) -> list:
+    """Paths of the bundled sample images, or with ``truth=True`` one record per sample.
+
+    A record is ``{"source": path, "lines": [...], "boxes": [[x, y, w, h], ...], "note": ...}``
+    plus ``"fields"`` for the card samples: the text of every line as drawn and its box.
+
+    >>> import ocrframe
+    >>> paths = ocrframe.samples()
+    >>> len(paths) >= 8 and all(p.endswith(".png") for p in paths)
+    True
+    >>> ocrframe.samples(truth=True)[0]["source"] == paths[0]
+    True
+    """
+    root = samples_dir()
+    records = [
+        json.loads(line)
+        for line in (root / "truth.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    for rec in records:
+        rec["source"] = str(root / rec["source"])
+    return records if truth else [rec["source"] for rec in records]

@@ -1,0 +1,209 @@
+"""The embedded default: real OCR with RapidOCR on the bundled samples, offline."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import threading
+from functools import partial
+from http.server import HTTPServer, SimpleHTTPRequestHandler
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+import ocrframe
+from ocrframe import analysis, engines, schema
+
+
+@pytest.fixture(scope="module")
+def sample_run():
+    """The samples through the local engine once for the module (it takes a few seconds)."""
+    records = ocrframe.samples(truth=True)
+    return records, ocrframe.recognize([r["source"] for r in records], progress=False)
+
+
+def test_samples_are_found_from_any_working_directory(tmp_path):
+    code = "import ocrframe, json; print(json.dumps([ocrframe.samples(), ocrframe.samples(truth=True)]))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    paths, truth = json.loads(out.stdout)
+    assert len(paths) >= 8 and all(Path(p).is_file() for p in paths)
+    assert [t["source"] for t in truth] == paths
+    assert all(len(t["lines"]) == len(t["boxes"]) for t in truth)
+    assert any("fields" in t for t in truth)
+
+
+def test_character_error_rate_on_the_samples_is_at_most_two_percent(sample_run):
+    records, res = sample_run
+    edits = length = 0
+    for img, rec in zip(res.images.itertuples(), records):
+        errors = analysis.line_errors(
+            res.chars[res.chars["image_id"] == img.image_id], rec["lines"], rec["boxes"]
+        )
+        edits += errors["edits"].sum()
+        length += errors["length"].sum()
+    assert length > 500  # a real amount of text
+    assert edits / length <= 0.02, f"CER {edits / length:.3%}"
+
+
+def test_almost_every_character_has_a_box_and_boxes_lie_on_the_text(sample_run):
+    records, res = sample_run
+    assert res.chars["x"].notna().mean() >= 0.95
+    # every item's box overlaps the truth box of some line of its image
+    for img, rec in zip(res.images.itertuples(), records):
+        items = res.items[res.items["image_id"] == img.image_id]
+        assert len(items) >= len(rec["lines"]) * 0.5
+        for it in items.itertuples():
+            assert any(_overlap((it.x, it.y, it.width, it.height), b) > 0.3 for b in rec["boxes"])
+
+
+def _overlap(a, b) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    w = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    h = max(0, min(ay + ah, by + bh) - max(ay, by))
+    return w * h / min(aw * ah, bw * bh)
+
+
+def test_local_answers_in_the_general_shape_with_extensions(sample_run):
+    _, res = sample_run
+    raw = res.raw[0]
+    assert raw["code"] == 0 and set(raw["data"]) >= {"items", "session_id", "engine", "angle"}
+    item = raw["data"]["items"][0]
+    assert set(item) == {"itemstring", "itemcoord", "itempolygon", "words"}
+    assert all(0 <= w["confidence"] <= 100 for w in item["words"])  # the general page's scale
+    assert {"x", "y", "width", "height"} == set(item["words"][0]["wordcoord"])
+    # the same response parsed on its own gives the same rows
+    again = ocrframe.from_response(raw, source=res.images.loc[0, "source"], engine="rapidocr")
+    first = res.select([0])
+    for table in ("items", "chars"):
+        pd.testing.assert_frame_equal(getattr(again, table), getattr(first, table))
+    img = res.images.iloc[0]
+    assert img["engine"] == "rapidocr" and img["endpoint"] == "general"
+    assert (img["image_width"], img["image_height"]) == Image.open(img["source"]).size
+    assert res.items["polygon"].notna().all()
+
+
+def test_rotated_sample_reports_its_skew(sample_run):
+    _, res = sample_run
+    angle = res.images.set_index(res.images["source"].map(lambda s: Path(s).name))["angle"]
+    assert angle["rotated.png"] == pytest.approx(-3.0, abs=1.0)  # drawn 3 degrees anticlockwise
+    assert abs(angle["zh_document.png"]) < 0.5
+
+
+def test_batch_with_corrupt_file_and_gif_keeps_every_other_image(tmp_path):
+    good = ocrframe.samples()[:2]
+    corrupt = tmp_path / "corrupt.png"
+    corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 20)
+    gif = tmp_path / "animated.gif"
+    frames = [Image.new("RGB", (40, 20), c) for c in ("white", "black")]
+    frames[0].save(gif, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    res = ocrframe.recognize([good[0], str(corrupt), str(gif), good[1]], progress=False)
+    assert res.images["source"].tolist() == [good[0], str(corrupt), str(gif), good[1]]
+    assert res.images["code"].tolist() == [0, -1102, -1400, 0]
+    assert "animated GIF" in res.images.loc[2, "message"]
+    assert set(res.items["image_id"]) == {0, 3}
+    assert res.images.loc[[0, 3], "n_items"].min() > 0
+    schema.validate("images", res.images)
+
+
+def test_empty_file_and_missing_file_are_failed_rows(tmp_path):
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    res = ocrframe.recognize([str(empty), str(tmp_path / "nope.png")], progress=False)
+    assert res.images["code"].tolist() == [-1300, -1300]
+    assert (
+        "0 bytes" in res.images.loc[0, "message"] and "no such file" in res.images.loc[1, "message"]
+    )
+
+
+def test_inputs_bytes_pil_array_glob_and_directory(tmp_path):
+    path = ocrframe.samples()[1]
+    data = Path(path).read_bytes()
+    pil = Image.open(path)
+    arr = np.asarray(pil.convert("RGB"))
+    res = ocrframe.recognize([data, pil, arr], progress=False)
+    assert res.images["source"].tolist() == ["<bytes #0>", "<PIL #1>", "<array #2>"]
+    texts = [
+        " ".join(res.items[res.items["image_id"] == k]["text"]) for k in range(3)
+    ]  # the same picture, however it is passed
+    assert texts[0] == texts[1] == texts[2] and "Optical" in texts[0]
+
+    (tmp_path / "a.png").write_bytes(data)
+    (tmp_path / "b.png").write_bytes(data)
+    by_glob = ocrframe.recognize(str(tmp_path / "*.png"), progress=False)
+    by_dir = ocrframe.recognize(tmp_path, progress=False)
+    assert by_glob.images["source"].tolist() == [str(tmp_path / "a.png"), str(tmp_path / "b.png")]
+    assert by_dir.images["source"].tolist() == by_glob.images["source"].tolist()
+
+
+def test_urls_are_fetched_and_unreachable_ones_fail_clearly(tmp_path):
+    Path(tmp_path / "card.png").write_bytes(Path(ocrframe.samples()[4]).read_bytes())
+    handler = partial(_QuietHandler, directory=str(tmp_path))
+    server = HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        res = ocrframe.recognize([f"{base}/card.png", f"{base}/missing.png"], progress=False)
+    finally:
+        server.shutdown()
+        server.server_close()  # the port now refuses connections
+    assert res.images["source"].tolist() == [f"{base}/card.png", f"{base}/missing.png"]
+    assert res.images["code"].tolist() == [0, -1308]
+    assert "HTTP 404" in res.images.loc[1, "message"]
+    assert "李明" in res.items["text"].tolist()
+    closed = ocrframe.recognize(base + "/card.png", progress=False)  # the server is gone now
+    assert closed.images.loc[0, "code"] == -1308
+    assert "ConnectionError" in closed.images.loc[0, "message"]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_progress_bar_is_shown_for_several_images_unless_disabled(capsys):
+    paths = ocrframe.samples()[:2]
+    ocrframe.recognize(paths, progress=False)
+    assert capsys.readouterr().err == ""
+    ocrframe.recognize(paths)
+    err = capsys.readouterr().err
+    assert "2/2" in err and "failed=0" in err
+
+
+def test_engine_is_loaded_once():
+    assert engines.get("local") is engines.get("local")
+
+
+def test_options_are_checked_against_the_page():
+    with pytest.raises(ocrframe.OcrframeError, match=r"unknown option\(s\) \['langauge'\]"):
+        ocrframe.recognize(ocrframe.samples()[0], endpoint="minorlanguage", langauge="fre")
+    with pytest.raises(ocrframe.OcrframeError, match="language='fr'; allowed"):
+        ocrframe.recognize(ocrframe.samples()[0], endpoint="minorlanguage", language="fr")
+    with pytest.raises(ocrframe.OcrframeError, match="unknown engine 'cloud'"):
+        ocrframe.recognize(ocrframe.samples()[0], engine="cloud")
+    with pytest.raises(ocrframe.OcrframeError, match="expected a path, URL"):
+        ocrframe.recognize([3.5])
+
+
+def test_minorlanguage_zh_runs_on_rapidocr_in_its_own_shape():
+    res = ocrframe.recognize(ocrframe.samples()[0], endpoint="minorlanguage", progress=False)
+    raw = res.raw[0]
+    assert raw["data"]["class"] == []
+    assert all(0 <= w["confidence"] <= 1 for it in raw["data"]["items"] for w in it["words"])
+    assert res.images.loc[0, "endpoint"] == "minorlanguage"
+    assert "通用文字识别" in "".join(res.items["text"])
+
+
+def test_result_of_an_image_without_text(tmp_path):
+    blank = io.BytesIO()
+    Image.new("RGB", (200, 100), "white").save(blank, format="PNG")
+    res = ocrframe.recognize(blank.getvalue(), progress=False)
+    assert res.images[["code", "ok", "n_items"]].values.tolist() == [[0, True, 0]]
