@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint unit compat bench system-deps clean
+.PHONY: demo test lint unit compat bench docs system-deps clean
 
 # The oldest pandas the contract supports gets its own environment and the same tests.
 COMPAT_VENV ?= .venv-pandas22
@@ -48,6 +48,11 @@ test: system-deps lint unit compat
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/parse.py
+	$(PY) benchmarks/engine.py
+
+# the pictures the README shows
+docs: $(VENV)/.installed
+	$(PY) docs/make_figures.py
 
 clean:
 	rm -rf $(VENV) $(COMPAT_VENV) out .pytest_cache .hypothesis .ruff_cache

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import formats, schema
+from . import accessor, formats, schema  # noqa: F401 - accessor registers df.ocr
 from .errors import OcrDetectionError, OcrFormatError, OcrframeError, OcrScaleWarning
+from .plot import plot_boxes, plot_confidence, plot_lowest
 from .reading import from_response, read_json
 from .recognize import recognize
 from .result import OcrResult, RawResponses, concat, read_parquet
@@ -30,6 +31,9 @@ __all__ = [
     "data_path",
     "formats",
     "from_response",
+    "plot_boxes",
+    "plot_confidence",
+    "plot_lowest",
     "read_json",
     "read_parquet",
     "recognize",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tqdm.auto import tqdm
 
@@ -67,7 +68,9 @@ def recognize(
             bar.update()
             bar.set_postfix(ok=len(raw) - failed, failed=failed, refresh=False)
     _warn(notes)
-    return OcrResult(raw, *assemble.tables(cols))
+    result = OcrResult(raw, *assemble.tables(cols))
+    result.pixels = {i.source: i.value for i in inputs if not isinstance(i.value, str | Path)}
+    return result
 
 
 def _session(inputs: list[images.Input]):

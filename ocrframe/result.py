@@ -93,6 +93,9 @@ class OcrResult:
         self.images = images
         self.items = items
         self.chars = chars
+        # in-memory inputs (bytes, PIL images, arrays) by source, so plots can show them;
+        # files and URLs are read again when needed. Not written to parquet.
+        self.pixels: dict[str, object] = {}
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -142,6 +145,48 @@ class OcrResult:
         wide.insert(0, "source", sources.reindex(wide.index).array)
         return wide.reset_index().astype({"image_id": schema.INT})
 
+    # -- pictures ----------------------------------------------------------------------------
+    def pixels_of(self, image_id: int):
+        """RGB pixels of image ``image_id``, from memory (in-memory inputs) or its source."""
+        from .plot import image_array
+
+        source = self.images.loc[self._ids([image_id])[0], "source"]
+        if source in self.pixels:
+            return image_array(self.pixels[source])
+        if pd.isna(source) or str(source).startswith("<"):
+            raise OcrframeError(
+                f"image {image_id} ({source}) was given in memory and is not kept in this "
+                "result; pass the image to ocrframe.plot_boxes yourself"
+            )
+        return image_array(str(source))
+
+    def plot(self, image_id: int = 0, level: str = "items", ax=None, **kwargs):
+        """Draw image ``image_id`` with the boxes of its items (or chars): see
+        :func:`ocrframe.plot_boxes` for the options. Returns the axes."""
+        from .plot import plot_boxes
+
+        frame = self.items if level == "items" else self.chars
+        rows = frame[frame["image_id"] == image_id]
+        ax = plot_boxes(self.pixels_of(image_id), rows, ax=ax, level=level, **kwargs)
+        source = str(self.images.loc[image_id, "source"])
+        ax.set_title(source if len(source) <= 60 else "…" + source[-59:], fontsize=9)
+        return ax
+
+    def show(self, n: int = 6, cols: int = 3, level: str = "items", **kwargs):
+        """A grid of the first ``n`` images that have rows, each with its boxes. Returns the
+        figure."""
+        import matplotlib.pyplot as plt
+
+        ids = [int(i) for i in self.images.loc[self.images["n_items"] > 0, "image_id"][:n]]
+        rows = max(1, -(-len(ids) // cols))
+        fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.6 * rows), squeeze=False)
+        for ax in axes.ravel():
+            ax.set_axis_off()
+        for ax, image_id in zip(axes.ravel(), ids):
+            self.plot(image_id, level=level, ax=ax, colorbar=False, **kwargs)
+        fig.tight_layout()
+        return fig
+
     # -- subsetting --------------------------------------------------------------------------
     def select(self, which) -> OcrResult:
         """The images chosen by ``which`` — image ids, or a boolean mask over ``images`` — with
@@ -167,12 +212,15 @@ class OcrResult:
             response_id=pd.array(resp_map[old_resp], dtype=schema.INT),
         ).reset_index(drop=True)
         texts = self.raw._texts
-        return OcrResult(
+        out = OcrResult(
             [texts[i] for i in kept_resp],
             images,
             _remap(self.items, keep, img_map),
             _remap(self.chars, keep, img_map),
         )
+        kept_sources = set(images["source"].dropna())
+        out.pixels = {k: v for k, v in self.pixels.items() if k in kept_sources}
+        return out
 
     def head(self, n: int = 5) -> OcrResult:
         """The first ``n`` images (with everything that belongs to them)."""
@@ -261,12 +309,15 @@ def concat(results: Sequence[OcrResult]) -> OcrResult:
         items.append(_shift(res.items, io))
         chars.append(_shift(res.chars, io))
         texts += res.raw._texts
-    return OcrResult(
+    out = OcrResult(
         texts,
         _concat_frames("images", images),
         _concat_frames("items", items),
         _concat_frames("chars", chars),
     )
+    for res in results:
+        out.pixels.update(res.pixels)
+    return out
 
 
 def _shift(df: pd.DataFrame, images: int, response: int | None = None) -> pd.DataFrame:

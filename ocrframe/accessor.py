@@ -1,0 +1,38 @@
+"""``df.ocr``: ocrframe's functions straight from a (filtered) items or chars frame.
+
+>>> import ocrframe
+>>> items = ocrframe.read_json(ocrframe.data_path("responses/drivinglicence.json")).items
+>>> items.ocr.lowest(1)["text"].tolist()
+['男']
+>>> len(items.ocr.below(0.85))
+1
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import plot
+
+
+@pd.api.extensions.register_dataframe_accessor("ocr")
+class OcrAccessor:
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+
+    def plot_boxes(self, image, **kwargs):
+        """:func:`ocrframe.plot_boxes` of this frame on ``image``."""
+        return plot.plot_boxes(image, self._frame, **kwargs)
+
+    def plot_confidence(self, by: str | None = None, kind: str = "hist", **kwargs):
+        """:func:`ocrframe.plot_confidence` of this frame."""
+        return plot.plot_confidence(self._frame, by=by, kind=kind, **kwargs)
+
+    def lowest(self, n: int = 10) -> pd.DataFrame:
+        """The ``n`` rows with the lowest confidence."""
+        return plot.lowest(self._frame, n)
+
+    def below(self, threshold: float) -> pd.DataFrame:
+        """The rows whose confidence is below ``threshold`` (NA is not below anything)."""
+        conf = self._frame["confidence"]
+        return self._frame[(conf < threshold).fillna(False)]
