@@ -116,7 +116,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(result.items[["image_id", "item_id", "text", "confidence"]].to_string(max_rows=40))
     path = result.to_parquet(Path(args.out) / "demo.parquet")
     print(f"\nwrote {path}  (ocrframe.read_parquet({str(path)!r}) reads it back)")
+    picture = _annotated(result, Path(args.out) / "demo.png")
+    print(f"wrote {picture}  (the samples with their boxes, coloured by confidence)")
     return 0
+
+
+def _annotated(result: OcrResult, path: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")  # a file, not a window: works on a machine with no screen
+    fig = result.show(n=9, cols=3)
+    fig.savefig(path, dpi=70)
+    return path
 
 
 def parser() -> argparse.ArgumentParser:

@@ -81,3 +81,6 @@ def test_demo_recognises_the_samples(tmp_path):
     assert "通用文字识别" in done.stdout and "Optical character recognition" in done.stdout
     res = ocrframe.read_parquet(tmp_path / "demo.parquet")
     assert len(res.images) == len(ocrframe.samples()) and res.images["ok"].all()
+    from PIL import Image
+
+    assert Image.open(tmp_path / "demo.png").size[0] > 600  # the annotated samples
