@@ -42,7 +42,7 @@ $(COMPAT_VENV)/.installed: pyproject.toml
 	touch $@
 
 compat: $(COMPAT_VENV)/.installed
-	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider tests ocrframe
+	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider tests ocrframe --ignore=tests/test_browser.py
 
 test: system-deps lint unit compat
 

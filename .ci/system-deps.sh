@@ -8,6 +8,8 @@ packages=(
   tesseract-ocr-script-latn
   # fonts the tests render text with (CJK and Latin)
   fonts-wqy-microhei fonts-dejavu-core
+  # the browser of the JupyterLab end-to-end test (Playwright's own download cannot work here)
+  chromium
 )
 missing=()
 for p in "${packages[@]}"; do

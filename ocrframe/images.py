@@ -13,6 +13,7 @@ import glob as globmod
 import hashlib
 import io
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,9 +76,16 @@ def is_url(text: str) -> bool:
 def expand(images: object) -> list[Input]:
     """The inputs named by ``images``, in order (a glob or directory expands, sorted).
 
+    A mapping names in-memory images: ``{"scan 1.png": b"...", ...}`` keeps each key as the
+    source (a notebook upload, a zip member).
+
     >>> [i.source for i in expand(["a.png", b"..."])]
     ['a.png', '<bytes #1>']
+    >>> [i.source for i in expand({"upload.jpg": b"..."})]
+    ['upload.jpg']
     """
+    if isinstance(images, Mapping):
+        return [_named(str(name), value) for name, value in images.items()]
     items = list(images) if isinstance(images, list | tuple) else [images]
     out: list[Input] = []
     for k, item in enumerate(items):
@@ -95,6 +103,14 @@ def expand(images: object) -> list[Input]:
                 f"got {type(item).__name__}"
             )
     return out
+
+
+def _named(name: str, value: object) -> Input:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return Input(name, bytes(value))
+    if isinstance(value, Image.Image | np.ndarray):
+        return Input(name, value)
+    raise OcrframeError(f"images[{name!r}]: expected bytes, a PIL image or an array")
 
 
 def _expand_path(item: str | os.PathLike) -> list[Input]:

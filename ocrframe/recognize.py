@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -18,7 +19,7 @@ def recognize(
     endpoint: str = "general",
     engine: str | Engine = "local",
     *,
-    progress: bool | None = None,
+    progress: bool | Callable[[int, int], object] | None = None,
     **options: object,
 ) -> OcrResult:
     """Recognise ``images`` with ``engine`` as ``endpoint`` would, and return the tables.
@@ -29,7 +30,8 @@ def recognize(
     minorlanguage, ``card_type=0`` for idcard, ``type=0`` for drivinglicence, ``ret_image=0``
     for namecard). An unreadable input (missing, not an image, animated GIF, empty) becomes a
     failed row in ``images`` with the service's code and the run goes on. A progress bar shows
-    for more than one image unless ``progress=False``.
+    for more than one image unless ``progress=False``; a callable ``progress(done, total)`` is
+    called after each image instead (a notebook app's own progress bar).
 
     >>> import ocrframe
     >>> res = ocrframe.recognize(ocrframe.samples()[0], progress=False)  # doctest: +SKIP
@@ -42,7 +44,8 @@ def recognize(
     cols = assemble.Columns()
     raw: list[str] = []
     notes: list[str] = []
-    show = len(inputs) > 1 if progress is None else progress
+    report = progress if callable(progress) else None
+    show = (len(inputs) > 1 if progress is None else bool(progress)) and report is None
     failed = 0
     session = _session(inputs)
     with tqdm(total=len(inputs), disable=not show, unit="image", desc=eng.name) as bar:
@@ -67,6 +70,8 @@ def recognize(
             )
             bar.update()
             bar.set_postfix(ok=len(raw) - failed, failed=failed, refresh=False)
+            if report is not None:
+                report(len(raw), len(inputs))
     _warn(notes)
     result = OcrResult(raw, *assemble.tables(cols))
     result.pixels = {i.source: i.value for i in inputs if not isinstance(i.value, str | Path)}

@@ -1,0 +1,105 @@
+"""The notebook apps, driven from Python as a script would, with assertions on what they show."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+import ocrframe
+from ocrframe.widgets import Recognizer, Reviewer
+
+
+def upload_value(*paths: str) -> tuple:
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return tuple(
+        {"name": Path(p).name, "type": "image/png", "size": Path(p).stat().st_size,
+         "content": memoryview(Path(p).read_bytes()), "last_modified": now}
+        for p in paths
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def app_after_run():
+    app = Recognizer()
+    paths = [p for p in ocrframe.samples() if p.endswith(("en_document.png", "receipt.png"))]
+    app.upload.value = upload_value(*paths)
+    app.run_button.click()
+    return app
+
+
+def test_run_shows_picture_table_and_result(app_after_run):
+    app = app_after_run
+    assert isinstance(app.result, ocrframe.OcrResult)
+    assert app.result.images["source"].tolist() == ["en_document.png", "receipt.png"]
+    assert "2 image(s)" in app.status.value
+    assert app.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Optical character recognition turns images" in app.table.value
+    assert app.progress.value == app.progress.max == 2
+
+
+def test_slider_filters_the_table_and_redraws(app_after_run):
+    app = app_after_run
+    everything = len(app.visible_items())
+    before = app.image.value
+    app.threshold.value = float(app.result.items["confidence"].median())
+    shown = app.visible_items()
+    assert 0 < len(shown) < everything
+    assert (shown["confidence"] <= app.threshold.value).all()
+    assert f"{len(shown)} of" in app.table.value
+    assert app.image.value != before  # thick boxes below the threshold
+    app.threshold.value = 1.0
+    app.image_choice.value = 1
+    assert "好又多超市" in app.table.value
+
+
+def test_errors_show_in_the_app_and_it_stays_usable(tmp_path):
+    app = Recognizer(out_dir=tmp_path)
+    app.run_button.click()
+    assert "upload an image or type a path" in app.status.value
+    assert "Traceback" not in app.status.value
+    app.endpoint.value = "minorlanguage"
+    assert app.language.layout.display is None  # the option appears for its endpoint
+    app.paths.value = f"{ocrframe.samples()[1]}\n{tmp_path / 'missing.png'}"
+    app.endpoint.value = "general"
+    app.run_button.click()
+    assert "missing.png: -1300" in app.status.value  # the failure, readable
+    assert "Optical" in app.table.value  # and the good image
+    app.save_parquet.click()
+    assert ocrframe.read_parquet(tmp_path / "ocrframe-result.parquet").images.shape[0] == 2
+    app.save_csv.click()
+    assert (tmp_path / "ocrframe-items.csv").read_text().startswith("image_id,item_id")
+    assert "download" in app.export_status.value
+
+
+def test_reviewer_pages_worst_first_and_records_decisions(tmp_path):
+    res = ocrframe.recognize(ocrframe.samples()[:4], progress=False)
+    rev = Reviewer(res, truth=ocrframe.samples(truth=True), threshold=0.999)
+    worst = res.items.groupby("image_id")["confidence"].min()
+    assert rev.order == [int(i) for i in worst.sort_values().index]
+    assert rev.image_id == rev.order[0]
+    assert "image 1 of 4" in rev.where.value
+    doubtful = rev.doubtful()
+    assert len(rev.item_rows) == len(doubtful) > 0
+    assert (doubtful["confidence"] < 0.999).all()
+
+    first, *rest = rev.item_rows
+    first["accept"].click()
+    if rest:
+        rest[0]["text"].value = "fixed text"
+        rest[0]["correct"].click()
+    labels = rev.labels
+    assert list(labels.columns) == ["source", "item_id", "text", "corrected_text", "decided_at"]
+    assert labels.loc[0, "corrected_text"] == labels.loc[0, "text"]
+    if rest:
+        assert labels.loc[1, "corrected_text"] == "fixed text"
+    rev.next_button.click()
+    assert rev.position == 1 and "image 2 of 4" in rev.where.value
+    rev.prev_button.click()
+    assert rev.item_rows[0]["text"].value == first["text"].value  # decisions survive paging
+    path = rev.save(tmp_path / "labels.jsonl")
+    saved = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [s["item_id"] for s in saved] == labels["item_id"].tolist()
+    assert all("truth:" in r["box"].children[2].value for r in rev.item_rows)
