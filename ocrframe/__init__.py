@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import accessor, formats, schema  # noqa: F401 - accessor registers df.ocr
+from . import accessor, analysis, formats, schema  # noqa: F401 - accessor registers df.ocr
+from .analysis import plot_calibration, read_truth
 from .errors import OcrDetectionError, OcrFormatError, OcrframeError, OcrScaleWarning
 from .plot import plot_boxes, plot_confidence, plot_lowest
 from .reading import from_response, read_json
@@ -27,15 +28,18 @@ __all__ = [
     "OcrScaleWarning",
     "OcrframeError",
     "RawResponses",
+    "analysis",
     "concat",
     "data_path",
     "formats",
     "from_response",
     "plot_boxes",
+    "plot_calibration",
     "plot_confidence",
     "plot_lowest",
     "read_json",
     "read_parquet",
+    "read_truth",
     "recognize",
     "samples",
     "schema",
