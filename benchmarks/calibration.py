@@ -34,9 +34,20 @@ HANZI = (
     "点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明"
     "看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料"
 )
-WORDS = (
-    ["data", "table", "confidence", "image", "review", "threshold", "engine", "invoice", "total", "order", "river", "paper"]
-)
+WORDS = [
+    "data",
+    "table",
+    "confidence",
+    "image",
+    "review",
+    "threshold",
+    "engine",
+    "invoice",
+    "total",
+    "order",
+    "river",
+    "paper",
+]
 KINDS = ("clean", "small", "blur", "low_contrast", "rotated", "jpeg", "noisy")
 
 

@@ -123,6 +123,11 @@ class Reader:
             self.get("height").int(),
         )
 
+    def opt_box(self, key: str) -> tuple[int, int, int, int] | None:
+        """The box at ``key``, or ``None`` where the key is absent or null."""
+        sub = self.get(key, None)
+        return None if sub.value is None else sub.box()
+
     def points(self) -> list[int]:
         """``[{x, y}, …]`` as a flat ``[x1, y1, x2, y2, …]``."""
         out: list[int] = []
@@ -176,6 +181,21 @@ class Adapter:
             self.failed_image(r, ctx)
             return None
         return r.get("data")
+
+    def success_image(self, r: Reader, data: Reader, ctx: Context, **columns) -> int:
+        """The image row of a successful single-image response: code 0, the response's message,
+        ``data.session_id`` and ``data.angle``, plus ``columns`` (engine, extra, scale …)."""
+        columns.setdefault("engine", ctx.engine)
+        return ctx.columns.add_image(
+            response_id=ctx.response_id,
+            source=ctx.source,
+            endpoint=self.endpoint_for(ctx),
+            code=0,
+            message=r.get("message", None).opt_str(),
+            session_id=data.get("session_id", None).opt_str(),
+            angle=data.get("angle", None).opt_number(),
+            **columns,
+        )
 
     def failed_image(self, r: Reader, ctx: Context, *, source: str | None = None) -> int:
         """A service error (``{"code": 14, "message": …}``) as one failed image row."""

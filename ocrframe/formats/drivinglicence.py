@@ -67,7 +67,7 @@ class DrivingLicence(Adapter):
         rows, odd = [], set()
         for it in data.get("items").each():
             label = it.get("item").str()
-            box = it.get("itemcoord").box() if it.dict().get("itemcoord") is not None else None
+            box = it.opt_box("itemcoord")
             conf = it.get("itemconf", None).opt_number()
             rows.append((label, it.get("itemstring").str(), conf, box))
             odd.update(unknown_keys(it.value, ITEM_KEYS))
@@ -80,18 +80,7 @@ class DrivingLicence(Adapter):
         if note:
             extra["confidence_scale"] = note
         cols = ctx.columns
-        image = cols.add_image(
-            response_id=ctx.response_id,
-            source=ctx.source,
-            engine=ctx.engine,
-            endpoint=self.endpoint_for(ctx),
-            code=0,
-            message=r.get("message", None).opt_str(),
-            session_id=data.get("session_id", None).opt_str(),
-            angle=data.get("angle", None).opt_number(),
-            extra=extra,
-            scale=scale,
-        )
+        image = self.success_image(r, data, ctx, extra=extra, scale=scale)
         for label, text, conf, box in rows:
             row = cols.add_item(
                 image, text, field=FIELDS.get(label), label=label, confidence_raw=conf, box=box

@@ -107,15 +107,11 @@ class WordsAdapter(Adapter):
             extra["alignment"] = alignment
 
         cols = ctx.columns
-        image = cols.add_image(
-            response_id=ctx.response_id,
-            source=ctx.source,
+        image = self.success_image(
+            r,
+            data,
+            ctx,
             engine=(engine_r.get("name", None).opt_str() if engine else None) or ctx.engine,
-            endpoint=self.endpoint_for(ctx),
-            code=0,
-            message=r.get("message", None).opt_str(),
-            session_id=data.get("session_id", None).opt_str(),
-            angle=data.get("angle", None).opt_number(),
             image_width=data.get("image_width", None).opt_int(),
             image_height=data.get("image_height", None).opt_int(),
             extra=extra,
@@ -128,14 +124,14 @@ class WordsAdapter(Adapter):
     def _item(self, it: Reader):
         obj = it.dict()
         text = it.get("itemstring").str()
-        box = it.get("itemcoord").box() if obj.get("itemcoord") is not None else None
+        box = it.opt_box("itemcoord")
         polygon = it.get("itempolygon").points() if obj.get("itempolygon") is not None else None
         words = []
         odd = set(unknown_keys(obj, ITEM_KEYS))
         words_r = it.get("words", None)
         for w in words_r.each() if words_r.value is not None else []:  # null reads as absent
             wd = w.dict()
-            coord = w.get("wordcoord").box() if wd.get("wordcoord") is not None else None
+            coord = w.opt_box("wordcoord")
             words.append((w.get("character").str(), w.get("confidence", None).opt_number(), coord))
             odd.update(f"words.{k}" for k in unknown_keys(wd, WORD_KEYS))
         return text, box, polygon, odd, words
