@@ -197,10 +197,16 @@ def _from_pil(source: str, img: Image.Image, data: bytes | None) -> Loaded:
     img = ImageOps.exif_transpose(img)  # phone photos: the pixels as the viewer shows them
     if img.width == 0 or img.height == 0:
         raise _Fail(codes.IMAGE_EMPTY, f"{source}: image is {img.width}x{img.height}")
+    if img.mode in ("I;16", "I;16B", "I", "F"):  # 16-bit and float scans: stretch to 8 bits
+        img = Image.fromarray(_to_uint8(np.asarray(img, dtype=np.float64)))
+    if img.mode == "P" and "transparency" in img.info:
+        img = img.convert("RGBA")
+    if img.mode in ("RGBA", "LA", "PA"):
+        # transparent areas become white paper: dropping alpha would leave whatever colour the
+        # transparent pixels carry (often black, under black text)
+        paper = Image.new("RGBA", img.size, "white")
+        img = Image.alpha_composite(paper, img.convert("RGBA"))
     if img.mode != "RGB":
-        if img.mode in ("I;16", "I;16B", "I", "F"):
-            img = Image.fromarray(_to_uint8(np.asarray(img, dtype=np.float64)))
-        img = img.convert("RGBA").convert("RGB") if "A" in img.mode or img.mode == "P" else img
         img = img.convert("RGB")
     rgb = np.asarray(img)
     return Loaded(source, rgb, data, _digest(data, rgb))

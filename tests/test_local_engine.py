@@ -207,3 +207,14 @@ def test_result_of_an_image_without_text(tmp_path):
     Image.new("RGB", (200, 100), "white").save(blank, format="PNG")
     res = ocrframe.recognize(blank.getvalue(), progress=False)
     assert res.images[["code", "ok", "n_items"]].values.tolist() == [[0, True, 0]]
+
+
+def test_transparent_png_is_read_on_white_paper(tmp_path):
+    # black text on a fully transparent background whose hidden colour is black too
+    src = Image.open(ocrframe.samples()[1]).convert("L")
+    rgba = np.zeros((src.height, src.width, 4), np.uint8)
+    rgba[..., 3] = 255 - np.asarray(src)  # ink is opaque, paper transparent
+    path = tmp_path / "transparent.png"
+    Image.fromarray(rgba, "RGBA").save(path)
+    res = ocrframe.recognize(str(path), progress=False)
+    assert "Optical character recognition" in " ".join(res.items["text"])
