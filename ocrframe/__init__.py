@@ -20,6 +20,7 @@ from .reading import from_response, read_json
 from .recognize import recognize
 from .result import OcrResult, RawResponses, concat, read_parquet
 from .samples import samples
+from .signature import legacy_signature
 
 __all__ = [
     "OcrDetectionError",
@@ -33,6 +34,7 @@ __all__ = [
     "data_path",
     "formats",
     "from_response",
+    "legacy_signature",
     "plot_boxes",
     "plot_calibration",
     "plot_confidence",
