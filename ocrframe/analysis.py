@@ -191,6 +191,29 @@ class Evaluation:
         length = judged["truth_chars"].sum()
         return float(judged["edits"].sum() / length) if length else float("nan")
 
+    def by(self, column: str) -> pd.DataFrame:
+        """CER, WER and item accuracy per value of an items column (``field``, ``image_id`` …)
+        or an images column (``endpoint``, ``engine``, ``source``)."""
+        items = self.items
+        if column not in items:
+            items = items.merge(self.images[["image_id", column]], on="image_id", how="left")
+        judged = items[items["truth"].notna()].copy()
+        judged["edits"] = [
+            Levenshtein.distance(normalize(t), normalize(p))
+            for p, t in zip(judged["text"], judged["truth"])
+        ]
+        judged["length"] = [len(normalize(t)) for t in judged["truth"]]
+        table = judged.groupby(column, dropna=False).agg(
+            items=("item_id", "size"),
+            edits=("edits", "sum"),
+            length=("length", "sum"),
+            wer=("wer", "mean"),
+            accuracy=("correct", "mean"),
+            mean_confidence=("confidence", "mean"),
+        )
+        table.insert(1, "cer", table["edits"] / table["length"].where(table["length"] > 0))
+        return table.reset_index()
+
 
 def evaluate(result, truth, *, nfkc: bool = True) -> Evaluation:
     """Align each recognised item with its true text, and each character with the truth.

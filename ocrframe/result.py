@@ -160,11 +160,16 @@ class OcrResult:
             )
         return image_array(str(source))
 
-    def plot(self, image_id: int = 0, level: str = "items", ax=None, **kwargs):
-        """Draw image ``image_id`` with the boxes of its items (or chars): see
-        :func:`ocrframe.plot_boxes` for the options. Returns the axes."""
+    def plot(self, image_id: int | None = None, level: str = "items", ax=None, **kwargs):
+        """Draw image ``image_id`` (default: the first image with items) with the boxes of its
+        items (or chars): see :func:`ocrframe.plot_boxes` for the options. Returns the axes."""
         from .plot import plot_boxes
 
+        if image_id is None:
+            with_items = self.images.loc[self.images["n_items"] > 0, "image_id"]
+            if with_items.empty:
+                raise OcrframeError("no image of this result has items to draw")
+            image_id = int(with_items.iloc[0])
         frame = self.items if level == "items" else self.chars
         rows = frame[frame["image_id"] == image_id]
         ax = plot_boxes(self.pixels_of(image_id), rows, ax=ax, level=level, **kwargs)

@@ -176,3 +176,15 @@ def test_plot_calibration_draws_the_reliability_diagram(judged):
     line = ax.get_lines()[1]
     table = analysis.calibration(ev.chars)
     assert list(line.get_ydata()) == pytest.approx(table["accuracy"].tolist())
+
+
+def test_evaluation_per_field_on_card_responses():
+    cards = ocrframe.read_json(ocrframe.data_path("responses/idcard_front_url.json"))
+    truth = [{"source": " http://www.test.com/aaa.jpg",
+              "fields": {"name": "某某", "sex": "男", "birth": "2000/1/2"}}]  # fmt: skip
+    ev = analysis.evaluate(cards, truth)
+    table = ev.by("field").set_index("field")
+    assert table.loc["name", "cer"] == 0.0 and table.loc["name", "accuracy"] == 1.0
+    assert table.loc["birth", "cer"] == pytest.approx(1 / 8)  # one digit of "2000/1/2"
+    assert table.loc["birth", "accuracy"] == 0.0
+    assert "nation" not in table.index  # no truth, not judged
