@@ -84,7 +84,8 @@ def parse_into(
     return text
 
 
-def _warn(notes: list[str]) -> None:
+def warn_scale_notes(notes: list[str]) -> None:
+    """One OcrScaleWarning for all scale decisions of a call (the first, and how many more)."""
     if notes:
         more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
         warnings.warn(notes[0] + more, OcrScaleWarning, stacklevel=3)
@@ -113,7 +114,7 @@ def from_response(
     kept = parse_into(
         cols, value, text, endpoint=endpoint, source=source, engine=engine, where=None, notes=notes
     )
-    _warn(notes)
+    warn_scale_notes(notes)
     return OcrResult([kept], *assemble.tables(cols))
 
 
@@ -155,7 +156,7 @@ def read_json(
     """
     notes: list[str] = []
     parts = [_read_file(p, endpoint, notes) for p in expand_paths(paths)]
-    _warn(notes)
+    warn_scale_notes(notes)
     return concat(parts)
 
 

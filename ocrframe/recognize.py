@@ -10,7 +10,7 @@ from tqdm.auto import tqdm
 
 from . import assemble, engines, images
 from .engines.base import Engine, endpoint_options
-from .reading import _warn, parse_into
+from .reading import parse_into, warn_scale_notes
 from .result import OcrResult
 
 
@@ -72,7 +72,7 @@ def recognize(
             bar.set_postfix(ok=len(raw) - failed, failed=failed, refresh=False)
             if report is not None:
                 report(len(raw), len(inputs))
-    _warn(notes)
+    warn_scale_notes(notes)
     result = OcrResult(raw, *assemble.tables(cols))
     result.pixels = {i.source: i.value for i in inputs if not isinstance(i.value, str | Path)}
     return result
