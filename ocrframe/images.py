@@ -9,7 +9,6 @@ goes on.
 
 from __future__ import annotations
 
-import glob as globmod
 import hashlib
 import io
 import os
@@ -20,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import codes
+from . import codes, files
 from .errors import OcrframeError
 
 IMAGE_SUFFIXES = frozenset(
@@ -117,19 +116,11 @@ def _expand_path(item: str | os.PathLike) -> list[Input]:
     text = os.fspath(item)
     if is_url(text):
         return [Input(text, text)]
-    path = Path(text)
-    if path.is_dir():
-        found = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
-        if not found:
-            raise OcrframeError(f"{text}: directory holds no image files")
+    found = files.matching(text, IMAGE_SUFFIXES, "image")
+    if found is not None:
         return [Input(str(p), p) for p in found]
-    if globmod.has_magic(text) and not path.exists():
-        found = sorted(globmod.glob(text, recursive=True))
-        if not found:
-            raise OcrframeError(f"{text}: matches no file")
-        return [Input(p, Path(p)) for p in found]
     # a missing file is not an error here: it becomes a failed row like any unreadable input
-    return [Input(text, path)]
+    return [Input(text, Path(text))]
 
 
 def load(inp: Input, session=None) -> Loaded | Failure:

@@ -8,14 +8,13 @@ the image a response belongs to is not lost.
 
 from __future__ import annotations
 
-import glob as globmod
 import json
 import os
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from . import assemble, fastjsonl, formats
+from . import assemble, fastjsonl, files, formats
 from .errors import OcrFormatError, OcrframeError, OcrScaleWarning
 from .result import OcrResult, concat
 
@@ -124,17 +123,11 @@ def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list
     out: list[Path] = []
     for item in items:
         text = os.fspath(item)
-        path = Path(text)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.suffix in (".json", ".jsonl"))
-        elif globmod.has_magic(text):
-            found = sorted(Path(p) for p in globmod.glob(text, recursive=True))
-        elif path.exists():
-            found = [path]
-        else:
-            raise OcrframeError(f"{text}: no such file")
-        if not found:
-            raise OcrframeError(f"{text}: matches no .json or .jsonl file")
+        found = files.matching(text, (".json", ".jsonl"), ".json/.jsonl")
+        if found is None:
+            if not Path(text).exists():
+                raise OcrframeError(f"{text}: no such file")
+            found = [Path(text)]
         out += found
     return out
 
