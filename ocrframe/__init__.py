@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from . import accessor, analysis, formats, schema  # noqa: F401 - accessor registers df.ocr
 from .analysis import plot_calibration, read_truth
 from .errors import OcrDetectionError, OcrFormatError, OcrframeError, OcrScaleWarning
@@ -19,7 +17,7 @@ from .plot import plot_boxes, plot_confidence, plot_lowest
 from .reading import from_response, read_json
 from .recognize import recognize
 from .result import OcrResult, RawResponses, concat, read_parquet
-from .samples import samples
+from .samples import data_path, samples
 from .signature import legacy_signature
 
 __all__ = [
@@ -48,15 +46,3 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-
-_DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-def data_path(relative: str = "") -> str:
-    """Path of a file in the bundled ``data/`` folder (``data_path("responses/general.json")``).
-
-    >>> import ocrframe, os
-    >>> os.path.isdir(ocrframe.data_path("responses"))
-    True
-    """
-    return str(_DATA / relative)

@@ -528,9 +528,7 @@ def summary(
     """Confidence statistics per ``by`` (``endpoint``, ``engine``, ``field``, ``source``,
     ``image_id`` … or ``None``): count, mean, median, quantiles and the share below each
     threshold, with the number of images and of failed images where ``by`` is an image column."""
-    frame = (result.items if level == "items" else result.chars).merge(
-        result.images[["image_id", "source", "endpoint", "engine"]], on="image_id", how="left"
-    )
+    frame = result.with_image_columns(level)
     if by is not None and by not in frame:
         raise OcrframeError(f"by={by!r} is not a column (have {list(frame.columns)})")
     groups = [("all", frame)] if by is None else list(frame.groupby(by, dropna=False))

@@ -210,9 +210,8 @@ def _with_image_columns(data) -> pd.DataFrame:
     """An items frame with the image's endpoint, engine and source when given an OcrResult."""
     if isinstance(data, pd.DataFrame):
         return data
-    if hasattr(data, "items") and hasattr(data, "images"):
-        cols = data.images[["image_id", "source", "endpoint", "engine"]]
-        return data.items.merge(cols, on="image_id", how="left")
+    if hasattr(data, "with_image_columns"):
+        return data.with_image_columns()
     raise OcrframeError(f"expected a DataFrame or an OcrResult, got {type(data).__name__}")
 
 

@@ -145,6 +145,14 @@ class OcrResult:
         wide.insert(0, "source", sources.reindex(wide.index).array)
         return wide.reset_index().astype({"image_id": schema.INT})
 
+    def with_image_columns(
+        self, level: str = "items", columns: tuple[str, ...] = ("source", "endpoint", "engine")
+    ) -> pd.DataFrame:
+        """The items (or chars) with ``columns`` of their image added, for grouping by
+        endpoint, engine or source."""
+        rows = self.items if level == "items" else self.chars
+        return rows.merge(self.images[["image_id", *columns]], on="image_id", how="left")
+
     # -- pictures ----------------------------------------------------------------------------
     def pixels_of(self, image_id: int):
         """RGB pixels of image ``image_id``, from memory (in-memory inputs) or its source."""

@@ -7,7 +7,18 @@ from pathlib import Path
 
 from .errors import OcrframeError
 
-_ROOT = Path(__file__).resolve().parent.parent / "data" / "samples"
+DATA = Path(__file__).resolve().parent.parent / "data"  # the source tree's data/ folder
+_ROOT = DATA / "samples"
+
+
+def data_path(relative: str = "") -> str:
+    """Path of a file in the bundled ``data/`` folder (``data_path("responses/general.json")``).
+
+    >>> import ocrframe, os
+    >>> os.path.isdir(ocrframe.data_path("responses"))
+    True
+    """
+    return str(DATA / relative)
 
 
 def samples_dir() -> Path:
