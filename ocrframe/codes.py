@@ -59,9 +59,19 @@ CODES: dict[int, tuple[str, str]] = {
 
 DECODE_FAILED = -1102
 IMAGE_EMPTY = -1300
+RATE_LIMITED = 15
+IMAGE_TOO_LARGE = 20
+BODY_TOO_LARGE = 23
+INTERNAL_ERROR = 213
+PARAMETER_EMPTY = -1301
 DOWNLOAD_FAILED = -1308
+DOWNLOAD_TIMEOUT = -1506
+MALFORMED_URL = -1505
 ILLEGAL_FORMAT = -1400
 OCR_FAILED = -9003
+NOT_AN_ID_CARD = -5107
+CARD_OCR_FAILED = -5103
+LICENCE_OCR_FAILED = -9002
 
 
 def describe(code: int) -> str:
@@ -76,3 +86,24 @@ def error_response(code: int, detail: str | None = None) -> dict:
     """A service-style error body for ``code``, with ``detail`` appended to the message."""
     message = describe(code)
     return {"code": code, "message": f"{message}: {detail}" if detail else message}
+
+
+#: HTTP status of a request-level error (the pages do not say; ocrframe's choice, issue #4);
+#: any other code is an image's own outcome, answered with 200
+HTTP_STATUS: dict[int, int] = {
+    **dict.fromkeys((3, 17, 18, 19, 21, -1300, -1301, -1304, -1505), 400),
+    **dict.fromkeys((4, 5, 9, 14), 401),
+    **dict.fromkeys((6, 10, 11, 12, 13, 16, 24, 25), 403),
+    23: 413,
+    15: 429,
+    **dict.fromkeys((7, 8, 107, 108, 200, 201, 202, 203, 213), 500),
+}
+
+
+def http_status(code: int) -> int:
+    """The HTTP status that goes with a response whose top-level ``code`` is ``code``.
+
+    >>> http_status(14), http_status(0), http_status(-1102)
+    (401, 200, 200)
+    """
+    return HTTP_STATUS.get(code, 200)

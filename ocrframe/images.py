@@ -159,7 +159,7 @@ def _download(url: str, session) -> bytes:
     try:
         reply = http.get(url, timeout=URL_TIMEOUT)
     except requests.Timeout:
-        raise _Fail(-1506, f"{url}: download timed out") from None
+        raise _Fail(codes.DOWNLOAD_TIMEOUT, f"{url}: download timed out") from None
     except requests.RequestException as err:
         raise _Fail(codes.DOWNLOAD_FAILED, f"{url}: {type(err).__name__}: {err}") from None
     if reply.status_code != 200:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import assemble, engines, images
-from .engines.base import Engine, endpoint_options
+from . import assemble, engines, images, records
+from .engines.base import BATCH_ENDPOINTS, Engine, batch_entry, endpoint_options
 from .reading import parse_into, warn_scale_notes
 from .result import OcrResult
 
@@ -20,6 +20,7 @@ def recognize(
     engine: str | Engine = "local",
     *,
     progress: bool | Callable[[int, int], object] | None = None,
+    save_raw: str | Path | None = None,
     **options: object,
 ) -> OcrResult:
     """Recognise ``images`` with ``engine`` as ``endpoint`` would, and return the tables.
@@ -31,7 +32,9 @@ def recognize(
     for namecard). An unreadable input (missing, not an image, animated GIF, empty) becomes a
     failed row in ``images`` with the service's code and the run goes on. A progress bar shows
     for more than one image unless ``progress=False``; a callable ``progress(done, total)`` is
-    called after each image instead (a notebook app's own progress bar).
+    called after each image instead (a notebook app's own progress bar). ``save_raw=DIR``
+    also saves each answer as a record (:mod:`ocrframe.records`) that ``ocrframe serve
+    --replay DIR`` answers from.
 
     >>> import ocrframe
     >>> res = ocrframe.recognize(ocrframe.samples()[0], progress=False)  # doctest: +SKIP
@@ -55,6 +58,10 @@ def recognize(
                 response = loaded.response()
             else:
                 response = eng.respond(loaded, endpoint, opts)
+                if save_raw is not None:
+                    _record(save_raw, endpoint, opts, inp, loaded, response)
+                if endpoint in BATCH_ENDPOINTS:
+                    response = {"result_list": [batch_entry(response, inp.source)]}
             failed += response.get("code", 0) != 0
             raw.append(
                 parse_into(
@@ -76,6 +83,15 @@ def recognize(
     result = OcrResult(raw, *assemble.tables(cols))
     result.pixels = {i.source: i.value for i in inputs if not isinstance(i.value, str | Path)}
     return result
+
+
+def _record(root, endpoint: str, options: dict, inp, loaded, response: dict) -> None:
+    url = inp.value if isinstance(inp.value, str) else None
+    sha = loaded.sha256 if loaded.data is not None else None  # pixels have no bytes to send
+    if url is None and sha is None:
+        return
+    rec = records.Record(endpoint, options, response, sha, url, inp.source)
+    records.write(root, rec)
 
 
 def _session(inputs: list[images.Input]):

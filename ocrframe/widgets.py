@@ -25,7 +25,7 @@ import ipywidgets as w
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .engines.base import CHOICES, OPTIONS
+from .engines.base import CHOICES, ENDPOINTS, OPTIONS
 from .errors import OcrframeError
 from .plot import plot_boxes
 from .recognize import recognize
@@ -33,8 +33,8 @@ from .result import OcrResult
 
 #: engine -> (label, endpoints it answers)
 ENGINES = {
-    "local": ("local: RapidOCR, offline", ("general", "minorlanguage")),
-    "tesseract": ("Tesseract, offline", ("general", "minorlanguage")),
+    "local": ("local: RapidOCR, offline", ENDPOINTS),
+    "tesseract": ("Tesseract, offline", ENDPOINTS),
 }
 TABLE_COLUMNS = ["item_id", "field", "text", "confidence"]
 TABLE_STYLE = (
@@ -147,7 +147,13 @@ class Recognizer(w.VBox):
 
     def options(self) -> dict:
         """The endpoint's options as set in the app."""
-        return {name: getattr(self, name).value for name in OPTIONS[self.endpoint.value]}
+        # ret_image (namecard) has no control: the app shows the picture itself
+        wanted = [
+            name
+            for name in OPTIONS[self.endpoint.value]
+            if name in ("language", "card_type", "type")
+        ]
+        return {name: getattr(self, name).value for name in wanted}
 
     def inputs(self) -> dict | list:
         """The uploaded files by name, then the typed paths/URLs."""

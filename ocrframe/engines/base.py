@@ -16,6 +16,11 @@ OPTIONS: dict[str, dict[str, object]] = {
     "drivinglicence": {"type": 0},
 }
 
+ENDPOINTS: tuple[str, ...] = tuple(OPTIONS)
+
+#: endpoints whose response is a ``result_list`` of per-image entries
+BATCH_ENDPOINTS = frozenset({"idcard", "namecard"})
+
 #: the pages' allowed values
 CHOICES: dict[str, tuple] = {
     "language": ("zh", "por", "fre", "ger", "spa", "jap", "kor", "lat"),
@@ -51,7 +56,8 @@ class Engine:
     Subclasses set ``name`` and ``endpoints`` and implement :meth:`respond`. ``respond`` returns
     a service-style error body (``{"code": …, "message": …}``) for an image it cannot read; it
     raises only for problems of the set-up (a missing language pack), which no other image
-    would escape either.
+    would escape either. For the batch endpoints (idcard, namecard) it returns one entry of
+    ``result_list``; :func:`batch_entry` adds the image's name.
     """
 
     name: ClassVar[str] = "engine"
@@ -69,3 +75,15 @@ class Engine:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
+
+
+def batch_entry(entry: dict, name: str, key: str = "filename") -> dict:
+    """A ``result_list`` entry: ``code``, ``message``, the image's ``filename`` (or ``url``)
+    and ``data``, in the pages' order.
+
+    >>> batch_entry({"code": 0, "message": "OK", "data": {}}, "1.jpg")
+    {'code': 0, 'message': 'OK', 'filename': '1.jpg', 'data': {}}
+    """
+    out = {"code": entry.get("code", 0), "message": entry.get("message", ""), key: name}
+    out.update((k, v) for k, v in entry.items() if k not in out)
+    return out

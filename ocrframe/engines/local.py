@@ -1,9 +1,11 @@
 """The embedded default engine: RapidOCR (PP-OCRv4 ONNX models shipped in its wheel), offline.
 
-It answers ``general`` and ``minorlanguage`` (``language="zh"``: Chinese and English) in the
-pages' JSON shapes, with per-character boxes and confidences (RapidOCR's ``return_word_box``)
-and each line's quadrilateral as extension fields. The other minorlanguage languages (por, fre,
-ger, spa, jap, kor, lat) are answered through the Tesseract engine, which has those packs.
+It answers all five endpoints in the pages' JSON shapes: ``general`` and ``minorlanguage``
+(``language="zh"``: Chinese and English) with per-character boxes and confidences (RapidOCR's
+``return_word_box``) and each line's quadrilateral as extension fields; ``idcard``,
+``namecard`` and ``drivinglicence`` with the fields read from the lines
+(:mod:`ocrframe.engines.cards`). The other minorlanguage languages (por, fre, ger, spa, jap,
+kor, lat) are answered through the Tesseract engine, which has those packs.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import numpy as np
 from .. import codes
 from ..errors import OcrframeError
 from ..images import Loaded
-from .base import Engine
-from .shape import Char, Line, bbox, words_response
+from .base import ENDPOINTS, Engine
+from .shape import Char, Line, bbox, respond
 
 
 class LocalEngine(Engine):
@@ -28,7 +30,7 @@ class LocalEngine(Engine):
     """
 
     name = "rapidocr"
-    endpoints = ("general", "minorlanguage")
+    endpoints = ENDPOINTS
 
     def __init__(self, text_score: float = 0.3) -> None:
         try:
@@ -53,7 +55,15 @@ class LocalEngine(Engine):
         lines = self.lines(image.rgb)
         if lines is None:
             return codes.error_response(codes.OCR_FAILED, f"{image.source}: recognition failed")
-        return words_response(lines, endpoint, image, self.name, self.version)
+        return respond(
+            lines,
+            endpoint,
+            image,
+            options,
+            self.name,
+            self.version,
+            reread=lambda box: self.lines_in(image.rgb, box),
+        )
 
     def lines(self, rgb: np.ndarray) -> list[Line] | None:
         """The text lines RapidOCR finds in an RGB image (``None`` if it fails)."""
@@ -61,6 +71,17 @@ class LocalEngine(Engine):
         with self._lock:
             result, _ = self._ocr(bgr, return_word_box=True, text_score=self.text_score)
         return [_line(r) for r in result or []]
+
+    def lines_in(self, rgb: np.ndarray, box: tuple[int, int, int, int]) -> list[Line]:
+        """The lines found inside ``box`` (x, y, width, height) of the image, in image
+        coordinates (the box is clipped to the image)."""
+        x, y, w, h = box
+        x0, y0 = max(int(x), 0), max(int(y), 0)
+        x1, y1 = min(int(x + w), rgb.shape[1]), min(int(y + h), rgb.shape[0])
+        if x1 - x0 < 4 or y1 - y0 < 4:
+            return []
+        found = self.lines(np.ascontiguousarray(rgb[y0:y1, x0:x1])) or []
+        return [_moved(line, x0, y0) for line in found]
 
     def raw(self, rgb: np.ndarray):
         """RapidOCR's own output for an RGB image (for comparison and benchmarks)."""
@@ -81,6 +102,19 @@ def _line(res: list) -> Line:
     else:  # no per-character detail: the line score for each character, no boxes
         chars = [Char(ch, float(res[2]), None) for ch in text]
     return Line(polygon, text, chars)
+
+
+def _moved(line: Line, dx: int, dy: int) -> Line:
+    polygon = [(x + dx, y + dy) for x, y in line.polygon]
+    chars = [
+        Char(
+            c.text,
+            c.confidence,
+            None if c.box is None else (c.box[0] + dx, c.box[1] + dy, *c.box[2:]),
+        )
+        for c in line.chars
+    ]
+    return Line(polygon, line.text, chars)
 
 
 def _version(package: str) -> str:

@@ -1,17 +1,23 @@
-"""Build responses in the line-and-words shape of ``/ocr/general`` and ``/ocr/minorlanguage``.
+"""Build the five endpoints' responses from the lines a local engine found.
 
-Local engines describe what they found as :class:`Line` objects; :func:`words_response` writes
-them in the endpoint's own JSON, with the confidence scale of its page (general 0–100,
-minorlanguage 0–1) and ocrframe's extension fields: ``data.engine``, ``data.image_width`` /
-``image_height``, ``data.angle``, ``items[].itempolygon`` and ``words[].wordcoord``.
+Local engines describe what they found as :class:`Line` objects. :func:`words_response` writes
+them in the JSON of ``/ocr/general`` and ``/ocr/minorlanguage``, with the confidence scale of
+its page (general 0–100, minorlanguage 0–1) and ocrframe's extension fields: ``data.engine``,
+``data.image_width`` / ``image_height``, ``data.angle``, ``items[].itempolygon`` and
+``words[].wordcoord``. :func:`respond` answers any endpoint: the card endpoints read their
+fields from the lines (:mod:`ocrframe.engines.cards`) and answer exactly in the pages' shapes.
+For ``idcard`` and ``namecard`` it returns one ``result_list`` entry (without ``filename``,
+which the caller knows).
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from dataclasses import dataclass, field
 
-from ..images import Loaded
+from .. import codes
+from ..images import Loaded, encode_png
 
 #: endpoint -> factor from a 0-1 probability to the page's scale
 SCALES = {"general": 100.0, "minorlanguage": 1.0}
@@ -103,3 +109,46 @@ def words_response(
         }
     )
     return {"code": 0, "message": "OK", "data": data}
+
+
+def respond(
+    lines: list[Line],
+    endpoint: str,
+    image: Loaded,
+    options: dict,
+    engine: str,
+    version: str,
+    reread=None,
+) -> dict:
+    """The response of ``endpoint`` (one ``result_list`` entry for idcard/namecard).
+
+    ``reread(box)`` (optional) recognises the text inside a box of the image again; card
+    reading uses it where a label has no value beside it."""
+    from . import cards
+
+    if endpoint in SCALES:
+        return words_response(lines, endpoint, image, engine, version)
+    if endpoint == "idcard":
+        back = options.get("card_type") == 1
+        read = cards.idcard_back if back else cards.idcard_front
+        data = read(lines, reread)
+        if data is None:
+            side = "emblem (back)" if back else "photo (front)"
+            return codes.error_response(codes.NOT_AN_ID_CARD, f"{image.source}: no {side} side")
+        return {"code": 0, "message": "OK", "data": data}
+    if endpoint == "namecard":
+        if not lines:
+            return codes.error_response(codes.CARD_OCR_FAILED, f"{image.source}: no text found")
+        data = cards.namecard(lines)
+        if options.get("ret_image") == 1:
+            data["image"] = base64.b64encode(image.data or encode_png(image.rgb)).decode()
+        return {"code": 0, "message": "OK", "data": data}
+    if endpoint == "drivinglicence":
+        kind = options.get("type", 0)
+        items = cards.licence_items(lines, kind, reread)
+        if items is None:
+            what = "driver licence" if kind == 1 else "vehicle licence"
+            return codes.error_response(codes.LICENCE_OCR_FAILED, f"{image.source}: no {what}")
+        data = {"items": items, "session_id": f"local-{image.sha256[:16]}", "angle": skew(lines)}
+        return {"code": 0, "message": "OK", "data": data}
+    raise ValueError(f"unknown endpoint {endpoint!r}")

@@ -2,7 +2,8 @@
 
 Runs the ``tesseract`` command with hOCR output and ``hocr_char_boxes=1``, which gives every
 character its own box and confidence (``pytesseract.image_to_data`` stops at words), and answers
-in the general or minorlanguage JSON shape, like the local engine. The minorlanguage page's
+in the shapes of all five endpoints, like the local engine (cards read their fields from the
+lines). The minorlanguage page's
 languages map to Tesseract's packs; a missing pack is an error that names the Debian package.
 """
 
@@ -17,8 +18,8 @@ from pathlib import Path
 
 from ..errors import OcrframeError
 from ..images import Loaded, encode_png
-from .base import Engine
-from .shape import Char, Line, words_response
+from .base import ENDPOINTS, Engine
+from .shape import Char, Line, respond
 
 #: minorlanguage ``language`` -> Tesseract language(s)
 LANGUAGES = {
@@ -53,7 +54,7 @@ class TesseractEngine(Engine):
     """``tesseract`` on the PATH (or ``command=``); ``general`` reads Chinese + English."""
 
     name = "tesseract"
-    endpoints = ("general", "minorlanguage")
+    endpoints = ENDPOINTS
 
     def __init__(self, command: str = "tesseract", general_languages: str = "chi_sim+eng") -> None:
         path = shutil.which(command)
@@ -75,7 +76,10 @@ class TesseractEngine(Engine):
         return set(self._installed)
 
     def languages_for(self, endpoint: str, options: dict) -> str:
-        langs = self.general_languages if endpoint == "general" else LANGUAGES[options["language"]]
+        if endpoint == "minorlanguage":
+            langs = LANGUAGES[options["language"]]
+        else:  # general and the Chinese cards
+            langs = self.general_languages
         missing = [lang for lang in langs.split("+") if lang not in self.installed()]
         if missing:
             packages = " ".join(PACKAGES.get(m, f"tesseract-ocr-{m}") for m in missing)
@@ -89,7 +93,7 @@ class TesseractEngine(Engine):
         self.check_endpoint(endpoint)
         langs = self.languages_for(endpoint, options)
         hocr = self.hocr(image, langs)
-        return words_response(parse_hocr(hocr), endpoint, image, self.name, self.version)
+        return respond(parse_hocr(hocr), endpoint, image, options, self.name, self.version)
 
     def hocr(self, image: Loaded, languages: str) -> str:
         """Tesseract's hOCR of ``image`` with per-character boxes."""
