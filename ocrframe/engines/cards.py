@@ -271,12 +271,15 @@ def read_fields(
     loose = {k: run for k, s in enumerate(segs) for key, run in s if key is None and run.glyphs}
     found: dict[str, Found] = {}
     alone: list[tuple[str, int]] = []
+    line_ends: set[str] = set()
     for k, s in enumerate(segs):
-        for key, run in s:
+        for n, (key, run) in enumerate(s):
             if key is None or key in found:
                 continue
             if run.glyphs:
                 found[key] = Found(key, k, run)
+                if n == len(s) - 1:  # the line's last value may run on into the next line
+                    line_ends.add(key)
             else:
                 alone.append((key, k))
     for key, k in alone:
@@ -289,10 +292,41 @@ def read_fields(
             value = _read_beside(lines[k], k, reread)
             if value is not None:
                 found[key] = Found(key, k, value)
+    for key in line_ends:
+        found[key].value = _run_on(lines, found[key], loose)
     for key, f in found.items():
         if key in WRAPPING:
             f.value = _wrap(lines, f, loose)
     return found
+
+
+def _run_on(lines: list[TextLine], f: Found, loose: dict[int, Run]) -> Run:
+    """An in-line value with the unlabelled line right after it on the row. When the two
+    overlap, the detector cut the value's first characters into the label's box (证号：5 |
+    563622…): the whole line to the right is the value."""
+    j = _next_on_row(lines, f.line)
+    box = f.value.box()
+    if j is None or j not in loose or box is None:
+        return f.value
+    end = box[0] + box[2]
+    nxt = lines[j]
+    if nxt.left - end > nxt.box[3]:
+        return f.value  # a separate piece of text
+    if nxt.left < end - 2:
+        return loose.pop(j)
+    return f.value + loose.pop(j)
+
+
+def _next_on_row(lines: list[TextLine], k: int) -> int | None:
+    """The nearest line starting to the right of line ``k``'s start, on the same row."""
+    here = lines[k]
+    best = None
+    for j, other in enumerate(lines):
+        if j == k or other.left <= here.left or not _same_row(here, other):
+            continue
+        if best is None or other.left < lines[best].left:
+            best = j
+    return best
 
 
 def _right_of(lines: list[TextLine], k: int, loose: dict[int, Run]) -> int | None:
