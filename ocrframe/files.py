@@ -9,10 +9,13 @@ from pathlib import Path
 from .errors import OcrframeError
 
 
-def matching(text: str, suffixes: Collection[str], kind: str) -> list[Path] | None:
-    """The files a directory (those ending in ``suffixes``) or a glob names, sorted; ``None``
-    when ``text`` is neither (a plain path, which the caller handles). A directory or glob that
-    names nothing is an error; ``kind`` names what was looked for in the message.
+def matching(
+    text: str, suffixes: Collection[str], kind: str, recursive: bool = False
+) -> list[Path] | None:
+    """The files a directory (those ending in ``suffixes``; in its subdirectories too when
+    ``recursive``) or a glob names, sorted; ``None`` when ``text`` is neither (a plain path,
+    which the caller handles). A directory or glob that names nothing is an error; ``kind``
+    names what was looked for in the message. Hidden files (``.name``) are skipped.
 
     >>> matching("no/such/dir/*.png", {".png"}, "image")
     Traceback (most recent call last):
@@ -21,7 +24,12 @@ def matching(text: str, suffixes: Collection[str], kind: str) -> list[Path] | No
     """
     path = Path(text)
     if path.is_dir():
-        found = sorted(p for p in path.iterdir() if p.suffix.lower() in suffixes)
+        walk = path.rglob("*") if recursive else path.iterdir()
+        found = sorted(
+            p
+            for p in walk
+            if p.suffix.lower() in suffixes and not p.name.startswith(".") and p.is_file()
+        )
         if not found:
             raise OcrframeError(f"{text}: directory holds no {kind} files")
         return found

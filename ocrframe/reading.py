@@ -15,10 +15,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from . import assemble, fastjsonl, files, formats
+from .engines.base import BATCH_ENDPOINTS, batch_entry
 from .errors import OcrFormatError, OcrframeError, OcrScaleWarning
 from .result import OcrResult, concat
 
 RECORD_KEYS = frozenset({"source", "endpoint", "engine", "response"})
+#: the further keys of ocrframe.records files (recognize --save-raw, the legacy client's cache)
+RECORD_FILE_KEYS = RECORD_KEYS | {"format", "options", "image_sha256", "url", "scope"}
 
 
 def _decode(obj: object, where: str | None) -> tuple[object, str]:
@@ -44,7 +47,7 @@ def _decode(obj: object, where: str | None) -> tuple[object, str]:
 
 
 def _is_record(obj: object) -> bool:
-    return isinstance(obj, dict) and "response" in obj and set(obj) <= RECORD_KEYS
+    return isinstance(obj, dict) and "response" in obj and set(obj) <= RECORD_FILE_KEYS
 
 
 def parse_into(
@@ -62,10 +65,14 @@ def parse_into(
     if _is_record(obj):
         rec = obj
         obj = rec["response"]
-        text = json.dumps(obj, ensure_ascii=False)
         endpoint = rec.get("endpoint") or endpoint
         engine = rec.get("engine") or engine
         source = rec.get("source", source)
+        if endpoint in BATCH_ENDPOINTS and isinstance(obj, dict) and "result_list" not in obj:
+            # a record holds one image's own entry of a batch answer
+            name = source if isinstance(source, str) else rec.get("url") or ""
+            obj = {"result_list": [batch_entry(obj, name)]}
+        text = json.dumps(obj, ensure_ascii=False)
     ctx = formats.Context(
         columns=cols,
         response_id=cols.n_responses,
@@ -118,12 +125,13 @@ def from_response(
 
 
 def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named by a path, a glob, a directory (its ``*.json``/``*.jsonl``) or a list of those."""
+    """Files named by a path, a glob, a directory (its ``*.json``/``*.jsonl``, subdirectories
+    included: a records directory nests them) or a list of those."""
     items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
     out: list[Path] = []
     for item in items:
         text = os.fspath(item)
-        found = files.matching(text, (".json", ".jsonl"), ".json/.jsonl")
+        found = files.matching(text, (".json", ".jsonl"), ".json/.jsonl", recursive=True)
         if found is None:
             if not Path(text).exists():
                 raise OcrframeError(f"{text}: no such file")

@@ -3,7 +3,8 @@
 ``ocrframe recognize --save-raw DIR`` writes them, the legacy client's cache writes the same
 files, and ``ocrframe serve --replay DIR`` answers from them. A record holds the endpoint, its
 options (the pages' parameters with their defaults: ``card_type``, ``type``, ``ret_image``,
-``language``), the SHA-256 of the image bytes and/or the image URL, and the response: the whole
+``language``), the SHA-256 of the image bytes and/or the image URL, optionally a ``scope``
+(the client's cache: host, appid, bucket), and the response: the whole
 body for the single-image endpoints, the image's own ``result_list`` entry (without
 ``filename``/``url``) for ``idcard`` and ``namecard``. Credentials are never part of a record.
 
@@ -32,8 +33,16 @@ from .errors import OcrframeError
 FORMAT = "ocrframe.record/1"
 
 
-def key(endpoint: str, options: dict, *, image_sha256: str | None = None, url: str | None = None):
-    """The hex SHA-256 naming the question: endpoint, options with defaults, image or URL."""
+def key(
+    endpoint: str,
+    options: dict,
+    *,
+    image_sha256: str | None = None,
+    url: str | None = None,
+    scope: dict | None = None,
+) -> str:
+    """The hex SHA-256 naming the question: endpoint, options with defaults, image or URL, and
+    ``scope`` (who asked whom: the client's cache adds host, appid and bucket; never a key)."""
     if (image_sha256 is None) == (url is None):
         raise ValueError("key() needs exactly one of image_sha256 and url")
     question = {
@@ -41,6 +50,8 @@ def key(endpoint: str, options: dict, *, image_sha256: str | None = None, url: s
         "options": endpoint_options(endpoint, dict(options)),
         "image": {"sha256": image_sha256} if image_sha256 else {"url": url},
     }
+    if scope:
+        question["scope"] = scope
     text = json.dumps(question, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -55,9 +66,19 @@ class Record:
     image_sha256: str | None = None
     url: str | None = None
     source: str | None = None
+    scope: dict | None = None
+
+    def file_key(self) -> str:
+        """The key that names the record's file (scope included)."""
+        if self.image_sha256:
+            return key(
+                self.endpoint, self.options, image_sha256=self.image_sha256, scope=self.scope
+            )
+        return key(self.endpoint, self.options, url=self.url, scope=self.scope)
 
     def lookup_keys(self) -> list[str]:
-        """Every key this record answers: by image bytes, and by URL when it had one."""
+        """Every key replay finds this record by: image bytes, and URL when it had one (the
+        scope does not matter to replay: any host's answer will do)."""
         out = []
         if self.image_sha256:
             out.append(key(self.endpoint, self.options, image_sha256=self.image_sha256))
@@ -73,6 +94,7 @@ class Record:
             "image_sha256": self.image_sha256,
             "url": self.url,
             "source": self.source,
+            "scope": self.scope,
             "response": self.response,
         }
 
@@ -83,10 +105,9 @@ def path_for(root: str | os.PathLike, endpoint: str, record_key: str) -> Path:
 
 def write(root: str | os.PathLike, record: Record) -> Path:
     """Save ``record`` under ``root`` (atomically: a reader never sees half a file)."""
-    keys = record.lookup_keys()
-    if not keys:
+    if not (record.image_sha256 or record.url):
         raise OcrframeError("a record needs the image's SHA-256 or its URL")
-    path = path_for(root, record.endpoint, keys[0])
+    path = path_for(root, record.endpoint, record.file_key())
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(record.to_json(), ensure_ascii=False)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
@@ -113,6 +134,7 @@ def read(path: str | os.PathLike) -> Record:
             image_sha256=obj.get("image_sha256"),
             url=obj.get("url"),
             source=obj.get("source"),
+            scope=obj.get("scope"),
         )
     except KeyError as err:
         raise OcrframeError(f"{path}: record lacks {err.args[0]!r}") from None
