@@ -42,13 +42,15 @@ $(COMPAT_VENV)/.installed: pyproject.toml
 	touch $@
 
 compat: $(COMPAT_VENV)/.installed
-	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider tests ocrframe --ignore=tests/test_browser.py
+	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider tests ocrframe --ignore=tests/test_browser.py -m "not slow"
 
 test: system-deps lint unit compat
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/parse.py
 	$(PY) benchmarks/engine.py
+	$(PY) benchmarks/cards.py
+	$(PY) benchmarks/serve_load.py
 
 # the pictures the README shows
 docs: $(VENV)/.installed

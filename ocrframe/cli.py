@@ -1,10 +1,11 @@
-"""The ``ocrframe`` command: ``recognize``, ``convert`` and ``demo``.
+"""The ``ocrframe`` command: ``recognize``, ``convert``, ``demo`` and ``serve``.
 
     ocrframe recognize scans/*.png -o results.parquet       # OCR with the local engine
     ocrframe recognize card.jpg -e minorlanguage --language fre
     ocrframe convert responses/*.jsonl -o results/          # saved responses -> parquet
     ocrframe convert saved.json -o items.csv --level items   # one table as CSV
     ocrframe demo                                            # the bundled samples, end to end
+    ocrframe serve --no-auth                                 # the legacy HTTP API, offline
 
 Exit status: 0 on success; 1 when some images failed (the output is still written, failures
 are rows with their code); 2 with a one-line message on bad arguments or unreadable input.
@@ -98,6 +99,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         endpoint=args.endpoint,
         engine=args.engine,
         progress=not args.no_progress,
+        save_raw=args.save_raw,
         **options,
     )
     return _finish(result, args.output, args.level)
@@ -118,6 +120,35 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"\nwrote {path}  (ocrframe.read_parquet({str(path)!r}) reads it back)")
     picture = _annotated(result, Path(args.out) / "demo.png")
     print(f"wrote {picture}  (the samples with their boxes, coloured by confidence)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn  # noqa: F401
+
+        from .server import ServerConfig, run
+    except ImportError as err:
+        raise OcrframeError(
+            f"ocrframe serve needs the server extra ({err.name} is missing): "
+            'pip install "ocrframe[serve]"'
+        ) from None
+    config = ServerConfig.from_environment(
+        appid=args.appid,
+        secret_id=args.secret_id,
+        secret_key=args.secret_key,
+        bucket=args.bucket,
+        auth=False if args.no_auth else None,
+        engine=args.engine,
+        queue=args.queue,
+        replay=args.replay,
+        latency_ms=args.latency_ms,
+    )
+    where = f"http://{args.host}:{args.port}"
+    mode = f"replaying {config.replay}" if config.replay else f"engine {config.engine}"
+    auth = "signature required" if config.auth else "no authorisation (--no-auth)"
+    print(f"ocrframe serve: {where}/ocr/<endpoint>, {mode}, {auth}", flush=True)
+    run(config, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
     return 0
 
 
@@ -146,6 +177,9 @@ def parser() -> argparse.ArgumentParser:
     rec.add_argument("--type", type=int, help="drivinglicence: 0 vehicle, 1 driver")
     rec.add_argument("--ret-image", type=int, help="namecard: 1 returns the image")
     rec.add_argument("--no-progress", action="store_true", help="no progress bar")
+    rec.add_argument(
+        "--save-raw", metavar="DIR", help="also save each answer as a record (for serve --replay)"
+    )
     rec.set_defaults(run=cmd_recognize)
 
     conv = sub.add_parser("convert", help="turn saved JSON/JSONL responses into the tables")
@@ -158,6 +192,21 @@ def parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run on the bundled samples and show the result")
     demo.add_argument("--out", default="out", help="folder for demo.parquet (default: out)")
     demo.set_defaults(run=cmd_demo)
+    serve = sub.add_parser("serve", help="serve the legacy OCR HTTP API with the local engine")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8080, help="port (8080)")
+    serve.add_argument("--appid", help="the appid signatures must carry (or OCRFRAME_APPID)")
+    serve.add_argument("--secret-id", help="the SecretId (or OCRFRAME_SECRET_ID)")
+    serve.add_argument("--secret-key", help="the SecretKey (or OCRFRAME_SECRET_KEY)")
+    serve.add_argument("--bucket", help="require this bucket (or OCRFRAME_BUCKET)")
+    serve.add_argument("--no-auth", action="store_true", help="accept unsigned requests")
+    serve.add_argument("--workers", type=int, default=1, help="processes, each with an engine")
+    serve.add_argument("--engine", help="local (default) or tesseract")
+    serve.add_argument("--queue", type=int, help="images that may wait per process (40)")
+    serve.add_argument("--replay", metavar="DIR", help="answer from recorded responses")
+    serve.add_argument("--latency-ms", type=int, help="added delay per request (replay tests)")
+    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
+    serve.set_defaults(run=cmd_serve)
     return p
 
 

@@ -85,7 +85,8 @@ def describe(code: int) -> str:
 def error_response(code: int, detail: str | None = None) -> dict:
     """A service-style error body for ``code``, with ``detail`` appended to the message."""
     message = describe(code)
-    return {"code": code, "message": f"{message}: {detail}" if detail else message}
+    said = detail and detail.lower() != CODES.get(code, ("", ""))[1].lower()
+    return {"code": code, "message": f"{message}: {detail}" if said else message}
 
 
 #: HTTP status of a request-level error (the pages do not say; ocrframe's choice, issue #4);

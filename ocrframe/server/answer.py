@@ -1,0 +1,127 @@
+"""Answering the images of a request: by the engine (off the event loop, with a bounded queue)
+or from recorded responses (``--replay``).
+
+The engine is CPU-bound and already uses every core for one image, so each worker process runs
+one recognition at a time on a single thread. Requests wait for it in a queue of at most
+``queue`` images; a request that would overflow it is refused at once with code 15 (HTTP 429),
+so a client sees backpressure instead of latency that grows without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from .. import codes, engines, images, records
+from ..engines.base import BATCH_ENDPOINTS, batch_entry
+from .bodies import Ask, Image
+from .config import ServerConfig
+
+
+class Capacity:
+    """How many images are waiting or being recognised; refuses what would overflow."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.pending = 0
+        self._lock = threading.Lock()
+
+    def try_take(self, n: int) -> bool:
+        with self._lock:
+            # a request larger than the whole queue is still taken when nothing waits
+            if self.pending and self.pending + n > self.limit:
+                return False
+            self.pending += n
+            return True
+
+    def give_back(self, n: int) -> None:
+        with self._lock:
+            self.pending -= n
+
+
+class Answerer:
+    """Turns the images of a request into per-image responses."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.config = config
+        self.capacity = Capacity(config.queue)
+        self.replay = records.Index(config.replay) if config.replay else None
+        self.engine = None if self.replay else engines.get(config.engine)
+        self._engine_thread = ThreadPoolExecutor(1, thread_name_prefix="ocrframe-engine")
+        self._io_threads = ThreadPoolExecutor(8, thread_name_prefix="ocrframe-fetch")
+        self._http = threading.local()
+
+    def close(self) -> None:
+        self._engine_thread.shutdown(wait=False, cancel_futures=True)
+        self._io_threads.shutdown(wait=False, cancel_futures=True)
+
+    def describe(self) -> dict:
+        if self.replay is not None:
+            return {"mode": "replay", "records": len(self.replay)}
+        return {"mode": "engine", "engine": self.engine.name}
+
+    async def answer(self, ask: Ask, endpoint: str) -> dict:
+        """The response body for ``ask``: ``result_list`` on idcard/namecard, else one body."""
+        if self.config.latency_ms:
+            await asyncio.sleep(self.config.latency_ms / 1000)
+        answers = [await self.one(image, endpoint, ask.options) for image in ask.images]
+        if endpoint in BATCH_ENDPOINTS:
+            entries = [
+                batch_entry(a, image.name, image.key) for a, image in zip(answers, ask.images)
+            ]
+            return {"result_list": entries}
+        return answers[0]
+
+    async def one(self, image: Image, endpoint: str, options: dict) -> dict:
+        loop = asyncio.get_running_loop()
+        if self.replay is not None:
+            return await loop.run_in_executor(
+                self._io_threads, self._replayed, image, endpoint, options
+            )
+        loaded = await loop.run_in_executor(self._io_threads, self._load, image, endpoint)
+        if isinstance(loaded, dict):  # the image's own error
+            return loaded
+        return await loop.run_in_executor(
+            self._engine_thread, self.engine.respond, loaded, endpoint, options
+        )
+
+    def _session(self) -> requests.Session:
+        if not hasattr(self._http, "session"):
+            self._http.session = requests.Session()
+        return self._http.session
+
+    def _load(self, image: Image, endpoint: str) -> images.Loaded | dict:
+        value = image.url if image.url is not None else image.data
+        loaded = images.load(images.Input(image.name, value), self._session())
+        if isinstance(loaded, images.Failure):
+            return loaded.response()
+        size = len(loaded.data or b"")
+        if endpoint in BATCH_ENDPOINTS and size > self.config.max_card_image:
+            return codes.error_response(
+                codes.IMAGE_TOO_LARGE, f"{image.name}: {size} bytes; at most 1 MB per image"
+            )
+        return loaded
+
+    def _replayed(self, image: Image, endpoint: str, options: dict) -> dict:
+        assert self.replay is not None
+        found = None
+        if image.url is not None:
+            found = self.replay.find(endpoint, options, url=image.url)
+        data = image.data
+        if found is None and data is None and image.url is not None:
+            loaded = images.load(images.Input(image.name, image.url), self._session())
+            if isinstance(loaded, images.Failure):
+                return loaded.response()
+            data = loaded.data
+        if found is None and data is not None:
+            sha = hashlib.sha256(data).hexdigest()
+            found = self.replay.find(endpoint, options, image_sha256=sha)
+        if found is None:
+            return codes.error_response(
+                codes.OCR_FAILED, f"{image.name}: no recorded response for {endpoint} {options}"
+            )
+        return found.response

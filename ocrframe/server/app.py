@@ -1,0 +1,162 @@
+"""The ASGI application: the five legacy endpoints and ``/healthz``.
+
+Starlette (the toolkit FastAPI is built on) with python-multipart: the pages' protocol has
+quirks a framework's own validation would fight — fields sent as file parts, any part name
+starting with ``image``, answers ordered by part name, the service's own error bodies — so
+the routes read bodies themselves, with Starlette's streaming multipart parser doing the
+parsing. uvicorn serves it.
+
+Every answer is JSON with ``code`` and ``message`` (or a ``result_list``); request-level errors
+carry the HTTP status of :data:`ocrframe.codes.HTTP_STATUS`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from .. import codes
+from ..engines.base import ENDPOINTS
+from .answer import Answerer
+from .auth import AuthFailure, check_body, check_header
+from .bodies import BadRequest, count_images, parse_json, parse_multipart
+from .config import ServerConfig
+
+log = logging.getLogger("ocrframe.server")
+DRAIN_LIMIT = 64 * 1024 * 1024  # read (and drop) at most this much of an oversized body
+
+
+class Reply(JSONResponse):
+    """JSON as the service writes it: UTF-8, Chinese characters unescaped."""
+
+    def render(self, content) -> bytes:
+        import json
+
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def error_reply(code: int, detail: str | None = None) -> Reply:
+    return Reply(codes.error_response(code, detail), status_code=codes.http_status(code))
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, or error 23 when it is over ``limit`` (the rest is read and dropped, so the
+    client can read the answer instead of seeing a reset connection)."""
+    declared = request.headers.get("content-length")
+    too_big = declared is not None and declared.isdigit() and int(declared) > limit
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            too_big = True
+        if too_big:
+            if size > DRAIN_LIMIT:
+                break
+            continue
+        chunks.append(chunk)
+    if too_big:
+        raise BadRequest(codes.BODY_TOO_LARGE, f"body over {limit // (1024 * 1024)} MB")
+    return b"".join(chunks)
+
+
+def create_app(config: ServerConfig) -> Starlette:
+    """The application for ``config`` (the engine or the recordings load at start-up)."""
+    state: dict[str, Answerer] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        state["answerer"] = Answerer(config)
+        log.info("ready: %s", state["answerer"].describe())
+        try:
+            yield
+        finally:
+            state.pop("answerer").close()
+
+    async def recognise(request: Request) -> Reply:
+        endpoint = request.path_params["endpoint"]
+        started = time.perf_counter()
+        reply = await _handle(request, endpoint, state["answerer"], config)
+        log.info(
+            "%s %s -> %s in %.0f ms",
+            request.method,
+            request.url.path,
+            reply.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return reply
+
+    async def healthz(request: Request) -> Reply:
+        answerer = state.get("answerer")
+        if answerer is None:
+            return Reply({"status": "starting"}, status_code=503)
+        body = {
+            "status": "ok",
+            **answerer.describe(),
+            "queue": {"pending": answerer.capacity.pending, "limit": answerer.capacity.limit},
+            "auth": config.auth,
+        }
+        return Reply(body)
+
+    async def http_error(request: Request, exc: HTTPException) -> Reply:
+        detail = f"{request.method} {request.url.path}: {exc.detail}"
+        return Reply({"code": 3, "message": f"bad request: {detail}"}, status_code=exc.status_code)
+
+    async def crash(request: Request, exc: Exception) -> Reply:
+        log.exception("internal error on %s", request.url.path)
+        return error_reply(codes.INTERNAL_ERROR, type(exc).__name__)
+
+    routes = [
+        Route("/ocr/{endpoint}", recognise, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: http_error, Exception: crash},
+    )
+
+
+async def _handle(request: Request, endpoint: str, answerer: Answerer, config: ServerConfig):
+    if endpoint not in ENDPOINTS:
+        return Reply(
+            {"code": 3, "message": f"bad request: no endpoint /ocr/{endpoint}"}, status_code=404
+        )
+    try:
+        body = await read_body(request, config.max_body)
+        sig = check_header(request.headers.get("authorization"), config) if config.auth else None
+        ask = await _parse(request, body, endpoint)
+        if sig is not None:
+            check_body(sig, ask.appid, ask.bucket)
+        count_images(ask, endpoint, config.max_images)
+    except (BadRequest, AuthFailure) as err:
+        return error_reply(err.code, err.detail)
+    n = len(ask.images)
+    if not answerer.capacity.try_take(n):
+        return error_reply(codes.RATE_LIMITED, "the recognition queue is full; retry later")
+    try:
+        body_out = await answerer.answer(ask, endpoint)
+    finally:
+        answerer.capacity.give_back(n)
+    return Reply(body_out, status_code=codes.http_status(body_out.get("code", 0)))
+
+
+async def _parse(request: Request, body: bytes, endpoint: str):
+    # the pages' own example sends Content-Type: "application/json", quotes included
+    kind = request.headers.get("content-type", "").split(";")[0].strip().strip('"').lower()
+    if kind == "multipart/form-data":
+        return await parse_multipart(request.headers, body, endpoint)
+    if kind in ("application/json", "text/json", "") or kind.endswith("+json"):
+        return parse_json(body, endpoint)
+    raise BadRequest(3, f"content-type {kind!r}: use application/json or multipart/form-data")
+
+
+def from_environment() -> Starlette:
+    """The application configured from ``OCRFRAME_*`` variables (uvicorn ``--workers``)."""
+    return create_app(ServerConfig.from_environment())
