@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from . import accessor, analysis, formats, schema  # noqa: F401 - accessor registers df.ocr
 from .analysis import plot_calibration, read_truth
-from .errors import OcrDetectionError, OcrFormatError, OcrframeError, OcrScaleWarning
+from .engines.legacy import TencentLegacy
+from .errors import (
+    OcrDetectionError,
+    OcrFormatError,
+    OcrframeError,
+    OcrRequestError,
+    OcrScaleWarning,
+)
 from .plot import plot_boxes, plot_confidence, plot_lowest
 from .reading import from_response, read_json
 from .recognize import recognize
@@ -23,10 +30,12 @@ from .signature import legacy_signature
 __all__ = [
     "OcrDetectionError",
     "OcrFormatError",
+    "OcrRequestError",
     "OcrResult",
     "OcrScaleWarning",
     "OcrframeError",
     "RawResponses",
+    "TencentLegacy",
     "analysis",
     "concat",
     "data_path",

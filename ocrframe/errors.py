@@ -71,3 +71,17 @@ class OcrScaleWarning(UserWarning):
     The response is normalised with the scale its own values show, the decision is recorded in
     ``images.extra`` (``confidence_scale``) and this warning is emitted once per call.
     """
+
+
+class OcrRequestError(OcrframeError):
+    """A request the service refused as a whole (authorisation, a bad request): ``code`` and
+    ``message`` are the service's, ``status`` the HTTP status. ``partial`` holds the OcrResult
+    of the images answered before it (nothing already obtained is lost)."""
+
+    def __init__(self, code: int, message: str, status: int | None = None, where: str = "") -> None:
+        text = f"{where}: " if where else ""
+        super().__init__(f"{text}code {code}: {message}" + (f" (HTTP {status})" if status else ""))
+        self.code = code
+        self.message = message
+        self.status = status
+        self.partial = None

@@ -9,7 +9,8 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from . import assemble, engines, images, records
-from .engines.base import BATCH_ENDPOINTS, Engine, batch_entry, endpoint_options
+from .engines.base import BATCH_ENDPOINTS, Answer, Engine, endpoint_options
+from .errors import OcrRequestError
 from .reading import parse_into, warn_scale_notes
 from .result import OcrResult
 
@@ -44,53 +45,91 @@ def recognize(
     eng = engines.get(engine)
     eng.check_endpoint(endpoint)
     inputs = images.expand(images_)
-    cols = assemble.Columns()
-    raw: list[str] = []
-    notes: list[str] = []
+    run = _Run(eng, endpoint, inputs, save_raw)
     report = progress if callable(progress) else None
     show = (len(inputs) > 1 if progress is None else bool(progress)) and report is None
-    failed = 0
-    session = _session(inputs)
     with tqdm(total=len(inputs), disable=not show, unit="image", desc=eng.name) as bar:
-        for inp in inputs:
-            loaded = images.load(inp, session)
-            if isinstance(loaded, images.Failure):
-                response = loaded.response()
-            else:
-                response = eng.respond(loaded, endpoint, opts)
-                if save_raw is not None:
-                    _record(save_raw, endpoint, opts, inp, loaded, response)
-                if endpoint in BATCH_ENDPOINTS:
-                    response = {"result_list": [batch_entry(response, inp.source)]}
-            failed += response.get("code", 0) != 0
-            raw.append(
-                parse_into(
-                    cols,
-                    response,
-                    json.dumps(response, ensure_ascii=False),
-                    endpoint=endpoint,
-                    source=inp.source,
-                    engine=eng.name,
-                    where=inp.source,
-                    notes=notes,
-                )
+        try:
+            for answer in eng.answer_all(inputs, endpoint, opts, _session(inputs)):
+                run.take(answer, opts)
+                bar.update()
+                bar.set_postfix(ok=run.done - run.failed, failed=run.failed, refresh=False)
+                if report is not None:
+                    report(run.done, len(inputs))
+        except OcrRequestError as err:
+            err.partial = run.result()  # nothing already obtained is lost
+            raise
+    return run.result()
+
+
+class _Run:
+    """The answers of one ``recognize`` call, parsed in input order as they arrive."""
+
+    def __init__(self, eng: Engine, endpoint: str, inputs: list, save_raw) -> None:
+        self.eng, self.endpoint, self.inputs, self.save_raw = eng, endpoint, inputs, save_raw
+        self.cols = assemble.Columns()
+        self.raw: list[str] = []
+        self.notes: list[str] = []
+        self.waiting: dict[int, Answer] = {}
+        self.next = 0
+        self.done = self.failed = 0
+
+    def take(self, answer: Answer, options: dict) -> None:
+        self.done += 1
+        self.failed += not _ok(answer.response)
+        if self.save_raw is not None and _ok(answer.response):
+            _record(self.save_raw, self.endpoint, options, self.inputs[answer.index], answer)
+        self.waiting[answer.index] = answer
+        while self.next in self.waiting:  # image rows follow the inputs' order
+            self._parse(self.waiting.pop(self.next))
+            self.next += 1
+
+    def _parse(self, answer: Answer) -> None:
+        inp = self.inputs[answer.index]
+        first_row = self.cols.n_images
+        self.raw.append(
+            parse_into(
+                self.cols,
+                answer.response,
+                json.dumps(answer.response, ensure_ascii=False),
+                endpoint=self.endpoint,
+                source=answer.sources or inp.source,
+                engine=self.eng.name,
+                where=inp.source,
+                notes=self.notes,
             )
-            bar.update()
-            bar.set_postfix(ok=len(raw) - failed, failed=failed, refresh=False)
-            if report is not None:
-                report(len(raw), len(inputs))
-    warn_scale_notes(notes)
-    result = OcrResult(raw, *assemble.tables(cols))
-    result.pixels = {i.source: i.value for i in inputs if not isinstance(i.value, str | Path)}
-    return result
+        )
+        if answer.extra:
+            extras = self.cols.images["extra"]
+            for row in range(first_row, len(extras)):
+                extras[row] = {**(extras[row] or {}), **answer.extra}
+
+    def result(self) -> OcrResult:
+        for index in sorted(self.waiting):  # after an interruption: what did arrive
+            self._parse(self.waiting.pop(index))
+        warn_scale_notes(self.notes)
+        result = OcrResult(self.raw, *assemble.tables(self.cols))
+        result.pixels = {
+            i.source: i.value for i in self.inputs if not isinstance(i.value, str | Path)
+        }
+        return result
 
 
-def _record(root, endpoint: str, options: dict, inp, loaded, response: dict) -> None:
-    url = inp.value if isinstance(inp.value, str) else None
-    sha = loaded.sha256 if loaded.data is not None else None  # pixels have no bytes to send
-    if url is None and sha is None:
-        return
-    rec = records.Record(endpoint, options, response, sha, url, inp.source)
+def _ok(response: dict) -> bool:
+    if "result_list" in response:
+        return all(e.get("code", 0) == 0 for e in response["result_list"])
+    return response.get("code", 0) == 0
+
+
+def _record(root, endpoint: str, options: dict, inp, answer: Answer) -> None:
+    """Save one successful answer as a record (a batch answer: the image's own entry)."""
+    if answer.url is None and answer.image_sha256 is None:
+        return  # pixels given as an array have no bytes a server could be sent
+    response = answer.response
+    if endpoint in BATCH_ENDPOINTS and "result_list" in response:
+        entry = response["result_list"][0]
+        response = {k: v for k, v in entry.items() if k not in ("filename", "url")}
+    rec = records.Record(endpoint, options, response, answer.image_sha256, answer.url, inp.source)
     records.write(root, rec)
 
 

@@ -7,7 +7,7 @@ and reused (loading models is the slow part).
 
 >>> from ocrframe import engines
 >>> sorted(engines.names())
-['local', 'tesseract']
+['local', 'tencent-legacy', 'tesseract']
 """
 
 from __future__ import annotations
@@ -58,5 +58,12 @@ def _tesseract() -> Engine:
     return TesseractEngine()
 
 
+def _legacy() -> Engine:
+    from .legacy import TencentLegacy
+
+    return TencentLegacy()  # credentials from OCRFRAME_* environment variables
+
+
 register("local", _local)
 register("tesseract", _tesseract)
+register("tencent-legacy", _legacy)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import ClassVar
 
+from .. import images
 from ..errors import OcrframeError
 from ..images import Loaded
 
@@ -50,6 +53,24 @@ def endpoint_options(endpoint: str, options: dict) -> dict:
     return out
 
 
+@dataclass
+class Answer:
+    """One input's answer, as an engine hands it to ``recognize``.
+
+    ``response`` is what the endpoint answers for that image (for idcard/namecard a
+    ``result_list`` holding its entry); ``sources`` maps the names a batch answer echoes to the
+    user's source; ``image_sha256``/``url`` say what was asked (records, caches); ``extra`` goes
+    into ``images.extra`` (how the image was sent, whether it came from a cache).
+    """
+
+    index: int
+    response: dict
+    sources: dict[str, str] | None = None
+    image_sha256: str | None = None
+    url: str | None = None
+    extra: dict | None = None
+
+
 class Engine:
     """Base of every engine: ``respond`` one image in the endpoint's JSON shape.
 
@@ -65,6 +86,26 @@ class Engine:
 
     def respond(self, image: Loaded, endpoint: str, options: dict) -> dict:
         raise NotImplementedError
+
+    def answer_all(
+        self, inputs: list[images.Input], endpoint: str, options: dict, session=None
+    ) -> Iterator[Answer]:
+        """An answer for every input (any order; each carries its index). Local engines load
+        and answer one image at a time; remote engines batch, cache and run concurrently."""
+        for k, inp in enumerate(inputs):
+            loaded = images.load(inp, session)
+            if isinstance(loaded, images.Failure):
+                yield Answer(k, loaded.response())
+                continue
+            response = self.respond(loaded, endpoint, options)
+            if endpoint in BATCH_ENDPOINTS:
+                response = {"result_list": [batch_entry(response, inp.source)]}
+            yield Answer(
+                k,
+                response,
+                image_sha256=loaded.sha256 if loaded.data is not None else None,
+                url=inp.value if isinstance(inp.value, str) else None,
+            )
 
     def check_endpoint(self, endpoint: str) -> None:
         if endpoint not in self.endpoints:
