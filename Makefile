@@ -51,6 +51,7 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/engine.py
 	$(PY) benchmarks/cards.py
 	$(PY) benchmarks/serve_load.py
+	$(PY) benchmarks/client.py
 
 # the pictures the README shows
 docs: $(VENV)/.installed

@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
             rate = hits[field] / args.n
             mark = "" if rate >= target else "  MISSED"
             failed |= rate < target
-            print(f"{kind:16} {field:8} {hits[field]:>4}/{args.n:<4} {rate:6.1%} {target:6.0%}{mark}")
+            print(
+                f"{kind:16} {field:8} {hits[field]:>4}/{args.n:<4} {rate:6.1%} {target:6.0%}{mark}"
+            )
         print(f"{kind:16} ({seconds / args.n:.2f} s per card)")
     if all_misses:
         print("\nmisses (kind, seed, field, truth, read):")
