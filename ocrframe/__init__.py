@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
-from . import accessor, analysis, formats, schema  # noqa: F401 - accessor registers df.ocr
+from . import accessor, analysis, dataset, formats, schema  # noqa: F401 - accessor registers df.ocr
 from .analysis import plot_calibration, read_truth
+from .dataset import OcrDataset
 from .engines.legacy import TencentLegacy
 from .errors import (
     OcrDetectionError,
@@ -28,6 +29,7 @@ from .samples import data_path, samples
 from .signature import legacy_signature
 
 __all__ = [
+    "OcrDataset",
     "OcrDetectionError",
     "OcrFormatError",
     "OcrRequestError",
@@ -39,6 +41,7 @@ __all__ = [
     "analysis",
     "concat",
     "data_path",
+    "dataset",
     "formats",
     "from_response",
     "legacy_signature",

@@ -1,6 +1,7 @@
 """The ``ocrframe`` command: ``recognize``, ``convert``, ``demo`` and ``serve``.
 
-    ocrframe recognize scans/*.png -o results.parquet       # OCR with the local engine
+    ocrframe recognize scans/*.png -o results/              # OCR with the local engine
+    ocrframe recognize scans/ -o results/ --resume           # continue after a crash
     ocrframe recognize card.jpg -e minorlanguage --language fre
     ocrframe convert responses/*.jsonl -o results/          # saved responses -> parquet
     ocrframe convert saved.json -o items.csv --level items   # one table as CSV
@@ -20,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .dataset import OcrDataset
 from .errors import OcrframeError
 from .reading import read_json
 from .recognize import recognize
@@ -94,15 +96,42 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         )
         if v is not None
     }
-    result = recognize(
-        args.images,
-        endpoint=args.endpoint,
-        engine=args.engine,
-        progress=not args.no_progress,
-        save_raw=args.save_raw,
+    common = {
+        "endpoint": args.endpoint,
+        "engine": args.engine,
+        "progress": not args.no_progress,
+        "save_raw": args.save_raw,
         **options,
-    )
-    return _finish(result, args.output, args.level)
+    }
+    if args.output and Path(args.output).suffix.lower() in ("", ".parquet"):
+        # a parquet directory is written as a dataset, part by part: resumable, memory-bounded
+        dataset = recognize(
+            args.images,
+            out=args.output,
+            resume=args.resume,
+            retry_failed=args.retry_failed,
+            batch_size=args.batch_size,
+            **common,
+        )
+        return _finish_dataset(dataset)
+    if args.resume or args.retry_failed:
+        raise OcrframeError("--resume and --retry-failed need -o DIR (a parquet dataset)")
+    return _finish(recognize(args.images, **common), args.output, args.level)
+
+
+def _finish_dataset(dataset: OcrDataset) -> int:
+    entries = dataset.entries()
+    failed = [e for e in entries if not e["ok"]]
+    print(f"wrote {dataset.path} ({len(entries)} images, {len(failed)} failed)")
+    if failed:
+        first = failed[0]
+        print(
+            f"ocrframe: {len(failed)} of {len(entries)} images failed (first: {first['source']}: "
+            f"code {first['code']}); --retry-failed re-runs them",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
@@ -179,6 +208,13 @@ def parser() -> argparse.ArgumentParser:
     rec.add_argument("--no-progress", action="store_true", help="no progress bar")
     rec.add_argument(
         "--save-raw", metavar="DIR", help="also save each answer as a record (for serve --replay)"
+    )
+    rec.add_argument("--resume", action="store_true", help="continue the dataset in -o DIR")
+    rec.add_argument(
+        "--retry-failed", action="store_true", help="resume, re-running the failed images too"
+    )
+    rec.add_argument(
+        "--batch-size", type=int, default=100, help="images per committed part of -o DIR (100)"
     )
     rec.set_defaults(run=cmd_recognize)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from . import assemble, engines, images, records
+from .dataset import DatasetWriter, OcrDataset, input_keys
 from .engines.base import BATCH_ENDPOINTS, Answer, Engine, endpoint_options
 from .errors import OcrRequestError
 from .reading import parse_into, warn_scale_notes
@@ -22,8 +23,12 @@ def recognize(
     *,
     progress: bool | Callable[[int, int], object] | None = None,
     save_raw: str | Path | None = None,
+    out: str | Path | None = None,
+    resume: bool = False,
+    retry_failed: bool = False,
+    batch_size: int = 100,
     **options: object,
-) -> OcrResult:
+) -> OcrResult | OcrDataset:
     """Recognise ``images`` with ``engine`` as ``endpoint`` would, and return the tables.
 
     ``images`` is a path, glob, directory, http(s) URL, bytes, PIL image, numpy array (RGB,
@@ -37,6 +42,12 @@ def recognize(
     also saves each answer as a record (:mod:`ocrframe.records`) that ``ocrframe serve
     --replay DIR`` answers from.
 
+    ``out=DIR`` streams the results into a dataset (:mod:`ocrframe.dataset`) every
+    ``batch_size`` images instead of holding them in memory, and returns an
+    :class:`OcrDataset`. ``resume=True`` continues a dataset after a crash or Ctrl-C:
+    finished inputs (by source and content hash) are not recognised again;
+    ``retry_failed=True`` also re-runs the inputs whose answer failed.
+
     >>> import ocrframe
     >>> res = ocrframe.recognize(ocrframe.samples()[0], progress=False)  # doctest: +SKIP
     >>> res.items[["text", "confidence"]].head(2)                       # doctest: +SKIP
@@ -45,34 +56,69 @@ def recognize(
     eng = engines.get(engine)
     eng.check_endpoint(endpoint)
     inputs = images.expand(images_)
-    run = _Run(eng, endpoint, inputs, save_raw)
     report = progress if callable(progress) else None
     show = (len(inputs) > 1 if progress is None else bool(progress)) and report is None
+    if out is not None:
+        meta = {"endpoint": endpoint, "engine": eng.name, "options": opts}
+        writer = DatasetWriter(out, meta, resume=resume or retry_failed)
+        return _to_dataset(writer, eng, endpoint, opts, inputs, show, report, save_raw,
+                           retry_failed, max(1, batch_size))  # fmt: skip
+    run = _Run(eng, endpoint, inputs, save_raw)
     with tqdm(total=len(inputs), disable=not show, unit="image", desc=eng.name) as bar:
         try:
-            for answer in eng.answer_all(inputs, endpoint, opts, _session(inputs)):
-                run.take(answer, opts)
-                bar.update()
-                bar.set_postfix(ok=run.done - run.failed, failed=run.failed, refresh=False)
-                if report is not None:
-                    report(run.done, len(inputs))
+            _answer(run, eng, endpoint, opts, bar, report, len(inputs))
         except OcrRequestError as err:
             err.partial = run.result()  # nothing already obtained is lost
             raise
     return run.result()
 
 
+def _answer(run: _Run, eng: Engine, endpoint: str, opts: dict, bar, report, total: int) -> None:
+    """Feed the engine's answers for ``run.inputs`` into ``run``, updating the progress."""
+    for answer in eng.answer_all(run.inputs, endpoint, opts, _session(run.inputs)):
+        run.take(answer, opts)
+        bar.update()
+        bar.set_postfix(ok=bar.n - run.failed_total(), failed=run.failed_total(), refresh=False)
+        if report is not None:
+            report(bar.n, total)
+
+
+def _to_dataset(writer, eng, endpoint, opts, inputs, show, report, save_raw, retry, size):
+    """Recognise what the dataset lacks, one committed part per ``size`` inputs."""
+    keys = input_keys(inputs)
+    todo = writer.todo(keys, retry_failed=retry)
+    skipped = set(range(len(keys))) - set(todo)
+    failed_before = sum(not e["ok"] for e in writer.entries_of([keys[k] for k in skipped]))
+    with tqdm(total=len(inputs), initial=len(inputs) - len(todo), disable=not show,
+              unit="image", desc=eng.name) as bar:  # fmt: skip
+        for start in range(0, len(todo), size):
+            chunk = todo[start : start + size]
+            run = _Run(eng, endpoint, [inputs[k] for k in chunk], save_raw, failed_before)
+            try:
+                _answer(run, eng, endpoint, opts, bar, report, len(inputs))
+            finally:  # Ctrl-C or a refused request: what did arrive is committed first
+                result = run.result()
+                writer.commit(result, [keys[chunk[i]] for i in run.parsed])
+            failed_before = run.failed_total()
+    return OcrDataset(writer.root)
+
+
 class _Run:
     """The answers of one ``recognize`` call, parsed in input order as they arrive."""
 
-    def __init__(self, eng: Engine, endpoint: str, inputs: list, save_raw) -> None:
+    def __init__(self, eng: Engine, endpoint: str, inputs: list, save_raw, failed_before=0):
         self.eng, self.endpoint, self.inputs, self.save_raw = eng, endpoint, inputs, save_raw
         self.cols = assemble.Columns()
         self.raw: list[str] = []
         self.notes: list[str] = []
         self.waiting: dict[int, Answer] = {}
+        self.parsed: list[int] = []  # input positions in the order their rows were added
         self.next = 0
         self.done = self.failed = 0
+        self.failed_before = failed_before  # failures of earlier parts, for the progress bar
+
+    def failed_total(self) -> int:
+        return self.failed_before + self.failed
 
     def take(self, answer: Answer, options: dict) -> None:
         self.done += 1
@@ -85,6 +131,7 @@ class _Run:
             self.next += 1
 
     def _parse(self, answer: Answer) -> None:
+        self.parsed.append(answer.index)
         inp = self.inputs[answer.index]
         first_row = self.cols.n_images
         self.raw.append(

@@ -349,7 +349,8 @@ def _concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 
 def read_parquet(path: str | os.PathLike) -> OcrResult:
-    """Read a directory written by :meth:`OcrResult.to_parquet` back into an :class:`OcrResult`.
+    """Read a directory written by :meth:`OcrResult.to_parquet`, or a dataset written by
+    ``recognize(out=…)``, back into an :class:`OcrResult`.
 
     >>> import ocrframe, tempfile
     >>> res = ocrframe.read_json(ocrframe.data_path("responses/general.json"))
@@ -360,6 +361,10 @@ def read_parquet(path: str | os.PathLike) -> OcrResult:
     src = Path(path)
     if not src.is_dir():
         raise OcrframeError(f"{src}: no such ocrframe parquet directory")
+    from .dataset import is_dataset, read_dataset
+
+    if is_dataset(src):  # written part by part by recognize(out=…)
+        return read_dataset(src)
     missing = [f for f in (*_TABLE_FILES.values(), _RAW_FILE) if not (src / f).exists()]
     if missing:
         raise OcrframeError(f"{src}: not an ocrframe parquet directory (missing {missing})")

@@ -1,0 +1,260 @@
+"""Datasets on disk: long recognitions written as they go, resumable after a crash.
+
+A dataset directory holds committed parts and their commit records::
+
+    results/
+      _dataset.json                      what was asked: endpoint, engine, options
+      parts/part-00000/                  one OcrResult (images/items/chars/raw parquet)
+      parts/part-00001/ …
+      _commits/part-00000.json           the inputs the part answers: source, sha256, ok, code
+
+A part becomes visible only when its commit record exists: the part directory is written
+under a temporary name and renamed, then the commit record is written atomically. A run killed
+at any moment leaves at most an uncommitted part, which the next run deletes; every committed
+input is known, so a resumed run recognises only what is missing (``retry_failed`` also what
+failed). An input is its source (and which occurrence of it, when a list names a file twice);
+its content hash tells whether a file changed since it was answered, in which case it is
+recognised again. A re-answered input supersedes its older row: :func:`read_dataset` reads the
+latest answer of every input, once.
+
+>>> import tempfile, ocrframe
+>>> root = tempfile.mkdtemp() + "/ds"
+>>> res = ocrframe.read_json(ocrframe.data_path("responses/general.json"))
+>>> writer = DatasetWriter(root, {"endpoint": "general"})
+>>> writer.commit(res, [InputKey("a.png", "ab" * 32, 0)])
+>>> len(read_dataset(root).images)
+1
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import OcrframeError
+from .images import Input
+from .result import OcrResult, concat, read_parquet
+
+MARKER = "_dataset.json"
+PARTS = "parts"
+COMMITS = "_commits"
+
+
+@dataclass(frozen=True)
+class InputKey:
+    """Who an input is — its source, and which occurrence of that source (a list may name a
+    file twice) — and the SHA-256 of what it held when answered."""
+
+    source: str
+    sha256: str
+    occurrence: int
+
+    @property
+    def who(self) -> tuple[str, int]:
+        return self.source, self.occurrence
+
+
+def content_sha256(inp: Input) -> str:
+    """SHA-256 of what an input holds: file bytes, bytes, a URL's text, or pixels."""
+    value = inp.value
+    h = hashlib.sha256()
+    if isinstance(value, str):
+        h.update(b"url:" + value.encode())
+    elif isinstance(value, Path):
+        try:
+            with open(value, "rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    h.update(block)
+        except OSError:
+            h.update(b"unreadable:" + str(value).encode())  # fails again on recognition
+    elif isinstance(value, bytes):
+        h.update(value)
+    else:
+        arr = np.asarray(value)
+        h.update(f"{arr.shape}{arr.dtype}".encode())
+        h.update(np.ascontiguousarray(arr).tobytes())
+    return h.hexdigest()
+
+
+def input_keys(inputs: list[Input]) -> list[InputKey]:
+    seen: dict[str, int] = {}
+    out = []
+    for inp in inputs:
+        seen[inp.source] = seen.get(inp.source, -1) + 1
+        out.append(InputKey(inp.source, content_sha256(inp), seen[inp.source]))
+    return out
+
+
+def is_dataset(path: str | os.PathLike) -> bool:
+    return (Path(path) / MARKER).exists()
+
+
+class DatasetWriter:
+    """Commits parts to a dataset directory (new, or resumed when it exists)."""
+
+    def __init__(self, root: str | os.PathLike, meta: dict, resume: bool = False) -> None:
+        self.root = Path(root)
+        if self.root.exists() and not self.root.is_dir():
+            raise OcrframeError(f"{self.root} exists and is not a directory")
+        if is_dataset(self.root):
+            if not resume:
+                raise OcrframeError(
+                    f"{self.root} already holds a dataset: resume it (resume=True, --resume) "
+                    "or choose another directory"
+                )
+            self._check_meta(meta)
+        elif self.root.is_dir() and any(self.root.iterdir()):
+            raise OcrframeError(f"{self.root} is a non-empty directory that is not a dataset")
+        (self.root / PARTS).mkdir(parents=True, exist_ok=True)
+        (self.root / COMMITS).mkdir(exist_ok=True)
+        if not is_dataset(self.root):
+            _write_atomic(self.root / MARKER, json.dumps(meta, ensure_ascii=False, indent=1))
+        self._drop_uncommitted()
+        self.next_part = self._next_part()
+
+    def _check_meta(self, meta: dict) -> None:
+        old = json.loads((self.root / MARKER).read_text(encoding="utf-8"))
+        for key in ("endpoint", "options"):
+            if key in meta and old.get(key) != meta[key]:
+                raise OcrframeError(
+                    f"{self.root}: the dataset was started with {key}={old.get(key)!r}, "
+                    f"not {meta[key]!r}"
+                )
+
+    def _drop_uncommitted(self) -> None:
+        committed = {p.stem for p in (self.root / COMMITS).glob("part-*.json")}
+        for part in (self.root / PARTS).iterdir():
+            if part.name not in committed:
+                shutil.rmtree(part, ignore_errors=True)  # a run stopped before committing it
+
+    def _next_part(self) -> int:
+        numbers = [int(p.stem.split("-")[1]) for p in (self.root / COMMITS).glob("part-*.json")]
+        return max(numbers, default=-1) + 1
+
+    def todo(self, keys: list[InputKey], retry_failed: bool = False) -> list[int]:
+        """Positions of the inputs still to recognise: never answered, changed since, or
+        (``retry_failed``) answered with a failure."""
+        latest = latest_entries(self.root)
+        out = []
+        for k, key in enumerate(keys):
+            entry = latest.get(key.who, (None, None, None))[2]
+            if entry is None or entry["sha256"] != key.sha256 or (retry_failed and not entry["ok"]):
+                out.append(k)
+        return out
+
+    def entries_of(self, keys: list[InputKey]) -> list[dict]:
+        """The latest commit entries of ``keys`` (those committed)."""
+        latest = latest_entries(self.root)
+        return [latest[k.who][2] for k in keys if k.who in latest]
+
+    def commit(self, result: OcrResult, keys: list[InputKey]) -> None:
+        """Write ``result`` (one image row per key, in order) as the next part, then commit."""
+        if len(result.images) != len(keys):
+            raise OcrframeError(
+                f"a part needs one image row per input: {len(result.images)} rows, {len(keys)} inputs"
+            )
+        if not keys:
+            return
+        name, entries = write_part(self.root, self.next_part, result, keys)
+        self.commit_written(name, entries)
+
+    def commit_written(self, name: str, entries: list[dict]) -> None:
+        """Commit a part already written by :func:`write_part` (a Dask worker's)."""
+        _write_atomic(self.root / COMMITS / f"{name}.json", json.dumps(entries, ensure_ascii=False))
+        self.next_part = max(self.next_part, int(name.split("-")[1]) + 1)
+
+
+def write_part(
+    root: Path, number: int, result: OcrResult, keys: list[InputKey] | None = None
+) -> tuple[str, list[dict]]:
+    """Write part ``number`` atomically (a temporary name, then a rename); its commit entries.
+    Without ``keys`` (converted responses) every row is its own input."""
+    name = f"part-{number:05d}"
+    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=root / PARTS))
+    result.to_parquet(staging)
+    final = root / PARTS / name
+    if final.exists():  # a retried task of the same part
+        shutil.rmtree(final)
+    os.replace(staging, final)
+    if keys is None:
+        sources = result.images["source"].fillna("").tolist()
+        keys = [InputKey(src, "", number * 2**20 + row) for row, src in enumerate(sources)]
+    oks = result.images["ok"].tolist()
+    codes = result.images["code"].tolist()
+    entries = [
+        {"source": k.source, "sha256": k.sha256, "occurrence": k.occurrence, "ok": bool(ok),
+         "code": int(code)}
+        for k, ok, code in zip(keys, oks, codes)
+    ]  # fmt: skip
+    return name, entries
+
+
+def latest_entries(root: str | os.PathLike) -> dict[tuple[str, int], tuple[str, int, dict]]:
+    """(source, occurrence) -> (part, row, entry) of the input's latest committed answer."""
+    out: dict[tuple[str, int], tuple[str, int, dict]] = {}
+    for commit in sorted((Path(root) / COMMITS).glob("part-*.json")):
+        try:
+            entries = json.loads(commit.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as err:
+            raise OcrframeError(f"{commit}: unreadable commit record: {err}") from None
+        for row, entry in enumerate(entries):
+            out[(entry["source"], entry.get("occurrence", 0))] = (commit.stem, row, entry)
+    return out
+
+
+def read_dataset(root: str | os.PathLike) -> OcrResult:
+    """The latest answer of every committed input, as one OcrResult (parts in commit order)."""
+    root = Path(root)
+    if not is_dataset(root):
+        raise OcrframeError(f"{root}: not an ocrframe dataset (no {MARKER})")
+    keep: dict[str, list[int]] = {}
+    for part, row, _ in latest_entries(root).values():
+        keep.setdefault(part, []).append(row)
+    results = []
+    for part in sorted(keep):
+        res = read_parquet(root / PARTS / part)
+        rows = sorted(keep[part])
+        results.append(res if len(rows) == len(res.images) else res.select(rows))
+    return concat(results)
+
+
+class OcrDataset:
+    """A dataset on disk (what ``recognize(out=…)`` returns): counts at a glance, the tables
+    on demand. ``load()`` (or ``ocrframe.read_parquet(path)``) reads it as one OcrResult."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        if not is_dataset(self.path):
+            raise OcrframeError(f"{self.path}: not an ocrframe dataset (no {MARKER})")
+
+    def entries(self) -> list[dict]:
+        """The latest commit entry of every input: source, sha256, ok, code."""
+        return [entry for _, _, entry in latest_entries(self.path).values()]
+
+    def load(self) -> OcrResult:
+        return read_dataset(self.path)
+
+    def __len__(self) -> int:
+        return len(latest_entries(self.path))
+
+    def __repr__(self) -> str:
+        entries = self.entries()
+        failed = sum(not e["ok"] for e in entries)
+        parts = len(list((self.path / COMMITS).glob("part-*.json")))
+        return f"<OcrDataset {self.path}: {len(entries)} images ({failed} failed) in {parts} parts>"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, path)

@@ -1,0 +1,74 @@
+"""ocrframe.dask on a real distributed.LocalCluster with two worker processes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from test_dataset import text_images
+
+import ocrframe
+
+distributed = pytest.importorskip("distributed")
+ocrdask = pytest.importorskip("ocrframe.dask")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def assert_same(a: ocrframe.OcrResult, b: ocrframe.OcrResult) -> None:
+    for name in ("images", "items", "chars"):
+        pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    assert a.raw.texts == b.raw.texts
+
+
+def test_recognize_bag_equals_the_single_process_path(client, tmp_path):
+    paths = text_images(tmp_path / "img", 10)
+    tables = ocrdask.recognize_bag(paths, "general", partition_size=3)
+    assert tables.images["image_id"].compute().tolist() == list(range(10))
+    low = tables.chars.groupby("image_id")["confidence"].min().compute()
+    assert len(low) == 10
+    ds = tables.to_parquet(tmp_path / "ds", progress=False)
+    single = ocrframe.recognize(paths, progress=False)
+    assert_same(ocrframe.read_parquet(ds.path), single)
+    assert_same(tables.compute(), single)
+
+
+def test_each_worker_loads_its_engine_once(client, tmp_path):
+    paths = text_images(tmp_path / "img", 8)
+    ocrdask.recognize_bag(paths, partition_size=2).compute()
+    loaded = client.run(lambda: sorted(__import__("ocrframe").engines._INSTANCES))
+    assert all(names == ["local"] for names in loaded.values())
+
+
+def test_read_json_bag_converts_thousands_of_saved_responses(client, tmp_path):
+    template = json.loads(Path(ocrframe.data_path("responses/general.json")).read_text("utf-8"))
+    files = []
+    for f in range(6):
+        path = tmp_path / f"batch{f}.jsonl"
+        with open(path, "w", encoding="utf-8") as out:
+            for k in range(500):
+                template["data"]["items"][0]["itemstring"] = f"行{f}-{k}"
+                template["data"]["items"][0]["words"] = [
+                    {"character": ch, "confidence": 50 + (k % 50)} for ch in f"行{f}-{k}"
+                ]
+                out.write(json.dumps(template, ensure_ascii=False) + "\n")
+        files.append(path)
+    tables = ocrdask.read_json_bag(str(tmp_path / "*.jsonl"))
+    assert tables.images["image_id"].compute().is_unique
+    ds = tables.to_parquet(tmp_path / "ds", progress=False)
+    single = ocrframe.read_json(str(tmp_path / "*.jsonl"))
+    back = ocrframe.read_parquet(ds.path)
+    assert len(back.images) == 3000
+    assert_same(back, single)

@@ -1,0 +1,162 @@
+"""Datasets: recognitions streamed to parquet parts that survive crashes and resume."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+import ocrframe
+from ocrframe import codes
+from ocrframe.dataset import COMMITS, OcrDataset
+from ocrframe.engines.local import LocalEngine
+
+
+def text_images(folder: Path, n: int) -> list[str]:
+    """``n`` small PNGs, each with its own line of text."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for k in range(n):
+        img = Image.new("RGB", (220, 44), "white")
+        ImageDraw.Draw(img).text((10, 14), f"Sample line {k:03d}", fill="black")
+        path = folder / f"img{k:03d}.png"
+        img.save(path)
+        paths.append(str(path))
+    return paths
+
+
+class Counting(LocalEngine):
+    """The local engine, counting its calls per source; ``fail`` answers those sources with an
+    error once; ``stop_after`` raises KeyboardInterrupt at that call (a user's Ctrl-C)."""
+
+    def __init__(self, fail=(), stop_after=None) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+        self.fail = set(fail)
+        self.stop_after = stop_after
+
+    def respond(self, image, endpoint, options):
+        if self.stop_after is not None and len(self.calls) == self.stop_after:
+            raise KeyboardInterrupt
+        self.calls.append(image.source)
+        if image.source in self.fail:
+            self.fail.discard(image.source)
+            return codes.error_response(codes.OCR_FAILED, "flaky")
+        return super().respond(image, endpoint, options)
+
+
+def test_dataset_reads_back_like_an_in_memory_run(tmp_path):
+    paths = text_images(tmp_path / "img", 7)
+    ds = ocrframe.recognize(paths, out=tmp_path / "ds", batch_size=3, progress=False)
+    assert isinstance(ds, OcrDataset) and len(ds) == 7
+    assert len(list((tmp_path / "ds" / COMMITS).glob("*.json"))) == 3  # 3 + 3 + 1
+    back = ocrframe.read_parquet(tmp_path / "ds")
+    direct = ocrframe.recognize(paths, progress=False)
+    assert back.images["source"].tolist() == paths
+    assert back.images["image_id"].tolist() == list(range(7))
+    assert back.items["text"].tolist() == direct.items["text"].tolist()
+    assert back.chars["confidence"].tolist() == direct.chars["confidence"].tolist()
+
+
+def test_an_existing_dataset_needs_resume(tmp_path):
+    paths = text_images(tmp_path / "img", 2)
+    ocrframe.recognize(paths, out=tmp_path / "ds", progress=False)
+    with pytest.raises(ocrframe.OcrframeError, match="resume"):
+        ocrframe.recognize(paths, out=tmp_path / "ds", progress=False)
+    with pytest.raises(ocrframe.OcrframeError, match="endpoint"):
+        ocrframe.recognize(paths, "namecard", out=tmp_path / "ds", resume=True, progress=False)
+
+
+def test_retry_failed_reruns_only_the_failures(tmp_path):
+    paths = text_images(tmp_path / "img", 5)
+    engine = Counting(fail={paths[1], paths[3]})
+    first = ocrframe.recognize(paths, engine=engine, out=tmp_path / "ds", progress=False)
+    assert sorted(e["ok"] for e in first.entries()) == [False, False, True, True, True]
+    engine.calls.clear()
+    again = ocrframe.recognize(
+        paths, engine=engine, out=tmp_path / "ds", resume=True, progress=False
+    )
+    assert engine.calls == []  # resume alone: nothing is missing
+    ocrframe.recognize(paths, engine=engine, out=tmp_path / "ds", retry_failed=True, progress=False)
+    assert engine.calls == [paths[1], paths[3]]
+    res = again.load()
+    assert res.images["source"].tolist() == [paths[0], paths[2], paths[4], paths[1], paths[3]]
+    assert res.images["ok"].all() and len(res.images) == 5
+
+
+def test_changed_file_is_recognised_again(tmp_path):
+    paths = text_images(tmp_path / "img", 2)
+    engine = Counting()
+    ocrframe.recognize(paths, engine=engine, out=tmp_path / "ds", progress=False)
+    Image.new("RGB", (220, 44), "white").save(paths[0])  # new content, same name
+    engine.calls.clear()
+    ds = ocrframe.recognize(paths, engine=engine, out=tmp_path / "ds", resume=True, progress=False)
+    assert engine.calls == [paths[0]]
+    assert len(ds.load().images) == 2
+
+
+def test_ctrl_c_keeps_what_was_answered(tmp_path):
+    paths = text_images(tmp_path / "img", 6)
+    with pytest.raises(KeyboardInterrupt):
+        ocrframe.recognize(
+            paths, engine=Counting(stop_after=4), out=tmp_path / "ds", progress=False
+        )
+    assert len(OcrDataset(tmp_path / "ds")) == 4
+    engine = Counting()
+    ds = ocrframe.recognize(paths, engine=engine, out=tmp_path / "ds", resume=True, progress=False)
+    assert engine.calls == paths[4:]
+    assert ds.load().images["source"].tolist() == paths
+
+
+CRASHING_RUN = textwrap.dedent(
+    """
+    import sys
+    import ocrframe
+    from ocrframe.engines.local import LocalEngine
+
+    class Counting(LocalEngine):
+        def respond(self, image, endpoint, options):
+            with open(sys.argv[3], "a") as log:
+                log.write(image.source + "\\n")
+            return super().respond(image, endpoint, options)
+
+    ocrframe.recognize(sys.argv[1], out=sys.argv[2], resume=True, batch_size=5,
+                       engine=Counting(), progress=False)
+    """
+)
+
+
+@pytest.mark.slow
+def test_sigkill_midway_then_resume_gives_every_image_once(tmp_path):
+    paths = text_images(tmp_path / "img", 60)
+    out, calls = tmp_path / "ds", tmp_path / "calls.txt"
+    script = tmp_path / "run.py"
+    script.write_text(CRASHING_RUN)
+    command = [sys.executable, str(script), str(tmp_path / "img"), str(out), str(calls)]
+    first = subprocess.Popen(command)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if calls.exists() and len(calls.read_text().splitlines()) >= 23:
+            break
+        time.sleep(0.05)
+    os.kill(first.pid, signal.SIGKILL)  # midway, possibly while writing a part
+    first.wait()
+    committed = {e["source"] for e in OcrDataset(out).entries()}
+    calls_first = calls.read_text().splitlines()
+    assert 0 < len(committed) < 60
+    calls.unlink()
+    subprocess.run(command, check=True, timeout=300)
+    calls_second = calls.read_text().splitlines()
+    res = ocrframe.read_parquet(out)
+    assert sorted(res.images["source"]) == sorted(paths)  # every image exactly once
+    assert res.images["ok"].all()
+    assert not committed & set(calls_second)  # finished ones were not recognised again
+    assert set(calls_second) == set(paths) - committed
+    assert len(calls_first) >= len(committed)
