@@ -30,6 +30,8 @@ IMAGE_COLUMNS = (
     "angle",
     "image_width",
     "image_height",
+    "warn_codes",
+    "warn_messages",
     "extra",
     "scale",  # divisor that maps the response's raw confidences to 0-1
     "missing",  # raw value meaning "not recognised" (namecard's -1), NaN when none
@@ -78,6 +80,8 @@ class Columns:
         extra: dict | None = None,
         scale: float = 1.0,
         missing: float = float("nan"),
+        warn_codes: list[int] | None = None,
+        warn_messages: list[str] | None = None,
     ) -> int:
         """Append one image row and return its row number."""
         values = locals()
@@ -200,6 +204,8 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
             "n_items": _ids(items_per_image),
             "n_chars": _ids(chars_per_image.astype(np.int64)),
             "mean_confidence": _float_array(mean_conf, schema.FLOAT32),
+            "warn_codes": _lists(img["warn_codes"], schema.CODES),
+            "warn_messages": _lists(img["warn_messages"], schema.MESSAGES),
             "extra": _strings([dump_extra(e) for e in _pylist(img["extra"])]),
         },
     )
@@ -329,6 +335,12 @@ def _strings(values) -> pa.Array | pa.ChunkedArray:
     if isinstance(values, pa.ChunkedArray | pa.Array):
         return values if values.type == pa.string() else values.cast(pa.string())
     return pa.array(values, type=pa.string())
+
+
+def _lists(values, dtype: pd.ArrowDtype) -> pa.Array | pa.ChunkedArray:
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        return values.cast(dtype.pyarrow_dtype)
+    return pa.array(values, type=dtype.pyarrow_dtype)
 
 
 def _polygons(values) -> pa.Array | pa.ChunkedArray:

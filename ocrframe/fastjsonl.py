@@ -237,6 +237,8 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
             "angle": _when(ok, d["angle"]),
             "image_width": _when(ok, d["image_width"]).cast(pa.int32()),
             "image_height": _when(ok, d["image_height"]).cast(pa.int32()),
+            "warn_codes": pa.nulls(n, pa.list_(pa.int32())),
+            "warn_messages": pa.nulls(n, pa.list_(pa.string())),
             "extra": extras,
             "scale": scale,
             "missing": np.full(n, np.nan),

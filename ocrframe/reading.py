@@ -25,7 +25,10 @@ RECORD_FILE_KEYS = RECORD_KEYS | {"format", "options", "image_sha256", "url", "s
 
 
 def _decode(obj: object, where: str | None) -> tuple[object, str]:
-    """(parsed value, original JSON text) from a dict, str or bytes."""
+    """(parsed value, original JSON text) from a dict, str, bytes or an API 3.0 SDK model."""
+    if hasattr(obj, "to_json_string") and hasattr(obj, "_deserialize"):
+        # tencentcloud-sdk-python's response models: their own JSON, field names as the API's
+        obj = obj.to_json_string()
     if isinstance(obj, bytes | bytearray | memoryview):
         try:
             obj = bytes(obj).decode("utf-8-sig")

@@ -22,6 +22,9 @@ left to pandas' defaults, which differ between pandas 2 and 3.
     n_items        Int32     rows of this image in ``items``
     n_chars        Int32     rows of this image in ``chars``
     mean_confidence Float32  mean of the image's item confidences (0–1)
+    warn_codes     list<int32> the service's warnings about the picture (API 3.0 ``RecognizeWarnCode``,
+                             ``AdvancedInfo.WarnInfos`` …: a copy, a photocopy, glare); NA when none given
+    warn_messages  list<string> their texts (``RecognizeWarnMsg``), where the service gives them
     extra          string    JSON of the response's fields that have no column; NA when none
     ============== ========= =====================================================================
 
@@ -75,6 +78,8 @@ FLOAT32 = pd.Float32Dtype()
 FLOAT64 = pd.Float64Dtype()
 BOOL = np.dtype(bool)
 POLYGON = pd.ArrowDtype(pa.list_(pa.int32()))
+CODES = POLYGON  # a list of int32 too: the same dtype object
+MESSAGES = pd.ArrowDtype(pa.list_(pa.string()))
 
 IMAGES: dict[str, object] = {
     "image_id": INT,
@@ -92,6 +97,8 @@ IMAGES: dict[str, object] = {
     "n_items": INT,
     "n_chars": INT,
     "mean_confidence": FLOAT32,
+    "warn_codes": CODES,
+    "warn_messages": MESSAGES,
     "extra": STRING,
 }
 
@@ -172,8 +179,8 @@ def as_column(values: object, dtype: object) -> object:
         return dtype.__from_arrow__(values)  # exact, no round trip through Python objects
     if dtype is BOOL:
         return np.asarray(values, dtype=bool)
-    if dtype is POLYGON:
-        return pd.array(pa.array(values, type=pa.list_(pa.int32())), dtype=POLYGON)
+    if isinstance(dtype, pd.ArrowDtype):  # the list columns
+        return pd.array(pa.array(values, type=dtype.pyarrow_dtype), dtype=dtype)
     return pd.array(values, dtype=dtype, copy=False)
 
 
@@ -216,8 +223,8 @@ def arrow_schema(table: str) -> pa.Schema:
 def _arrow_type(dtype: object) -> pa.DataType:
     if dtype is BOOL:
         return pa.bool_()
-    if dtype is POLYGON:
-        return POLYGON.pyarrow_dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        return dtype.pyarrow_dtype
     return {STRING: pa.string(), INT: pa.int32(), FLOAT32: pa.float32(), FLOAT64: pa.float64()}[
         dtype
     ]

@@ -107,6 +107,52 @@ def namecard_items(draw):
     return {"result_list": entries}
 
 
+@st.composite
+def api3_text(draw):
+    """A GeneralBasicOCR/GeneralAccurateOCR body: lines, sometimes with Words and their boxes."""
+    if draw(st.integers(0, 9)) == 0:
+        return {"Response": {"Error": {"Code": "FailedOperation.OcrFailed", "Message": "x"},
+                             "RequestId": "e"}}  # fmt: skip
+    detections = []
+    for _ in range(draw(st.integers(0, 5))):
+        text = draw(texts)
+        det = {
+            "DetectedText": text,
+            "Confidence": draw(st.integers(0, 100)),
+            "ItemPolygon": {"X": draw(coord), "Y": draw(coord), "Width": draw(coord),
+                            "Height": draw(coord)},
+            "Polygon": [{"X": draw(coord), "Y": draw(coord)} for _ in range(4)],
+            "AdvancedInfo": json.dumps({"Parag": {"ParagNo": draw(st.integers(1, 9))}}),
+        }  # fmt: skip
+        if draw(st.booleans()):
+            det["Words"] = [
+                {"Character": ch, "Confidence": draw(st.integers(0, 100))} for ch in text
+            ]
+            det["WordCoordPoint"] = [
+                {"WordCoordinate": [{"X": draw(coord), "Y": draw(coord)} for _ in range(4)]}
+                for _ in text
+            ]
+        detections.append(det)
+    angle = {draw(st.sampled_from(["Angle", "Angel"])): draw(st.floats(-10, 10))}
+    inner = {"TextDetections": detections, **angle, "RequestId": "r"}
+    return {"Response": inner} if draw(st.booleans()) else inner
+
+
+@st.composite
+def api3_card(draw):
+    """An IDCardOCR or DriverLicenseOCR body, with warnings."""
+    if draw(st.booleans()):
+        fields = {k: draw(texts) for k in ("Name", "Sex", "Nation", "Birth", "Address", "IdNum")}
+        fields["AdvancedInfo"] = json.dumps(
+            {"WarnInfos": draw(st.lists(st.integers(-9110, -9100), max_size=3))}
+        )
+    else:
+        fields = {k: draw(texts) for k in ("Name", "CardCode", "DateOfFirstIssue", "Class")}
+        fields["RecognizeWarnCode"] = draw(st.lists(st.integers(-9110, -9100), max_size=3))
+        fields["RecognizeWarnMsg"] = ["WARN"] * len(fields["RecognizeWarnCode"])
+    return {"Response": {**fields, "RequestId": "c"}}
+
+
 FORMATS = {
     "general": general(),
     "minorlanguage": minorlanguage(),
@@ -114,6 +160,8 @@ FORMATS = {
     "idcard": idcard(),
     "namecard": namecard(),
     "namecard_v2": namecard_items(),
+    "api3_text": api3_text(),
+    "api3_card": api3_card(),
 }
 
 
@@ -132,6 +180,16 @@ def count_items(name: str, obj: dict) -> tuple[int, int]:
             items += len(values)
             chars += sum(len(v) for v in values)
         return items, chars
+    if "Response" in obj or "TextDetections" in obj:
+        inner = obj.get("Response", obj)
+        if "Error" in inner:
+            return 0, 0
+        if "TextDetections" in inner:
+            values = [d["DetectedText"] for d in inner["TextDetections"]]
+        else:
+            values = [v for k, v in inner.items() if k not in ("RequestId", "AdvancedInfo")
+                      and isinstance(v, str) and v]  # fmt: skip
+        return len(values), sum(len(v) for v in values)
     if obj.get("code", 0) != 0:
         return 0, 0
     its = obj["data"]["items"]

@@ -12,6 +12,7 @@ untouched.
 from __future__ import annotations
 
 from ..errors import OcrDetectionError, OcrframeError
+from . import api3
 from ._base import Adapter, Context, Reader
 from .batch import ErrorBody, LegacyBatch
 from .drivinglicence import DrivingLicence
@@ -63,7 +64,8 @@ def detect(obj: object) -> Adapter:
     keys = sorted(obj)[:12] if isinstance(obj, dict) else type(obj).__name__
     raise OcrDetectionError(
         "no known format: expected data.items (general, minorlanguage, drivinglicence), "
-        f"result_list (idcard, namecard) or an error body with a non-zero code; got {keys}"
+        "result_list (idcard, namecard), an API 3.0 Response (TextDetections or a card "
+        f"action's fields) or an error body; got {keys}"
     )
 
 
@@ -92,5 +94,6 @@ for _adapter in (
     NameCardItems(),
     LegacyBatch(),
     ErrorBody(),
+    *api3.ADAPTERS,
 ):
     register(_adapter)
