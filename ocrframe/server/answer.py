@@ -89,6 +89,24 @@ class Answerer:
             self._engine_thread, self.engine.respond, loaded, endpoint, options
         )
 
+    async def load(self, inp: images.Input) -> images.Loaded | dict:
+        """Decode (or fetch) one image off the event loop; its error response when it fails."""
+        loop = asyncio.get_running_loop()
+        loaded = await loop.run_in_executor(self._io_threads, images.load, inp, self._session())
+        return loaded.response() if isinstance(loaded, images.Failure) else loaded
+
+    async def respond(self, loaded: images.Loaded, endpoint: str, options: dict) -> dict:
+        """One decoded image answered as ``endpoint`` (by the engine, or from recordings)."""
+        loop = asyncio.get_running_loop()
+        if self.replay is not None:
+            image = Image("filename", loaded.source, data=loaded.data)
+            return await loop.run_in_executor(
+                self._io_threads, self._replayed, image, endpoint, options
+            )
+        return await loop.run_in_executor(
+            self._engine_thread, self.engine.respond, loaded, endpoint, options
+        )
+
     def _session(self) -> requests.Session:
         if not hasattr(self._http, "session"):
             self._http.session = requests.Session()

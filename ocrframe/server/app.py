@@ -1,4 +1,5 @@
-"""The ASGI application: the five legacy endpoints and ``/healthz``.
+"""The ASGI application: the five legacy endpoints, API 3.0 actions at ``POST /``
+(:mod:`ocrframe.server.api3`) and ``/healthz``.
 
 Starlette (the toolkit FastAPI is built on) with python-multipart: the pages' protocol has
 quirks a framework's own validation would fight — fields sent as file parts, any part name
@@ -112,7 +113,13 @@ def create_app(config: ServerConfig) -> Starlette:
         log.exception("internal error on %s", request.url.path)
         return error_reply(codes.INTERNAL_ERROR, type(exc).__name__)
 
+    async def api3_action(request: Request):
+        from .api3 import handle
+
+        return await handle(request, state["answerer"], config)
+
     routes = [
+        Route("/", api3_action, methods=["POST"]),
         Route("/ocr/{endpoint}", recognise, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
