@@ -13,6 +13,7 @@ from __future__ import annotations
 from . import accessor, analysis, dataset, formats, schema  # noqa: F401 - accessor registers df.ocr
 from .analysis import plot_calibration, read_truth
 from .dataset import OcrDataset
+from .engines.cloud import TencentCloud
 from .engines.legacy import TencentLegacy
 from .errors import (
     OcrDetectionError,
@@ -37,6 +38,7 @@ __all__ = [
     "OcrScaleWarning",
     "OcrframeError",
     "RawResponses",
+    "TencentCloud",
     "TencentLegacy",
     "analysis",
     "concat",

@@ -7,7 +7,7 @@ and reused (loading models is the slow part).
 
 >>> from ocrframe import engines
 >>> sorted(engines.names())
-['local', 'tencent-legacy', 'tesseract']
+['local', 'tencent-cloud', 'tencent-legacy', 'tesseract']
 """
 
 from __future__ import annotations
@@ -64,6 +64,13 @@ def _legacy() -> Engine:
     return TencentLegacy()  # credentials from OCRFRAME_* environment variables
 
 
+def _cloud() -> Engine:
+    from .cloud import TencentCloud
+
+    return TencentCloud()  # credentials from TENCENTCLOUD_* environment variables
+
+
 register("local", _local)
 register("tesseract", _tesseract)
 register("tencent-legacy", _legacy)
+register("tencent-cloud", _cloud)

@@ -19,7 +19,23 @@ OPTIONS: dict[str, dict[str, object]] = {
     "drivinglicence": {"type": 0},
 }
 
+#: the five legacy endpoints of the pages (what the local engines answer)
 ENDPOINTS: tuple[str, ...] = tuple(OPTIONS)
+
+#: Tencent Cloud API 3.0 actions (ocrframe.TencentCloud) and the request fields ocrframe passes
+ACTIONS: dict[str, dict[str, object]] = {
+    "GeneralBasicOCR": {},
+    "GeneralAccurateOCR": {"IsWords": False},
+    "GeneralFastOCR": {},
+    "GeneralHandwritingOCR": {},
+    "IDCardOCR": {"CardSide": "FRONT"},
+    "BusinessCardOCR": {},
+    "DriverLicenseOCR": {"CardSide": "FRONT"},
+    "VehicleLicenseOCR": {"CardSide": "FRONT"},
+    "MLIDPassportOCR": {},
+    "PassportOCR": {},
+}
+OPTIONS.update(ACTIONS)
 
 #: endpoints whose response is a ``result_list`` of per-image entries
 BATCH_ENDPOINTS = frozenset({"idcard", "namecard"})
@@ -30,6 +46,8 @@ CHOICES: dict[str, tuple] = {
     "card_type": (0, 1),
     "ret_image": (0, 1),
     "type": (0, 1),
+    "IsWords": (False, True),
+    "CardSide": ("FRONT", "BACK"),
 }
 
 
