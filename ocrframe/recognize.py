@@ -73,14 +73,18 @@ def recognize(
     return run.result()
 
 
-def _answer(run: _Run, eng: Engine, endpoint: str, opts: dict, bar, report, total: int) -> None:
-    """Feed the engine's answers for ``run.inputs`` into ``run``, updating the progress."""
+def _answer(
+    run: _Run, eng: Engine, endpoint: str, opts: dict, bar, report, total: int, before: int = 0
+) -> None:
+    """Feed the engine's answers for ``run.inputs`` into ``run``, updating the progress;
+    ``before`` inputs were done earlier (a resumed dataset)."""
     for answer in eng.answer_all(run.inputs, endpoint, opts, _session(run.inputs)):
         run.take(answer, opts)
+        done = before + run.done  # not bar.n: a disabled bar does not count
         bar.update()
-        bar.set_postfix(ok=bar.n - run.failed_total(), failed=run.failed_total(), refresh=False)
+        bar.set_postfix(ok=done - run.failed_total(), failed=run.failed_total(), refresh=False)
         if report is not None:
-            report(bar.n, total)
+            report(done, total)
 
 
 def _to_dataset(writer, eng, endpoint, opts, inputs, show, report, save_raw, retry, size):
@@ -94,8 +98,9 @@ def _to_dataset(writer, eng, endpoint, opts, inputs, show, report, save_raw, ret
         for start in range(0, len(todo), size):
             chunk = todo[start : start + size]
             run = _Run(eng, endpoint, [inputs[k] for k in chunk], save_raw, failed_before)
+            before = len(inputs) - len(todo) + start
             try:
-                _answer(run, eng, endpoint, opts, bar, report, len(inputs))
+                _answer(run, eng, endpoint, opts, bar, report, len(inputs), before)
             finally:  # Ctrl-C or a refused request: what did arrive is committed first
                 result = run.result()
                 writer.commit(result, [keys[chunk[i]] for i in run.parsed])

@@ -99,7 +99,7 @@ def test_select_keeps_tables_and_raw_consistent():
 def test_select_by_mask_and_head():
     res = ocrframe.concat(every_format())
     failed = res.select(~res.images["ok"])
-    assert failed.images["code"].tolist() == [14, -5107]
+    assert failed.images["code"].tolist() == [-1, 14, -5107]  # api3_error, signature, batch
     assert failed.items.empty
     head = res.head(3)
     assert head.images["image_id"].tolist() == [0, 1, 2]
