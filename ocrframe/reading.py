@@ -35,11 +35,19 @@ def _decode(obj: object, where: str | None) -> tuple[object, str]:
         except UnicodeDecodeError as err:
             raise OcrFormatError(f"not UTF-8 text: {err}", source=where) from None
     if isinstance(obj, str):
+        if _is_text_format(obj):  # Tesseract TSV or hOCR, kept as the text it came in
+            return {formats.TEXT_KEY: obj}, obj
         try:
             return json.loads(obj), obj
         except json.JSONDecodeError as err:
             raise OcrFormatError(f"invalid JSON: {err}", source=where) from None
+    if hasattr(obj, "to_dict") and hasattr(obj, "columns"):  # pytesseract's DataFrame output
+        obj = {str(k): v for k, v in obj.to_dict(orient="list").items()}
+    if isinstance(obj, list | tuple):  # PaddleOCR, EasyOCR, RapidOCR results
+        obj = _plain(obj)
+        return obj, json.dumps(obj, ensure_ascii=False)
     if isinstance(obj, dict):
+        obj = _plain(obj)
         try:
             return obj, json.dumps(obj, ensure_ascii=False)
         except (TypeError, ValueError) as err:
@@ -47,6 +55,24 @@ def _decode(obj: object, where: str | None) -> tuple[object, str]:
     raise OcrFormatError(
         f"expected a response as dict, JSON str or bytes, got {type(obj).__name__}", source=where
     )
+
+
+def _is_text_format(text: str) -> bool:
+    head = text.lstrip()[:400]
+    return head.startswith("level\tpage_num") or (
+        head.startswith(("<?xml", "<!DOCTYPE", "<html")) and "ocr" in text[:4000]
+    )
+
+
+def _plain(value):
+    """Tuples, numpy arrays and numbers as JSON's lists and numbers (engines' native outputs)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if hasattr(value, "tolist"):  # numpy arrays and scalars
+        return _plain(value.tolist())
+    return value
 
 
 def _is_record(obj: object) -> bool:
@@ -63,6 +89,7 @@ def parse_into(
     engine: str | None,
     where: str | None,
     notes: list[str],
+    image_size: tuple[int, int] | None = None,
 ) -> str:
     """Parse one response into ``cols``; returns the raw JSON text to keep for it."""
     if _is_record(obj):
@@ -84,6 +111,7 @@ def parse_into(
         engine=engine,
         endpoint=endpoint,
         notes=notes,
+        image_size=image_size,
     )
     try:
         formats.choose(obj, endpoint).parse(obj, ctx)
@@ -105,12 +133,15 @@ def from_response(
     endpoint: str | None = None,
     source: str | Mapping[str, str] | None = None,
     engine: str | None = None,
+    image_size: tuple[int, int] | None = None,
 ) -> OcrResult:
     """Turn one response into an :class:`OcrResult`.
 
-    ``obj`` is a dict, JSON text or bytes. ``endpoint`` names the format (detected when omitted).
+    ``obj`` is a dict, a list, JSON text or bytes, an API 3.0 SDK model, Tesseract TSV or hOCR
+    text, or pytesseract's DataFrame. ``endpoint`` names the format (detected when omitted).
     ``source`` is what the image was to the caller (a path or URL); for a batch response it may
     be a mapping from the ``filename``/``url`` sent to the caller's own source.
+    ``image_size=(width, height)`` turns relative coordinates (AWS Textract) into pixels.
 
     >>> import ocrframe
     >>> res = ocrframe.from_response('{"code": 14, "message": "签名校验失败"}', endpoint="idcard")
@@ -121,7 +152,15 @@ def from_response(
     cols = assemble.Columns()
     notes: list[str] = []
     kept = parse_into(
-        cols, value, text, endpoint=endpoint, source=source, engine=engine, where=None, notes=notes
+        cols,
+        value,
+        text,
+        endpoint=endpoint,
+        source=source,
+        engine=engine,
+        where=None,
+        notes=notes,
+        image_size=image_size,
     )
     warn_scale_notes(notes)
     return OcrResult([kept], *assemble.tables(cols))
@@ -155,8 +194,8 @@ def read_json(
 
     >>> import ocrframe
     >>> res = ocrframe.read_json(ocrframe.data_path("responses/*.json"))
-    >>> sorted(res.images["endpoint"].dropna().unique())[:3]
-    ['drivinglicence', 'general', 'idcard']
+    >>> {"drivinglicence", "general", "idcard", "IDCardOCR"} <= set(res.images["endpoint"].dropna())
+    True
     """
     notes: list[str] = []
     parts = [_read_file(p, endpoint, notes) for p in expand_paths(paths)]

@@ -23,6 +23,8 @@ from .words import General, MinorLanguage
 __all__ = ["Adapter", "Context", "Reader", "choose", "detect", "get", "names", "register"]
 
 _REGISTRY: dict[str, Adapter] = {}
+#: the key of the wrapper a text format (Tesseract TSV, hOCR) travels in
+TEXT_KEY = "text/plain"
 
 
 def register(adapter: Adapter) -> Adapter:
@@ -55,12 +57,20 @@ def _ordered() -> list[Adapter]:
     return sorted(_REGISTRY.values(), key=lambda a: a.priority)
 
 
+def shape_of(obj: object) -> str | None:
+    if isinstance(obj, dict):
+        return "text" if set(obj) == {TEXT_KEY} else "object"
+    if isinstance(obj, list):
+        return "array"
+    return None
+
+
 def detect(obj: object) -> Adapter:
     """The adapter whose format ``obj`` (a parsed response) has."""
-    if isinstance(obj, dict):
-        for adapter in _ordered():
-            if adapter.sniff(obj):
-                return adapter
+    shape = shape_of(obj)
+    for adapter in _ordered():
+        if adapter.shape == shape and adapter.sniff(obj):
+            return adapter
     keys = sorted(obj)[:12] if isinstance(obj, dict) else type(obj).__name__
     raise OcrDetectionError(
         "no known format: expected data.items (general, minorlanguage, drivinglicence), "
@@ -78,10 +88,10 @@ def choose(obj: object, endpoint: str | None) -> Adapter:
     candidates = [a for a in _ordered() if a.endpoint == endpoint]
     if not candidates:
         raise OcrframeError(f"unknown endpoint {endpoint!r}; known: {', '.join(endpoints())}")
-    if isinstance(obj, dict):
-        for adapter in candidates:
-            if adapter.sniff(obj):
-                return adapter
+    shape = shape_of(obj)
+    for adapter in candidates:
+        if adapter.shape == shape and adapter.sniff(obj):
+            return adapter
     return candidates[0]
 
 

@@ -28,6 +28,7 @@ class Context:
     endpoint: str | None = None  # the caller's name for the endpoint, when given
     sources: dict[str, str] | None = None  # batch: name sent (stripped) -> the user's source
     notes: list[str] = field(default_factory=list)  # scale decisions, for one warning per call
+    image_size: tuple[int, int] | None = None  # (width, height): scales relative coordinates
 
 
 class Reader:
@@ -158,6 +159,9 @@ class Adapter:
     endpoint: ClassVar[str | None]
     scale: ClassVar[float] = 1.0
     priority: ClassVar[int] = 50
+    #: the Python shape of the response: a JSON object, a JSON array (PaddleOCR 2.x, EasyOCR
+    #: and RapidOCR results) or text (Tesseract TSV and hOCR, wrapped as {"text": …})
+    shape: ClassVar[str] = "object"
 
     def sniff(self, obj: dict) -> bool:
         """True when ``obj`` has this format's shape (cheap, no validation)."""
