@@ -215,13 +215,24 @@ def _read_file(path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:
     except OSError as err:
         raise OcrframeError(f"{path}: cannot read ({err.strerror})") from None
     value, text = _decode(data, str(path))
-    if not isinstance(value, list):
+    if not isinstance(value, list) or _one_array_response(value, endpoint):
         return _parse_all([(str(path), value, text)], endpoint, notes)
     return _parse_all(
         ((f"{path}[{k}]", obj, json.dumps(obj, ensure_ascii=False)) for k, obj in enumerate(value)),
         endpoint,
         notes,
     )
+
+
+def _one_array_response(value: list, endpoint: str | None) -> bool:
+    """Whether a JSON array is one engine's result (RapidOCR, EasyOCR, PaddleOCR 2.x) rather
+    than a list of responses."""
+    if endpoint is not None:
+        return any(a.shape == "array" for a in formats.candidates(endpoint))
+    try:
+        return formats.detect(value).shape == "array"
+    except OcrframeError:
+        return False
 
 
 def _read_lines(data: bytes, path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:

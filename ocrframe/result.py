@@ -37,8 +37,8 @@ _RAW_FILE = "raw.parquet"
 class RawResponses(Sequence):
     """The responses exactly as the service sent them (JSON text), decoded on access.
 
-    ``raw[i]`` is a fresh ``dict`` (editing it changes nothing stored); ``raw.texts`` the JSON
-    texts themselves. Indexed by ``images.response_id``. Texts may be held as UTF-8 bytes or
+    ``raw[i]`` is a fresh ``dict`` (editing it changes nothing stored; a text format such as
+    Tesseract TSV or hOCR comes back as its text); ``raw.texts`` the texts themselves. Indexed by ``images.response_id``. Texts may be held as UTF-8 bytes or
     views into a file's bytes (as read) and are decoded only when asked for.
     """
 
@@ -56,11 +56,11 @@ class RawResponses(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [json.loads(_text(t)) for t in self._texts[index]]
-        return json.loads(_text(self._texts[index]))
+            return [_value(t) for t in self._texts[index]]
+        return _value(self._texts[index])
 
     def __iter__(self) -> Iterator[dict]:
-        return (json.loads(_text(t)) for t in self._texts)
+        return (_value(t) for t in self._texts)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, RawResponses):
@@ -73,6 +73,16 @@ class RawResponses(Sequence):
 
 def _text(value: str | bytes | memoryview) -> str:
     return value if isinstance(value, str) else str(value, "utf-8")
+
+
+def _value(raw: str | bytes | memoryview):
+    """A raw response as Python: parsed JSON, or the text itself for the text formats
+    (Tesseract TSV, hOCR), which are kept as they came."""
+    text = _text(raw)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
 
 
 class OcrResult:

@@ -153,6 +153,66 @@ def api3_card(draw):
     return {"Response": {**fields, "RequestId": "c"}}
 
 
+quad = st.lists(st.tuples(coord, coord).map(list), min_size=4, max_size=4)
+scores = st.floats(0.0, 1.0)
+
+
+@st.composite
+def rapidocr(draw):
+    """RapidOCR / EasyOCR lines: [[box, text, score], ...]."""
+    return [[draw(quad), draw(texts), draw(scores)] for _ in range(draw(st.integers(0, 5)))]
+
+
+@st.composite
+def paddleocr3(draw):
+    n = draw(st.integers(0, 5))
+    return {"res": {"input_path": "p.png", "rec_texts": [draw(texts) for _ in range(n)],
+                    "rec_scores": [draw(scores) for _ in range(n)],
+                    "rec_polys": [draw(quad) for _ in range(n)]}}  # fmt: skip
+
+
+@st.composite
+def tesseract_dict(draw):
+    """pytesseract image_to_data(output_type=Output.DICT) with a line row before its words."""
+    cols = {c: [] for c in ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
+                            "left", "top", "width", "height", "conf", "text")}  # fmt: skip
+
+    def row(level, line, word, conf, text):
+        for c, v in zip(cols, (level, 1, 1, 1, line, word, draw(coord), draw(coord), draw(coord),
+                               draw(coord), conf, text)):  # fmt: skip
+            cols[c].append(v)
+
+    for line in range(1, draw(st.integers(1, 4)) + 1):
+        row(4, line, 0, -1, "")
+        for word in range(1, draw(st.integers(0, 4)) + 1):
+            row(
+                5,
+                line,
+                word,
+                draw(st.floats(0, 100)),
+                draw(st.text(TEXT_CHARS.filter(str.strip), min_size=1, max_size=6)),
+            )
+    return cols
+
+
+@st.composite
+def doctr(draw):
+    rel = st.floats(0.0, 1.0)
+
+    def geometry():
+        return [[draw(rel), draw(rel)], [draw(rel), draw(rel)]]
+
+    lines = [
+        {"geometry": geometry(), "words": [
+            {"value": draw(st.text(TEXT_CHARS.filter(str.strip), min_size=1, max_size=6)),
+             "confidence": draw(scores), "geometry": geometry()}
+            for _ in range(draw(st.integers(1, 3)))]}
+        for _ in range(draw(st.integers(0, 4)))
+    ]  # fmt: skip
+    return {"pages": [{"page_idx": 0, "dimensions": [draw(coord), draw(coord)],
+                       "blocks": [{"geometry": geometry(), "lines": lines}]}]}  # fmt: skip
+
+
 FORMATS = {
     "general": general(),
     "minorlanguage": minorlanguage(),
@@ -162,11 +222,35 @@ FORMATS = {
     "namecard_v2": namecard_items(),
     "api3_text": api3_text(),
     "api3_card": api3_card(),
+    "rapidocr": rapidocr(),
+    "paddleocr3": paddleocr3(),
+    "tesseract_dict": tesseract_dict(),
+    "doctr": doctr(),
 }
 
 
-def count_items(name: str, obj: dict) -> tuple[int, int]:
+def _joined(words: list[str]) -> str:
+    from ocrframe.formats._base import join_words
+
+    return join_words([(w, None) for w in words])[0]
+
+
+def count_items(name: str, obj) -> tuple[int, int]:
     """(items, characters) a valid response of format ``name`` must give."""
+    if name == "rapidocr":
+        return len(obj), sum(len(line[1]) for line in obj)
+    if name == "paddleocr3":
+        texts = obj["res"]["rec_texts"]
+        return len(texts), sum(len(t) for t in texts)
+    if name == "tesseract_dict":
+        lines: dict[int, list[str]] = {}
+        for level, line, text in zip(obj["level"], obj["line_num"], obj["text"]):
+            if level == 5 and text.strip():
+                lines.setdefault(line, []).append(text.strip())
+        return len(lines), sum(len(_joined(w)) for w in lines.values())
+    if name == "doctr":
+        found = [ln for b in obj["pages"][0]["blocks"] for ln in b["lines"]]
+        return len(found), sum(len(_joined([w["value"] for w in ln["words"]])) for ln in found)
     if "result_list" in obj:
         items = chars = 0
         for e in obj["result_list"]:

@@ -12,7 +12,7 @@ untouched.
 from __future__ import annotations
 
 from ..errors import OcrDetectionError, OcrframeError
-from . import api3
+from . import api3, documents, paddle, tesseract
 from ._base import Adapter, Context, Reader
 from .batch import ErrorBody, LegacyBatch
 from .drivinglicence import DrivingLicence
@@ -79,20 +79,24 @@ def detect(obj: object) -> Adapter:
     )
 
 
+def candidates(endpoint: str) -> list[Adapter]:
+    """The adapters that read ``endpoint`` (by name or by endpoint)."""
+    return [a for a in _ordered() if endpoint in (a.name, a.endpoint)]
+
+
 def choose(obj: object, endpoint: str | None) -> Adapter:
     """The adapter for ``obj``: detected, or among those serving ``endpoint`` when it is given."""
     if endpoint is None:
         return detect(obj)
-    if endpoint in _REGISTRY:
-        return _REGISTRY[endpoint]
-    candidates = [a for a in _ordered() if a.endpoint == endpoint]
-    if not candidates:
+    found = candidates(endpoint)
+    if not found:
         raise OcrframeError(f"unknown endpoint {endpoint!r}; known: {', '.join(endpoints())}")
     shape = shape_of(obj)
-    for adapter in candidates:
+    for adapter in found:
         if adapter.shape == shape and adapter.sniff(obj):
             return adapter
-    return candidates[0]
+    # nothing fits: the adapter of that name (or the first of that endpoint) says what is wrong
+    return _REGISTRY.get(endpoint, found[0])
 
 
 for _adapter in (
@@ -105,5 +109,8 @@ for _adapter in (
     LegacyBatch(),
     ErrorBody(),
     *api3.ADAPTERS,
+    *tesseract.ADAPTERS,
+    *paddle.ADAPTERS,
+    *documents.ADAPTERS,
 ):
     register(_adapter)

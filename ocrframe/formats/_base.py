@@ -68,7 +68,10 @@ class Reader:
         return Reader(obj[key], self.format, sub)
 
     def at(self, index: int) -> Reader:
-        return Reader(self.list()[index], self.format, f"{self.path}[{index}]")
+        items = self.list()
+        if not -len(items) <= index < len(items):
+            raise self.fail(f"expected at least {index + 1} elements, got {len(items)}")
+        return Reader(items[index], self.format, f"{self.path}[{index}]")
 
     def each(self) -> list[Reader]:
         return [Reader(v, self.format, f"{self.path}[{i}]") for i, v in enumerate(self.list())]
@@ -201,6 +204,20 @@ class Adapter:
             **columns,
         )
 
+    def engine_image(self, ctx: Context, **columns) -> int:
+        """The image row of an engine's own output (no service code: 0, no message)."""
+        endpoint = self.endpoint_for(ctx)
+        return ctx.columns.add_image(
+            response_id=ctx.response_id,
+            source=ctx.source,
+            engine=ctx.engine or endpoint,
+            endpoint=endpoint,
+            code=0,
+            message=None,
+            scale=self.scale,
+            **columns,
+        )
+
     def failed_image(self, r: Reader, ctx: Context, *, source: str | None = None) -> int:
         """A service error (``{"code": 14, "message": …}``) as one failed image row."""
         obj = r.dict()
@@ -241,3 +258,62 @@ def effective_scale(declared: float, values: list[float], r: Reader, ctx: Contex
         f"not the documented 0-{declared:g}"
     )
     return scale, scale
+
+
+_CJK_RANGES = (
+    (0x3000, 0x30FF),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF),
+    (0xFF00, 0xFFEF),
+)
+
+
+def _cjk(ch: str) -> bool:
+    return bool(ch) and any(lo <= ord(ch) <= hi for lo, hi in _CJK_RANGES)
+
+
+def join_words(words: list[tuple[str, float | None]]) -> tuple[str, list[float | None]]:
+    """A line's text from its words, and one confidence per character (each character gets
+    its word's; a joining space gets none). Words are joined with a space, except between two
+    CJK characters, which engines split into words the text does not separate.
+
+    >>> join_words([("OCR", 91.0), ("works", 88.0)])
+    ('OCR works', [91.0, 91.0, 91.0, None, 88.0, 88.0, 88.0, 88.0, 88.0])
+    >>> join_words([("手", 90.0), ("机", 80.0)])[0]
+    '手机'
+    """
+    text, confs = "", []
+    for word, conf in words:
+        if not word:
+            continue
+        if text and not (_cjk(text[-1]) and _cjk(word[0])):
+            text += " "
+            confs.append(None)
+        text += word
+        confs += [conf] * len(word)
+    return text, confs
+
+
+def add_words_line(
+    ctx: Context,
+    image: int,
+    words: list[tuple[str, float | None]],
+    *,
+    box: tuple[int, int, int, int] | None = None,
+    polygon: list[int] | None = None,
+    confidence_raw: float | None = None,
+) -> None:
+    """One item from a line's words, with one char row per character of the joined text."""
+    text, confs = join_words(words)
+    row = ctx.columns.add_item(image, text, confidence_raw=confidence_raw, box=box, polygon=polygon)
+    ctx.columns.add_chars(row, text, confs)
+
+
+def quad_box(points: list[list[float]] | list[tuple[float, float]]) -> tuple[list[int], tuple]:
+    """A quadrilateral ``[[x, y], …]`` as a flat integer polygon and its bounding box."""
+    flat: list[int] = []
+    for x, y in points:
+        flat += (round(x), round(y))
+    xs, ys = flat[0::2], flat[1::2]
+    return flat, (min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))

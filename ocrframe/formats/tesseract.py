@@ -1,0 +1,148 @@
+"""Results people already have from Tesseract: ``pytesseract.image_to_data`` and hOCR.
+
+``image_to_data`` comes as TSV text (its default), a dict of columns (``Output.DICT``) or a
+DataFrame (``Output.DATAFRAME``): one row per page, block, paragraph, line (``level`` 1–4) and
+word (``level`` 5) with ``left/top/width/height`` in pixels and ``conf`` on 0–100 (-1 for
+non-words). Each line becomes an item — its words joined, its box the line row's — and each
+character gets its word's confidence (Tesseract gives no finer number here; character boxes
+stay NA). Several pages become several images. hOCR (``image_to_pdf_or_hocr(...,
+extension="hocr")``, or ``tesseract … hocr`` with ``hocr_char_boxes=1``) is read with the
+local Tesseract engine's own parser, with character boxes and confidences where present.
+
+>>> from ocrframe import from_response
+>>> tsv = ("level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n"
+...        "4\\t1\\t1\\t1\\t1\\t0\\t10\\t20\\t90\\t12\\t-1\\t\\n"
+...        "5\\t1\\t1\\t1\\t1\\t1\\t10\\t20\\t40\\t12\\t96.5\\tHello\\n"
+...        "5\\t1\\t1\\t1\\t1\\t2\\t55\\t20\\t45\\t12\\t91\\tworld\\n")
+>>> from_response(tsv).items[["text", "x", "width", "confidence"]].values.tolist()
+[['Hello world', 10, 90, 0.9375]]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ._base import Adapter, Context, Reader, add_words_line
+
+COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top",
+           "width", "height", "conf", "text")  # fmt: skip
+TEXT_KEY = "text/plain"
+
+
+def _tsv_columns(text: str, r: Reader) -> dict[str, list]:
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows or rows[0][: len(COLUMNS)] != list(COLUMNS):
+        raise r.fail(f"not image_to_data TSV: header {rows[0][:12] if rows else []}")
+    header = rows[0]
+    cols: dict[str, list] = {name: [] for name in header}
+    for k, row in enumerate(rows[1:], 2):
+        if not row:
+            continue
+        if len(row) == len(header) - 1:  # a word row whose text is empty
+            row = [*row, ""]
+        if len(row) != len(header):
+            raise r.fail(f"TSV line {k}: {len(row)} fields, expected {len(header)}")
+        for name, value in zip(header, row):
+            cols[name].append(value)
+    return cols
+
+
+class TesseractData(Adapter):
+    """``image_to_data`` as a dict of columns (``Output.DICT``, or the DataFrame's columns)."""
+
+    name = "tesseract_data"
+    endpoint = "tesseract"
+    scale = 100.0
+    priority = 60
+
+    def sniff(self, obj: dict) -> bool:
+        return all(key in obj for key in ("level", "conf", "text", "line_num"))
+
+    def parse(self, obj: dict, ctx: Context) -> None:
+        self.emit(obj, self.reader(obj), ctx)
+
+    def emit(self, cols: dict, r: Reader, ctx: Context) -> None:
+        missing = [c for c in COLUMNS if c not in cols]
+        if missing:
+            raise r.fail(f"image_to_data lacks columns {missing}")
+        n = len(cols["level"])
+        if any(len(cols[c]) != n for c in COLUMNS):
+            raise r.fail("image_to_data columns differ in length")
+        num = {
+            c: [_number(r, c, k, v) for k, v in enumerate(cols[c])] for c in COLUMNS if c != "text"
+        }
+        texts = ["" if v is None or v != v else str(v) for v in cols["text"]]  # NaN in DataFrames
+        pages: dict[int, int] = {}
+        lines: dict[tuple, dict] = {}
+        for k in range(n):
+            level, page = int(num["level"][k]), int(num["page_num"][k])
+            if page not in pages:
+                pages[page] = self.engine_image(ctx)
+            key = tuple(int(num[c][k]) for c in ("page_num", "block_num", "par_num", "line_num"))
+            box = tuple(int(num[c][k]) for c in ("left", "top", "width", "height"))
+            if level == 4:
+                lines.setdefault(key, {"box": box, "words": []})["box"] = box
+            elif level == 5:
+                conf = num["conf"][k]
+                word = texts[k].strip()
+                if word:
+                    entry = lines.setdefault(key, {"box": None, "words": []})
+                    entry["words"].append((word, conf if conf >= 0 else None))
+        for key, line in lines.items():
+            if line["words"]:
+                add_words_line(ctx, pages[key[0]], line["words"], box=line["box"])
+
+
+def _number(r: Reader, column: str, k: int, value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise r.fail(f"{column}[{k}]: expected a number, got {value!r}") from None
+
+
+class TesseractTsv(TesseractData):
+    """``image_to_data`` as its TSV text."""
+
+    name = "tesseract_tsv"
+    shape = "text"
+
+    def sniff(self, obj: dict) -> bool:
+        return obj[TEXT_KEY].lstrip().startswith("level\tpage_num")
+
+    def parse(self, obj: dict, ctx: Context) -> None:
+        r = self.reader(obj)
+        self.emit(_tsv_columns(obj[TEXT_KEY], r), r, ctx)
+
+
+class Hocr(Adapter):
+    """Tesseract's hOCR: lines with word, and with ``hocr_char_boxes`` character, detail."""
+
+    name = "hocr"
+    endpoint = "tesseract"
+    scale = 1.0  # the parser gives 0-1
+    priority = 61
+    shape = "text"
+
+    def sniff(self, obj: dict) -> bool:
+        return "ocr_line" in obj[TEXT_KEY] or "ocrx_word" in obj[TEXT_KEY]
+
+    def parse(self, obj: dict, ctx: Context) -> None:
+        import xml.etree.ElementTree as ET
+
+        from ..engines.shape import bbox
+        from ..engines.tesseract import parse_hocr
+
+        try:
+            lines = parse_hocr(obj[TEXT_KEY])
+        except (ET.ParseError, KeyError, ValueError) as err:
+            raise self.reader(obj).fail(f"unreadable hOCR: {err}") from None
+        image = self.engine_image(ctx)
+        for line in lines:
+            row = ctx.columns.add_item(image, line.text, box=bbox(line.polygon))
+            ctx.columns.add_chars(
+                row, line.text, [c.confidence for c in line.chars], [c.box for c in line.chars]
+            )
+
+
+ADAPTERS: list[Adapter] = [TesseractData(), TesseractTsv(), Hocr()]
