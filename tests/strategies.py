@@ -213,6 +213,61 @@ def doctr(draw):
                        "blocks": [{"geometry": geometry(), "lines": lines}]}]}  # fmt: skip
 
 
+@st.composite
+def paddleocr2(draw):
+    def page():
+        return [[draw(quad), [draw(texts), draw(scores)]] for _ in range(draw(st.integers(1, 4)))]
+
+    return [page() for _ in range(draw(st.integers(1, 2)))]
+
+
+@st.composite
+def easyocr_dict(draw):
+    return [{"boxes": draw(quad), "text": draw(texts), "confident": draw(scores)}
+            for _ in range(draw(st.integers(1, 4)))]  # fmt: skip
+
+
+WORDS = st.text(TEXT_CHARS.filter(str.strip), min_size=1, max_size=6)
+
+
+@st.composite
+def textract(draw):
+    blocks = [{"BlockType": "PAGE", "Id": "p", "Page": 1}]
+    for k in range(draw(st.integers(0, 4))):
+        words = [draw(WORDS) for _ in range(draw(st.integers(1, 3)))]
+        ids = [f"w{k}-{j}" for j in range(len(words))]
+        blocks.append({"BlockType": "LINE", "Id": f"l{k}", "Page": 1, "Text": " ".join(words),
+                       "Confidence": draw(st.floats(0, 100)),
+                       "Relationships": [{"Type": "CHILD", "Ids": ids}]})  # fmt: skip
+        blocks += [{"BlockType": "WORD", "Id": i, "Page": 1, "Text": w,
+                    "Confidence": draw(st.floats(0, 100))} for i, w in zip(ids, words)]  # fmt: skip
+    return {"Blocks": blocks}
+
+
+@st.composite
+def cloud_vision(draw):
+    words = []
+    for _ in range(draw(st.integers(1, 5))):
+        symbols = [{"text": ch, "confidence": draw(scores),
+                    "boundingBox": {"vertices": [{"x": draw(coord), "y": draw(coord)} for _ in range(4)]}}
+                   for ch in draw(WORDS)]  # fmt: skip
+        symbols[-1]["property"] = {
+            "detectedBreak": {"type": draw(st.sampled_from(["SPACE", "LINE_BREAK"]))}
+        }
+        words.append({"symbols": symbols})
+    page = {"width": 100, "height": 100, "blocks": [{"paragraphs": [{"words": words}]}]}
+    return {"fullTextAnnotation": {"pages": [page], "text": ""}}
+
+
+@st.composite
+def tesseract_tsv(draw):
+    cols = draw(tesseract_dict())
+    rows = ["\t".join(cols)] + [
+        "\t".join(str(cols[c][k]) for c in cols) for k in range(len(cols["level"]))
+    ]
+    return "\n".join(rows) + "\n"
+
+
 FORMATS = {
     "general": general(),
     "minorlanguage": minorlanguage(),
@@ -226,6 +281,11 @@ FORMATS = {
     "paddleocr3": paddleocr3(),
     "tesseract_dict": tesseract_dict(),
     "doctr": doctr(),
+    "paddleocr2": paddleocr2(),
+    "easyocr_dict": easyocr_dict(),
+    "textract": textract(),
+    "cloud_vision": cloud_vision(),
+    "tesseract_tsv": tesseract_tsv(),
 }
 
 
@@ -248,6 +308,37 @@ def count_items(name: str, obj) -> tuple[int, int]:
             if level == 5 and text.strip():
                 lines.setdefault(line, []).append(text.strip())
         return len(lines), sum(len(_joined(w)) for w in lines.values())
+    if name == "paddleocr2":
+        lines = [line for page in obj for line in page]
+        return len(lines), sum(len(line[1][0]) for line in lines)
+    if name == "easyocr_dict":
+        return len(obj), sum(len(x["text"]) for x in obj)
+    if name == "textract":
+        words = {b["Id"]: b["Text"] for b in obj["Blocks"] if b["BlockType"] == "WORD"}
+        lines = [[words[i] for i in b["Relationships"][0]["Ids"]] for b in obj["Blocks"]
+                 if b["BlockType"] == "LINE"]  # fmt: skip
+        return len(lines), sum(len(_joined(w)) for w in lines)
+    if name == "cloud_vision":
+        text, lines = "", 0
+        for word in obj["fullTextAnnotation"]["pages"][0]["blocks"][0]["paragraphs"][0]["words"]:
+            for sym in word["symbols"]:
+                text += sym["text"]
+                brk = sym.get("property", {}).get("detectedBreak", {}).get("type")
+                if brk == "SPACE":
+                    text += " "
+                elif brk == "LINE_BREAK":
+                    text += "\n"
+        found = [ln.rstrip(" ") for ln in text.split("\n") if ln]
+        return len(found), sum(len(ln) for ln in found)
+    if name == "tesseract_tsv":
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(obj), delimiter="\t", quoting=csv.QUOTE_NONE))
+        cols = {c: [r[k] for r in rows[1:]] for k, c in enumerate(rows[0])}
+        cols["level"] = [int(v) for v in cols["level"]]
+        cols["line_num"] = [int(v) for v in cols["line_num"]]
+        return count_items("tesseract_dict", cols)
     if name == "doctr":
         found = [ln for b in obj["pages"][0]["blocks"] for ln in b["lines"]]
         return len(found), sum(len(_joined([w["value"] for w in ln["words"]])) for ln in found)

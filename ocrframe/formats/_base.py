@@ -118,6 +118,13 @@ class Reader:
     def opt_number(self) -> float | None:
         return None if self.value is None else self.number()
 
+    def confidence(self, scale: float) -> float | None:
+        """A confidence on ``scale`` (1 or 100), ``None`` when absent; outside it is an error."""
+        value = self.opt_number()
+        if value is not None and not 0 <= value <= scale:
+            raise self.fail(f"confidence {value} outside 0-{scale:g}")
+        return value
+
     def box(self) -> tuple[int, int, int, int]:
         """An ``{x, y, width, height}`` object as a tuple of ints."""
         return (

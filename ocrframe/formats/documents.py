@@ -58,7 +58,7 @@ class Doctr(_Pages):
             for block in page.get("blocks").each():
                 for line in block.get("lines").each():
                     words = [
-                        (w.get("value").str(), w.get("confidence", None).opt_number())
+                        (w.get("value").str(), w.get("confidence", None).confidence(1.0))
                         for w in line.get("words").each()
                     ]
                     box = _relative_box(line.get("geometry"), width, height)
@@ -103,17 +103,17 @@ class Textract(_Pages):
                     word = by_id.get(child_id.str())
                     if word is not None and word.get("BlockType").str() == "WORD":
                         words.append(
-                            (word.get("Text").str(), word.get("Confidence", None).opt_number())
+                            (word.get("Text").str(), word.get("Confidence", None).confidence(100.0))
                         )
             if not words:  # no word detail: the line's own text and confidence
-                words = [(b.get("Text").str(), b.get("Confidence", None).opt_number())]
+                words = [(b.get("Text").str(), b.get("Confidence", None).confidence(100.0))]
             box = _textract_box(b, size)
             add_words_line(
                 ctx,
                 image_of(b.get("Page", 1).int()),
                 words,
                 box=box,
-                confidence_raw=b.get("Confidence", None).opt_number(),
+                confidence_raw=b.get("Confidence", None).confidence(100.0),
             )
 
 
@@ -175,7 +175,7 @@ class CloudVision(_Pages):
         for sym, brk in symbols:
             ch = sym.get("text").str()
             text += ch
-            confs += [sym.get("confidence", None).opt_number()] * len(ch)
+            confs += [sym.get("confidence", None).confidence(1.0)] * len(ch)
             boxes += [_vertices_box(sym.get("boundingBox", None))] * len(ch)
             if brk in SPACES:
                 text += " "

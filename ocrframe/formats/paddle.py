@@ -35,10 +35,10 @@ def _line(r: Reader) -> tuple[str, float | None, list]:
     """``[box, text, score]`` or ``[box, [text, score]]``."""
     parts = r.list()
     if len(parts) == 3:
-        return r.at(1).str(), r.at(2).opt_number(), parts[0]
+        return r.at(1).str(), r.at(2).confidence(1.0), parts[0]
     if len(parts) == 2 and isinstance(parts[1], list) and len(parts[1]) == 2:
         inner = r.at(1)
-        return inner.at(0).str(), inner.at(1).opt_number(), parts[0]
+        return inner.at(0).str(), inner.at(1).confidence(1.0), parts[0]
     raise r.fail("expected [box, text, score] or [box, [text, score]]")
 
 
@@ -130,7 +130,7 @@ class EasyOcrDict(_Lines):
                 image,
                 item,
                 item.get("text").str(),
-                score.opt_number(),
+                score.confidence(1.0),
                 item.get("boxes").value,
             )
 
@@ -187,7 +187,7 @@ class Paddle3(_Lines):
             ctx.source = source
         image = self.engine_image(ctx)
         for text, score, poly in zip(texts, scores.each(), polys.each()):
-            self.add(ctx, image, poly, text.str(), score.opt_number(), poly.value)
+            self.add(ctx, image, poly, text.str(), score.confidence(1.0), poly.value)
 
 
 ADAPTERS: list[Adapter] = [

@@ -66,13 +66,14 @@ class TesseractData(Adapter):
         missing = [c for c in COLUMNS if c not in cols]
         if missing:
             raise r.fail(f"image_to_data lacks columns {missing}")
+        cols = {c: Reader(cols[c], r.format, c).list() for c in COLUMNS}
         n = len(cols["level"])
         if any(len(cols[c]) != n for c in COLUMNS):
             raise r.fail("image_to_data columns differ in length")
         num = {
             c: [_number(r, c, k, v) for k, v in enumerate(cols[c])] for c in COLUMNS if c != "text"
         }
-        texts = ["" if v is None or v != v else str(v) for v in cols["text"]]  # NaN in DataFrames
+        texts = [_text(r, k, v) for k, v in enumerate(cols["text"])]
         pages: dict[int, int] = {}
         lines: dict[tuple, dict] = {}
         for k in range(n):
@@ -95,10 +96,25 @@ class TesseractData(Adapter):
 
 
 def _number(r: Reader, column: str, k: int, value) -> float:
+    if isinstance(value, bool):
+        raise r.fail(f"{column}[{k}]: expected a number, got {value!r}")
     try:
-        return float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise r.fail(f"{column}[{k}]: expected a number, got {value!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise r.fail(f"{column}[{k}]: expected a finite number, got {value!r}")
+    if column == "conf" and number > 100:
+        raise r.fail(f"conf[{k}]: {value!r} is above 100")
+    return number
+
+
+def _text(r: Reader, k: int, value) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # NaN in DataFrames
+        return ""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return str(value)  # a DataFrame reads a word like "2024" as a number
+    raise r.fail(f"text[{k}]: expected a string, got {value!r}")
 
 
 class TesseractTsv(TesseractData):
