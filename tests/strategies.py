@@ -140,8 +140,19 @@ def api3_text(draw):
 
 @st.composite
 def api3_card(draw):
-    """An IDCardOCR or DriverLicenseOCR body, with warnings."""
-    if draw(st.booleans()):
+    """An IDCardOCR, DriverLicenseOCR, VehicleLicenseOCR or BusinessCardOCR body."""
+    kind = draw(st.sampled_from(["id", "driver", "vehicle", "business"]))
+    if kind == "vehicle":
+        front = {k: draw(texts) for k in ("PlateNo", "VehicleType", "Owner", "Vin")}
+        return {"Response": {"FrontInfo": front, "BackInfo": None, "RecognizeWarnCode": [],
+                             "RecognizeWarnMsg": [], "RequestId": "c"}}  # fmt: skip
+    if kind == "business":
+        infos = [{"Name": draw(st.sampled_from(["姓名", "手机", "公司", "未知"])), "Value": draw(texts),
+                  "ItemCoord": {"X": draw(coord), "Y": draw(coord), "Width": draw(coord),
+                                "Height": draw(coord)}}
+                 for _ in range(draw(st.integers(0, 4)))]  # fmt: skip
+        return {"Response": {"BusinessCardInfos": infos, "RequestId": "c"}}
+    if kind == "id":
         fields = {k: draw(texts) for k in ("Name", "Sex", "Nation", "Birth", "Address", "IdNum")}
         fields["AdvancedInfo"] = json.dumps(
             {"WarnInfos": draw(st.lists(st.integers(-9110, -9100), max_size=3))}
@@ -268,6 +279,28 @@ def tesseract_tsv(draw):
     return "\n".join(rows) + "\n"
 
 
+@st.composite
+def hocr(draw):
+    """Tesseract hOCR with character boxes: lines of words of symbols."""
+    lines = []
+    for k in range(draw(st.integers(0, 3))):
+        words = []
+        for j in range(draw(st.integers(1, 3))):
+            cinfo = "".join(
+                f"<span class='ocrx_cinfo' title='x_bboxes 1 2 3 4; x_conf {draw(st.floats(0, 100)):.2f}'>"
+                f"{ch}</span>"
+                for ch in draw(st.text(st.sampled_from(list("abcXYZ0123")), min_size=1, max_size=4))
+            )
+            words.append(
+                f"<span class='ocrx_word' id='w{k}_{j}' title='bbox 1 2 3 4; x_wconf 90'>{cinfo}</span>"
+            )
+        lines.append(
+            f"<span class='ocr_line' id='l{k}' title='bbox 0 {k * 20} 100 {k * 20 + 18}'>{''.join(words)}</span>"
+        )
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+            "<body><div class='ocr_page' title='bbox 0 0 100 100'>" + "".join(lines) + "</div></body></html>")  # fmt: skip
+
+
 FORMATS = {
     "general": general(),
     "minorlanguage": minorlanguage(),
@@ -286,6 +319,7 @@ FORMATS = {
     "textract": textract(),
     "cloud_vision": cloud_vision(),
     "tesseract_tsv": tesseract_tsv(),
+    "hocr": hocr(),
 }
 
 
@@ -339,6 +373,19 @@ def count_items(name: str, obj) -> tuple[int, int]:
         cols["level"] = [int(v) for v in cols["level"]]
         cols["line_num"] = [int(v) for v in cols["line_num"]]
         return count_items("tesseract_dict", cols)
+    if name == "hocr":
+        import re
+
+        found = []
+        for line in re.findall(
+            r"<span class='ocr_line'.*?</span></span></span>|<span class='ocr_line'[^>]*></span>",
+            obj,
+        ):
+            words = ["".join(re.findall(r"x_conf [0-9.]+'>(.)</span>", w))
+                     for w in re.findall(r"<span class='ocrx_word'.*?</span></span>", line)]  # fmt: skip
+            if words:
+                found.append(" ".join(words))
+        return len(found), sum(len(t) for t in found)
     if name == "doctr":
         found = [ln for b in obj["pages"][0]["blocks"] for ln in b["lines"]]
         return len(found), sum(len(_joined([w["value"] for w in ln["words"]])) for ln in found)
@@ -361,6 +408,10 @@ def count_items(name: str, obj) -> tuple[int, int]:
             return 0, 0
         if "TextDetections" in inner:
             values = [d["DetectedText"] for d in inner["TextDetections"]]
+        elif "BusinessCardInfos" in inner:
+            values = [i["Value"] for i in inner["BusinessCardInfos"]]
+        elif "FrontInfo" in inner:
+            values = [v for v in inner["FrontInfo"].values() if v]
         else:
             values = [v for k, v in inner.items() if k not in ("RequestId", "AdvancedInfo")
                       and isinstance(v, str) and v]  # fmt: skip

@@ -141,7 +141,7 @@ class Hocr(Adapter):
     shape = "text"
 
     def sniff(self, obj: dict) -> bool:
-        return "ocr_line" in obj[TEXT_KEY] or "ocrx_word" in obj[TEXT_KEY]
+        return any(c in obj[TEXT_KEY] for c in ("ocr_page", "ocr_line", "ocrx_word"))
 
     def parse(self, obj: dict, ctx: Context) -> None:
         import xml.etree.ElementTree as ET
