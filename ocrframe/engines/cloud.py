@@ -24,18 +24,13 @@ from __future__ import annotations
 import base64
 import json
 import os
-import random
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlparse
 
-from .. import images, records
 from ..errors import OcrframeError, OcrRequestError
-from .base import ACTIONS, Answer, Engine, endpoint_options
-from .legacy import RateLimiter, Secret, default_cache_dir, prepare
+from .base import ACTIONS, Answer
+from .remote import Outgoing, RateLimiter, RemoteEngine, Secret
 
 HOST = "ocr.tencentcloudapi.com"
 #: requests per second, from the SDK's docstrings
@@ -44,11 +39,12 @@ DEFAULT_RATE = 10.0
 RETRY = ("RequestLimitExceeded", "ClientNetworkError", "ServerNetworkError", "InternalError")
 
 
-class TencentCloud(Engine):
+class TencentCloud(RemoteEngine):
     """API 3.0 actions through the official SDK, concurrent, rate-limited, retried, cached."""
 
     name = "tencent-cloud"
     endpoints = tuple(ACTIONS)
+    cache_name = "tencentcloud"
 
     def __init__(
         self,
@@ -75,21 +71,12 @@ class TencentCloud(Engine):
         self._secret_key = Secret(secret_key)
         self.region = region
         self.endpoint_url = endpoint_url.rstrip("/") if endpoint_url else None
-        self.max_workers = max(1, int(max_workers))
+        self.setup_remote(max_workers=max_workers, retries=retries, backoff=backoff, cache=cache)
         self.rate_limit = rate_limit
-        self.retries = max(0, int(retries))
-        self.backoff = backoff
         self.timeout = timeout
-        if cache is True:
-            self.cache_dir: Path | None = default_cache_dir() / "tencentcloud"
-        elif cache:
-            self.cache_dir = Path(cache)
-        else:
-            self.cache_dir = None
         self._limiters: dict[str, RateLimiter] = {}
         self._local = threading.local()
         self._lock = threading.Lock()
-        self.requests_sent = 0
 
     def __repr__(self) -> str:
         cache = str(self.cache_dir) if self.cache_dir else None
@@ -126,57 +113,15 @@ class TencentCloud(Engine):
             self._local.client = ocr_client.OcrClient(cred, self.region, profile)
         return self._local.client
 
-    def scope(self) -> dict:
+    def scope(self, endpoint: str) -> dict:
         return {"host": self.endpoint_url or HOST, "region": self.region}
 
     # -- the engine interface ------------------------------------------------------------------
 
-    def respond(self, image: images.Loaded, endpoint: str, options: dict) -> dict:
-        data = image.data if image.data is not None else images.encode_png(image.rgb)
-        return next(self.answer_all([images.Input(image.source, data)], endpoint, options)).response
+    def send(self, group: list[Outgoing], endpoint: str, options: dict) -> list[Answer]:
+        return [self._ask(group[0], endpoint, options)]
 
-    def answer_all(
-        self, inputs: list[images.Input], endpoint: str, options: dict, session=None
-    ) -> Iterator[Answer]:
-        options = endpoint_options(endpoint, options)
-        pending = []
-        for k, inp in enumerate(inputs):
-            out = prepare(k, inp, endpoint)
-            if isinstance(out, Answer):
-                yield out
-                continue
-            cached = self._cached(out, endpoint, options)
-            if cached is not None:
-                yield cached
-            else:
-                pending.append(out)
-        if not pending:
-            return
-        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="ocrframe-cloud") as pool:
-            jobs = [pool.submit(self._send, out, endpoint, options) for out in pending]
-            try:
-                for job in jobs:
-                    yield job.result()
-            finally:
-                for job in jobs:
-                    job.cancel()
-
-    def _record(self, out, endpoint: str, options: dict, response: dict) -> records.Record:
-        return records.Record(
-            endpoint, options, response, out.sha256, out.url, out.source, self.scope()
-        )
-
-    def _cached(self, out, endpoint: str, options: dict) -> Answer | None:
-        if self.cache_dir is None:
-            return None
-        probe = self._record(out, endpoint, options, {})
-        path = records.path_for(self.cache_dir, endpoint, probe.file_key())
-        if not path.exists():
-            return None
-        response = records.read(path).response
-        return Answer(out.index, response, None, out.sha256, out.url, {"from_cache": True})
-
-    def _send(self, out, endpoint: str, options: dict) -> Answer:
+    def _ask(self, out: Outgoing, endpoint: str, options: dict) -> Answer:
         from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
             TencentCloudSDKException,
         )
@@ -192,7 +137,7 @@ class TencentCloud(Engine):
         last = None
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(min(self.backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.5), 30))
+                time.sleep(self.delay(attempt))
             self.limiter(endpoint).acquire()
             self.requests_sent += 1
             try:
@@ -207,7 +152,6 @@ class TencentCloud(Engine):
                     continue
                 break
             body = {"Response": json.loads(model.to_json_string())}
-            if self.cache_dir is not None:
-                records.write(self.cache_dir, self._record(out, endpoint, options, body))
+            self.store(out, endpoint, options, body)
             return Answer(out.index, body, None, out.sha256, out.url, out.extra or None)
         return Answer(out.index, {"Response": last}, None, out.sha256, out.url, out.extra or None)

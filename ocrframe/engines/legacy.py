@@ -20,26 +20,21 @@ TencentLegacy(appid='1250000000', bucket='', base_url=None, max_workers=4, cache
 
 from __future__ import annotations
 
-import hashlib
-import io
 import logging
 import os
-import random
 import secrets
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import requests
-from PIL import Image, UnidentifiedImageError
 
-from .. import codes, images, records
+from .. import codes
 from ..errors import OcrframeError, OcrRequestError
 from ..signature import legacy_signature
-from .base import BATCH_ENDPOINTS, ENDPOINTS, Answer, Engine, endpoint_options
+from .base import BATCH_ENDPOINTS, ENDPOINTS, Answer, batch_entry
+from .remote import Outgoing, RateLimiter, RemoteEngine, Secret, default_cache_dir, prepare
+
+__all__ = ["RateLimiter", "Secret", "TencentLegacy", "default_cache_dir", "prepare"]
 
 log = logging.getLogger("ocrframe.legacy")
 
@@ -54,7 +49,6 @@ HOSTS = {
 MAX_IMAGES = 20
 MAX_BODY = 6 * 1024 * 1024
 BODY_BUDGET = MAX_BODY - 256 * 1024  # room for the multipart headers and fields
-MAX_CARD_IMAGE = 1024 * 1024
 #: whole-request refusals: raised, never retried
 REQUEST_CODES = frozenset({3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 21, 23, 24, 25})
 #: transient: retried with backoff (rate limited, internal errors)
@@ -72,64 +66,7 @@ ENV = {
 }
 
 
-def default_cache_dir() -> Path:
-    """``$OCRFRAME_CACHE_DIR``, else ``$XDG_CACHE_HOME/ocrframe`` (``~/.cache/ocrframe``)."""
-    if os.environ.get("OCRFRAME_CACHE_DIR"):
-        return Path(os.environ["OCRFRAME_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ocrframe"
-
-
-class Secret:
-    """A secret that shows as ``'***'`` wherever it is printed (repr, vars, tracebacks)."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "'***'"
-
-    __str__ = __repr__
-
-
-class RateLimiter:
-    """At most ``rate`` acquisitions per second across threads (evenly spaced)."""
-
-    def __init__(self, rate: float | None) -> None:
-        self.interval = 1.0 / rate if rate else 0.0
-        self._next = 0.0
-        self._lock = threading.Lock()
-
-    def acquire(self) -> None:
-        if not self.interval:
-            return
-        with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if slot > now:
-            time.sleep(slot - now)
-
-
-@dataclass
-class Outgoing:
-    """One image ready to send: its bytes or URL, the unique name it is sent under."""
-
-    index: int
-    source: str
-    name: str
-    data: bytes | None = None
-    url: str | None = None
-    sha256: str | None = None
-    extra: dict = field(default_factory=dict)
-
-
-class TencentLegacy(Engine):
+class TencentLegacy(RemoteEngine):
     """The legacy endpoints over HTTP (the cloud, or ``base_url``: a self-hosted service).
 
     ``max_workers`` requests run at once; ``rate_limit`` caps requests per second; transient
@@ -141,6 +78,7 @@ class TencentLegacy(Engine):
 
     name = "tencent-legacy"
     endpoints = ENDPOINTS
+    cache_name = "legacy"
 
     def __init__(
         self,
@@ -171,22 +109,13 @@ class TencentLegacy(Engine):
         self.bucket = bucket if bucket is not None else os.environ.get(ENV["bucket"], "")
         base = base_url if base_url is not None else os.environ.get(ENV["base_url"])
         self.base_url = base.rstrip("/") if base else None
-        self.max_workers = max(1, int(max_workers))
-        self.retries = max(0, int(retries))
-        self.backoff = backoff
+        self.setup_remote(max_workers=max_workers, retries=retries, backoff=backoff, cache=cache)
         self.timeout = timeout
         self.signature_lifetime = signature_lifetime
         self.limiter = RateLimiter(rate_limit)
-        if cache is True:
-            self.cache_dir: Path | None = default_cache_dir() / "legacy"
-        elif cache:
-            self.cache_dir = Path(cache)
-        else:
-            self.cache_dir = None
         self._signature: tuple[str, int] | None = None
         self._sig_lock = threading.Lock()
         self._local = threading.local()
-        self.requests_sent = 0  # HTTP requests made (retries included), for users and tests
 
     def __repr__(self) -> str:
         cache = str(self.cache_dir) if self.cache_dir else None
@@ -234,92 +163,23 @@ class TencentLegacy(Engine):
 
     # -- the engine interface ------------------------------------------------------------------
 
-    def respond(self, image: images.Loaded, endpoint: str, options: dict) -> dict:
-        """One decoded image (the widgets' path); ``recognize`` uses :meth:`answer_all`."""
-        data = image.data if image.data is not None else images.encode_png(image.rgb)
-        inp = images.Input(image.source, data)
-        answer = next(self.answer_all([inp], endpoint, options))
-        response = answer.response
-        if endpoint in BATCH_ENDPOINTS and "result_list" in response:
-            return response["result_list"][0]
-        return response
+    def groups(self, pending: list[Outgoing], endpoint: str) -> list[list[Outgoing]]:
+        return batches(pending, endpoint)
 
-    def answer_all(
-        self, inputs: list[images.Input], endpoint: str, options: dict, session=None
-    ) -> Iterator[Answer]:
-        options = endpoint_options(endpoint, options)
-        pending: list[Outgoing] = []
-        for k, inp in enumerate(inputs):
-            prepared = prepare(k, inp, endpoint)
-            if isinstance(prepared, Answer):
-                yield prepared
-                continue
-            cached = self._cached(prepared, endpoint, options)
-            if cached is not None:
-                yield cached
-            else:
-                pending.append(prepared)
-        if not pending:
-            return
-        with ThreadPoolExecutor(self.max_workers, thread_name_prefix="ocrframe-legacy") as pool:
-            jobs = {
-                pool.submit(self._send, group, endpoint, options)
-                for group in batches(pending, endpoint)
-            }
-            try:
-                while jobs:
-                    done, jobs = wait(jobs, return_when=FIRST_COMPLETED)
-                    for job in done:
-                        yield from job.result()
-            finally:
-                for job in jobs:
-                    job.cancel()
-
-    # -- cache ---------------------------------------------------------------------------------
-
-    def _record(self, out: Outgoing, endpoint: str, options: dict, response: dict):
-        return records.Record(
-            endpoint, options, response, out.sha256, out.url, out.source, self.scope(endpoint)
-        )
-
-    def _cached(self, out: Outgoing, endpoint: str, options: dict) -> Answer | None:
-        if self.cache_dir is None:
-            return None
-        probe = self._record(out, endpoint, options, {})
-        path = records.path_for(self.cache_dir, endpoint, probe.file_key())
-        if not path.exists():
-            return None
-        try:
-            response = records.read(path).response
-        except OcrframeError as err:
-            log.warning("ignoring a damaged cache file: %s", err)
-            return None
-        return self._answer(out, endpoint, response, {"from_cache": True}, name=out.source)
-
-    def _store(self, out: Outgoing, endpoint: str, options: dict, response: dict) -> None:
-        if self.cache_dir is not None:
-            records.write(self.cache_dir, self._record(out, endpoint, options, response))
-
-    def _answer(self, out: Outgoing, endpoint: str, response: dict, extra: dict, name: str):
-        """The Answer for one image: a batch entry is wrapped in its own ``result_list``."""
-        sources = None
-        if endpoint in BATCH_ENDPOINTS and "result_list" not in response and "data" in response:
-            key = "url" if out.url is not None else "filename"
-            entry = {
-                "code": response.get("code", 0),
-                "message": response.get("message", ""),
-                key: name,
-            }
-            entry.update((k, v) for k, v in response.items() if k not in entry)
-            response = {"result_list": [entry]}
-            sources = {name.strip(): out.source}
+    def cached_answer(self, out: Outgoing, endpoint: str, response: dict) -> Answer:
+        """A cached batch entry goes back into its own ``result_list``, named by the source."""
+        if endpoint not in BATCH_ENDPOINTS or "result_list" in response or "data" not in response:
+            return super().cached_answer(out, endpoint, response)
+        key = "url" if out.url is not None else "filename"
+        wrapped = {"result_list": [batch_entry(response, out.source, key)]}
+        extra = {**out.extra, "from_cache": True}
         return Answer(
-            out.index, response, sources, out.sha256, out.url, {**out.extra, **extra} or None
+            out.index, wrapped, {out.source.strip(): out.source}, out.sha256, out.url, extra
         )
 
     # -- one request ---------------------------------------------------------------------------
 
-    def _send(self, group: list[Outgoing], endpoint: str, options: dict) -> list[Answer]:
+    def send(self, group: list[Outgoing], endpoint: str, options: dict) -> list[Answer]:
         try:
             body, status = self._post(group, endpoint, options)
         except _GaveUp as err:
@@ -336,7 +196,7 @@ class TencentLegacy(Engine):
             )
         out = group[0]
         if body.get("code", 0) == 0:
-            self._store(out, endpoint, options, body)
+            self.store(out, endpoint, options, body)
         return [Answer(out.index, body, None, out.sha256, out.url, out.extra or None)]
 
     def _split(self, group, endpoint, options, body) -> list[Answer]:
@@ -353,7 +213,7 @@ class TencentLegacy(Engine):
             answered.add(out.index)
             if entry.get("code", 0) == 0:
                 own = {k: v for k, v in entry.items() if k not in ("filename", "url")}
-                self._store(out, endpoint, options, own)
+                self.store(out, endpoint, options, own)
             answers.append(
                 Answer(
                     out.index,
@@ -381,7 +241,7 @@ class TencentLegacy(Engine):
         retry_after = None
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(self._delay(attempt, retry_after))
+                time.sleep(self.delay(attempt, retry_after))
             self.limiter.acquire()
             kwargs = request_body(group, endpoint, options, self.appid, self.bucket)
             headers = {"Authorization": self.signature(), **kwargs.pop("headers", {})}
@@ -409,15 +269,6 @@ class TencentLegacy(Engine):
             return body, reply.status_code
         raise _GaveUp(*last)
 
-    def _delay(self, attempt: int, after: str | None) -> float:
-        """Exponential backoff with jitter (clients do not stampede), or the server's
-        ``Retry-After`` when it asks for longer; at most 30 s."""
-        base = self.backoff * 2 ** (attempt - 1)
-        delay = min(base * random.uniform(0.5, 1.5), 30.0)
-        if after and str(after).isdigit():
-            delay = max(delay, min(float(after), 30.0))
-        return delay
-
 
 class _GaveUp(Exception):
     def __init__(self, code: int, detail: str) -> None:
@@ -438,83 +289,6 @@ def _json(reply: requests.Response, url: str) -> dict | None:
         return None
     start = reply.text[:200]
     raise OcrRequestError(NOT_JSON, f"not a JSON object: {start!r}", reply.status_code, url)
-
-
-# -- preparing images ----------------------------------------------------------------------------
-
-
-def prepare(index: int, inp: images.Input, endpoint: str) -> Outgoing | Answer:
-    """An input as it will be sent, or its failure answer (missing file, animated GIF …)."""
-    value = inp.value
-    if isinstance(value, str):  # a URL: the service fetches it
-        return Outgoing(index, inp.source, name=value, url=value)
-    try:
-        data = _bytes_of(value)
-    except FileNotFoundError:
-        return Answer(index, codes.error_response(codes.IMAGE_EMPTY, f"no such file: {inp.source}"))
-    except OSError as err:
-        return Answer(index, codes.error_response(codes.DECODE_FAILED, f"{inp.source}: {err}"))
-    if not data:
-        return Answer(index, codes.error_response(codes.IMAGE_EMPTY, f"{inp.source}: 0 bytes"))
-    kind = _check_image(data)
-    if isinstance(kind, dict):
-        kind["message"] = f"{kind['message']}: {inp.source}"
-        return Answer(index, kind, image_sha256=hashlib.sha256(data).hexdigest())
-    extra: dict = {}
-    if endpoint in BATCH_ENDPOINTS and len(data) > MAX_CARD_IMAGE:
-        data, extra = shrink(data, MAX_CARD_IMAGE)
-    name = f"image{index:05d}.{kind}"
-    return Outgoing(
-        index, inp.source, name, data=data, sha256=hashlib.sha256(data).hexdigest(), extra=extra
-    )
-
-
-def _bytes_of(value) -> bytes:
-    if isinstance(value, Path):
-        return value.read_bytes()
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, Image.Image):
-        buf = io.BytesIO()
-        value.convert("RGB").save(buf, format="PNG")
-        return buf.getvalue()
-    loaded = images.load(images.Input("array", value))
-    if isinstance(loaded, images.Failure):
-        raise OSError(loaded.detail)
-    return images.encode_png(loaded.rgb)
-
-
-def _check_image(data: bytes) -> str | dict:
-    """The file type to name the part with, or the service's error for what it would refuse."""
-    try:
-        img = Image.open(io.BytesIO(data))
-        fmt = (img.format or "bin").lower()
-        if fmt == "gif" and getattr(img, "n_frames", 1) > 1:
-            return codes.error_response(codes.ILLEGAL_FORMAT, "animated GIF")
-    except (UnidentifiedImageError, OSError, ValueError):
-        return codes.error_response(codes.DECODE_FAILED, "not an image")
-    return {"jpeg": "jpg"}.get(fmt, fmt)
-
-
-def shrink(data: bytes, limit: int) -> tuple[bytes, dict]:
-    """Re-encode as JPEG, then downscale, until under ``limit`` bytes; what was done, for the
-    image row. Coordinates of card endpoints do not exist, so nothing needs mapping back."""
-    img = Image.open(io.BytesIO(data)).convert("RGB")
-    width, height = img.size
-    scale, quality = 1.0, 90
-    while True:
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        frame = img if scale == 1.0 else img.resize(size, Image.Resampling.LANCZOS)
-        buf = io.BytesIO()
-        frame.save(buf, format="JPEG", quality=quality)
-        out = buf.getvalue()
-        if len(out) <= limit or size[0] <= 64:
-            note = {"original_bytes": len(data), "sent_bytes": len(out), "sent_format": "JPEG"}
-            if scale != 1.0:
-                note["sent_size"] = list(size)
-                note["original_size"] = [width, height]
-            return out, {"resent": note}
-        scale *= 0.85 * (limit / len(out)) ** 0.5 if len(out) > limit * 1.5 else 0.9
 
 
 def batches(pending: list[Outgoing], endpoint: str) -> list[list[Outgoing]]:
