@@ -38,7 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import engines
-from .dataset import DatasetWriter, OcrDataset, input_keys
+from .dataset import DatasetWriter, OcrDataset
 from .errors import OcrframeError
 from .images import expand
 from .result import OcrResult, concat
@@ -205,4 +205,4 @@ def read_json_bag(
     return DaskTables(parts, [k * STRIDE for k in range(len(chunks))], meta)
 
 
-__all__ = ["DaskTables", "input_keys", "read_json_bag", "recognize_bag", "worker_engine"]
+__all__ = ["DaskTables", "read_json_bag", "recognize_bag", "worker_engine"]

@@ -138,21 +138,18 @@ class DatasetWriter:
         numbers = [int(p.stem.split("-")[1]) for p in (self.root / COMMITS).glob("part-*.json")]
         return max(numbers, default=-1) + 1
 
-    def todo(self, keys: list[InputKey], retry_failed: bool = False) -> list[int]:
-        """Positions of the inputs still to recognise: never answered, changed since, or
-        (``retry_failed``) answered with a failure."""
+    def plan(self, keys: list[InputKey], retry_failed: bool = False) -> tuple[list[int], int]:
+        """Positions of the inputs still to recognise — never answered, changed since, or
+        (``retry_failed``) answered with a failure — and how many of the others failed."""
         latest = latest_entries(self.root)
-        out = []
+        todo, failed_kept = [], 0
         for k, key in enumerate(keys):
             entry = latest.get(key.who, (None, None, None))[2]
             if entry is None or entry["sha256"] != key.sha256 or (retry_failed and not entry["ok"]):
-                out.append(k)
-        return out
-
-    def entries_of(self, keys: list[InputKey]) -> list[dict]:
-        """The latest commit entries of ``keys`` (those committed)."""
-        latest = latest_entries(self.root)
-        return [latest[k.who][2] for k in keys if k.who in latest]
+                todo.append(k)
+            elif not entry["ok"]:
+                failed_kept += 1
+        return todo, failed_kept
 
     def commit(self, result: OcrResult, keys: list[InputKey]) -> None:
         """Write ``result`` (one image row per key, in order) as the next part, then commit."""

@@ -90,9 +90,7 @@ def _answer(
 def _to_dataset(writer, eng, endpoint, opts, inputs, show, report, save_raw, retry, size):
     """Recognise what the dataset lacks, one committed part per ``size`` inputs."""
     keys = input_keys(inputs)
-    todo = writer.todo(keys, retry_failed=retry)
-    skipped = set(range(len(keys))) - set(todo)
-    failed_before = sum(not e["ok"] for e in writer.entries_of([keys[k] for k in skipped]))
+    todo, failed_before = writer.plan(keys, retry_failed=retry)
     with tqdm(total=len(inputs), initial=len(inputs) - len(todo), disable=not show,
               unit="image", desc=eng.name) as bar:  # fmt: skip
         for start in range(0, len(todo), size):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 import re
 import time
@@ -31,10 +32,10 @@ import uuid
 from datetime import datetime, timezone
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 
 from .. import codes, images
 from .answer import Answerer
+from .app import Reply
 from .config import ServerConfig
 
 TEXT_ACTIONS = {"GeneralBasicOCR", "GeneralFastOCR", "GeneralHandwritingOCR", "GeneralEfficientOCR",
@@ -66,13 +67,12 @@ class Api3Error(Exception):
         self.code, self.message = code, message
 
 
-def reply(body: dict, request_id: str) -> JSONResponse:
-    # the SDK checks errors only when the type is exactly application/json
-    content = json.dumps({"Response": {**body, "RequestId": request_id}}, ensure_ascii=False)
-    return JSONResponse(json.loads(content), media_type="application/json")
+def reply(body: dict, request_id: str) -> Reply:
+    # Reply's type is exactly application/json: the SDK checks errors only then
+    return Reply({"Response": {**body, "RequestId": request_id}})
 
 
-async def handle(request: Request, answerer: Answerer, config: ServerConfig) -> JSONResponse:
+async def handle(request: Request, answerer: Answerer, config: ServerConfig) -> Reply:
     request_id = str(uuid.uuid4())
     try:
         body = await _read(request)
@@ -126,18 +126,12 @@ def verify(request: Request, body: bytes, config: ServerConfig, now: float | Non
     digest = hashlib.sha256(canonical.encode()).hexdigest()
     to_sign = f"TC3-HMAC-SHA256\n{stamp}\n{scope}\n{digest}"
     expected = Sign.sign_tc3(config.secret_key or "", match["date"], match["service"], to_sign)
-    if not _same(expected, match["sig"]):
+    if not hmac.compare_digest(expected, match["sig"]):
         raise Api3Error("AuthFailure.SignatureFailure", "the signature does not match")
     now = time.time() if now is None else now
     day = datetime.fromtimestamp(int(stamp), tz=timezone.utc).strftime("%Y-%m-%d")
     if abs(now - int(stamp)) > SKEW or day != match["date"]:
         raise Api3Error("AuthFailure.SignatureExpire", "the signature's time is too far off")
-
-
-def _same(a: str, b: str) -> bool:
-    import hmac
-
-    return hmac.compare_digest(a, b)
 
 
 def _params(body: bytes) -> dict:
