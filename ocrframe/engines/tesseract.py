@@ -9,7 +9,6 @@ languages map to Tesseract's packs; a missing pack is an error that names the De
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
@@ -17,6 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..errors import OcrframeError
+from ..formats._base import is_cjk
 from ..images import Loaded, encode_png
 from .base import ENDPOINTS, Engine
 from .shape import Char, Line, respond
@@ -47,7 +47,6 @@ PACKAGES = {
 LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"})
 TIMEOUT = 300  # seconds for one image
 _NS = "{http://www.w3.org/1999/xhtml}"
-_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef]")
 
 
 class TesseractEngine(Engine):
@@ -163,7 +162,7 @@ def parse_hocr(hocr: str) -> list[Line]:
                     pieces_chars += [Char(ch, conf, box) for ch in (c.text or "")]
             if not pieces_chars:
                 continue
-            if chars and not (_CJK.match(chars[-1].text) and _CJK.match(pieces_chars[0].text)):
+            if chars and not (is_cjk(chars[-1].text) and is_cjk(pieces_chars[0].text)):
                 chars.append(Char(" ", None, None))
             chars += pieces_chars
         if chars:

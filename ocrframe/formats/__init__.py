@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ..errors import OcrDetectionError, OcrframeError
 from . import api3, documents, paddle, tesseract
-from ._base import Adapter, Context, Reader
+from ._base import TEXT_KEY, Adapter, Context, Reader
 from .batch import ErrorBody, LegacyBatch
 from .drivinglicence import DrivingLicence
 from .idcard import IdCard
@@ -23,8 +23,6 @@ from .words import General, MinorLanguage
 __all__ = ["Adapter", "Context", "Reader", "choose", "detect", "get", "names", "register"]
 
 _REGISTRY: dict[str, Adapter] = {}
-#: the key of the wrapper a text format (Tesseract TSV, hOCR) travels in
-TEXT_KEY = "text/plain"
 
 
 def register(adapter: Adapter) -> Adapter:

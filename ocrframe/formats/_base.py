@@ -15,6 +15,8 @@ from ..assemble import Columns
 from ..errors import OcrFormatError
 
 _MISSING = object()
+#: the key of the wrapper a text format (Tesseract TSV, hOCR) travels in
+TEXT_KEY = "text/plain"
 
 
 @dataclass
@@ -276,8 +278,10 @@ _CJK_RANGES = (
 )
 
 
-def _cjk(ch: str) -> bool:
-    return bool(ch) and any(lo <= ord(ch) <= hi for lo, hi in _CJK_RANGES)
+def is_cjk(ch: str) -> bool:
+    """Whether ``ch`` is a Chinese, Japanese or Korean character (or full-width form), which
+    engines split into words that the text does not separate with spaces."""
+    return bool(ch) and any(lo <= ord(ch[0]) <= hi for lo, hi in _CJK_RANGES)
 
 
 def join_words(words: list[tuple[str, float | None]]) -> tuple[str, list[float | None]]:
@@ -294,7 +298,7 @@ def join_words(words: list[tuple[str, float | None]]) -> tuple[str, list[float |
     for word, conf in words:
         if not word:
             continue
-        if text and not (_cjk(text[-1]) and _cjk(word[0])):
+        if text and not (is_cjk(text[-1]) and is_cjk(word[0])):
             text += " "
             confs.append(None)
         text += word

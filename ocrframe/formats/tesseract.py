@@ -23,11 +23,10 @@ from __future__ import annotations
 import csv
 import io
 
-from ._base import Adapter, Context, Reader, add_words_line
+from ._base import TEXT_KEY, Adapter, Context, Reader, add_words_line
 
 COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top",
            "width", "height", "conf", "text")  # fmt: skip
-TEXT_KEY = "text/plain"
 
 
 def _tsv_columns(text: str, r: Reader) -> dict[str, list]:
