@@ -183,7 +183,7 @@ class Api3Text(_Api3):
         rows, paragraphs = [], []
         for det in body.get("TextDetections").each():
             text = det.get("DetectedText").str()
-            conf = det.get("Confidence", None).opt_number()
+            conf = det.get("Confidence", None).confidence(100.0)
             box = _box(det.get("ItemPolygon", None))
             polygon = _points(det.get("Polygon", None))
             chars = _words(det, text)
@@ -221,7 +221,8 @@ def _words(det: Reader, text: str):
     if not words.value:
         return None, None
     chars = [
-        (w.get("Character").str(), w.get("Confidence", None).opt_number()) for w in words.each()
+        (w.get("Character").str(), w.get("Confidence", None).confidence(100.0))
+        for w in words.each()
     ]
     if "".join(c for c, _ in chars) != text or any(len(c) != 1 for c, _ in chars):
         return None, None
