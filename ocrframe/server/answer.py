@@ -77,22 +77,30 @@ class Answerer:
         return answers[0]
 
     async def one(self, image: Image, endpoint: str, options: dict) -> dict:
-        loop = asyncio.get_running_loop()
         if self.replay is not None:
+            loop = asyncio.get_running_loop()
             return await loop.run_in_executor(
                 self._io_threads, self._replayed, image, endpoint, options
             )
-        loaded = await loop.run_in_executor(self._io_threads, self._load, image, endpoint)
+        value = image.url if image.url is not None else image.data
+        loaded = await self.load(images.Input(image.name, value))
         if isinstance(loaded, dict):  # the image's own error
             return loaded
-        return await loop.run_in_executor(
-            self._engine_thread, self.engine.respond, loaded, endpoint, options
-        )
+        size = len(loaded.data or b"")
+        if endpoint in BATCH_ENDPOINTS and size > self.config.max_card_image:
+            return codes.error_response(
+                codes.IMAGE_TOO_LARGE, f"{image.name}: {size} bytes; at most 1 MB per image"
+            )
+        return await self.respond(loaded, endpoint, options)
 
     async def load(self, inp: images.Input) -> images.Loaded | dict:
         """Decode (or fetch) one image off the event loop; its error response when it fails."""
         loop = asyncio.get_running_loop()
-        loaded = await loop.run_in_executor(self._io_threads, images.load, inp, self._session())
+        return await loop.run_in_executor(self._io_threads, self._fetch, inp)
+
+    def _fetch(self, inp: images.Input) -> images.Loaded | dict:
+        # on an I/O thread: its own HTTP session (sessions are not shared across threads)
+        loaded = images.load(inp, self._session())
         return loaded.response() if isinstance(loaded, images.Failure) else loaded
 
     async def respond(self, loaded: images.Loaded, endpoint: str, options: dict) -> dict:
@@ -112,18 +120,6 @@ class Answerer:
             self._http.session = requests.Session()
         return self._http.session
 
-    def _load(self, image: Image, endpoint: str) -> images.Loaded | dict:
-        value = image.url if image.url is not None else image.data
-        loaded = images.load(images.Input(image.name, value), self._session())
-        if isinstance(loaded, images.Failure):
-            return loaded.response()
-        size = len(loaded.data or b"")
-        if endpoint in BATCH_ENDPOINTS and size > self.config.max_card_image:
-            return codes.error_response(
-                codes.IMAGE_TOO_LARGE, f"{image.name}: {size} bytes; at most 1 MB per image"
-            )
-        return loaded
-
     def _replayed(self, image: Image, endpoint: str, options: dict) -> dict:
         assert self.replay is not None
         found = None
@@ -131,9 +127,9 @@ class Answerer:
             found = self.replay.find(endpoint, options, url=image.url)
         data = image.data
         if found is None and data is None and image.url is not None:
-            loaded = images.load(images.Input(image.name, image.url), self._session())
-            if isinstance(loaded, images.Failure):
-                return loaded.response()
+            loaded = self._fetch(images.Input(image.name, image.url))
+            if isinstance(loaded, dict):
+                return loaded
             data = loaded.data
         if found is None and data is not None:
             sha = hashlib.sha256(data).hexdigest()
