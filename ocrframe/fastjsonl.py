@@ -181,12 +181,13 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
         minor = np.ones(n, dtype=bool)
     elif endpoint == "general":
         minor = np.zeros(n, dtype=bool)
-    adapters = [formats.get("minorlanguage" if m else "general") for m in minor]
+    general, minorlanguage = formats.get("general"), formats.get("minorlanguage")
     # detection reads a failed response without data.items as a bare error body: no endpoint
     has_items = np.asarray(d["items"].is_valid())
-    endpoints = [
-        a.endpoint if (endpoint is not None or has) else None for a, has in zip(adapters, has_items)
-    ]
+    named = has_items if endpoint is None else np.ones(n, dtype=bool)
+    endpoints = np.where(
+        named, np.where(minor, minorlanguage.endpoint, general.endpoint), None
+    ).tolist()
 
     # items of successful responses only: a failed response keeps no rows elsewhere
     items, item_resp = _list_parts(_only(ok, d["items"]))
@@ -200,13 +201,16 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
 
     conf = np.asarray(w["confidence"].to_numpy(zero_copy_only=False), dtype=np.float64)
     word_resp = item_resp[word_item]
-    scale = _scales(conf, word_resp, n, np.array([a.scale for a in adapters], dtype=np.float64))
+    scale = _scales(conf, word_resp, n, np.where(minor, minorlanguage.scale, general.scale))
 
     engine = _flat(d["engine"], _DATA.field("engine").type)
     engine_name = engine["name"].to_pylist()
-    versions = engine["version"].to_pylist()
-    classes = d["class"].to_pylist()
-    extras = [known_extra(c, v) if good else None for c, v, good in zip(classes, versions, ok)]
+    versions = engine["version"]
+    if d["class"].null_count == n and versions.null_count == n:  # saved cloud responses
+        extras = [None] * n
+    else:
+        pairs = zip(d["class"].to_pylist(), versions.to_pylist(), ok)
+        extras = [known_extra(c, v) if good else None for c, v, good in pairs]
 
     points, point_item = _list_parts(it["itempolygon"])
     pts = _flat(points, _POINT)
