@@ -49,8 +49,13 @@ def recognize(
     ``retry_failed=True`` also re-runs the inputs whose answer failed.
 
     >>> import ocrframe
-    >>> res = ocrframe.recognize(ocrframe.samples()[0], progress=False)  # doctest: +SKIP
-    >>> res.items[["text", "confidence"]].head(2)                       # doctest: +SKIP
+    >>> res = ocrframe.recognize(ocrframe.samples()[0], progress=False)  # zh_document.png
+    >>> res.images[["code", "ok", "n_items"]].values.tolist()
+    [[0, True, 4]]
+    >>> res.items["text"].iloc[0]
+    '通用文字识别服务提供图片整体文字的检测和识别'
+    >>> bool(res.items["confidence"].between(0.9, 1.0).all())
+    True
     """
     opts = endpoint_options(endpoint, options)
     eng = engines.get(engine)

@@ -323,10 +323,20 @@ FORMATS = {
 }
 
 
-def _joined(words: list[str]) -> str:
-    from ocrframe.formats._base import join_words
+# The CJK characters of TEXT_CHARS: engines split them into words that the text does not
+# separate, so no space goes between two of them. Listed by hand so that the expected text
+# does not come from the code under test.
+CJK_CHARS = frozenset("手机社名の由来かっこい，。京沪粤")
 
-    return join_words([(w, None) for w in words])[0]
+
+def _joined(words: list[str]) -> str:
+    """A line's text from its words: a space between words unless both sides are CJK."""
+    text = ""
+    for word in filter(None, words):
+        if text and not (text[-1] in CJK_CHARS and word[0] in CJK_CHARS):
+            text += " "
+        text += word
+    return text
 
 
 def count_items(name: str, obj) -> tuple[int, int]:

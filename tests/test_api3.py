@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from tencentcloud.ocr.v20181119 import models
 
 import ocrframe
 
 RESPONSES = Path(ocrframe.data_path("responses"))
-models = pytest.importorskip("tencentcloud.ocr.v20181119.models")
 
 
 def body(name: str) -> dict:

@@ -6,11 +6,6 @@ import base64
 
 import pytest
 from serving import KEYS, SECRET_ID, SECRET_KEY, sample
-
-import ocrframe
-from ocrframe.server.launch import LocalServer
-
-pytest.importorskip("tencentcloud.ocr.v20181119")
 from tencentcloud.common import credential
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
     TencentCloudSDKException,
@@ -18,6 +13,9 @@ from tencentcloud.common.exception.tencent_cloud_sdk_exception import (
 from tencentcloud.common.profile.client_profile import ClientProfile
 from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.ocr.v20181119 import models, ocr_client
+
+import ocrframe
+from ocrframe.server.launch import LocalServer
 
 
 @pytest.fixture(scope="module")

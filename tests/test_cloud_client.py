@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from serving import KEYS, SECRET_ID, SECRET_KEY, ScriptedServer, StaticFiles, sample
+from serving import KEYS, SECRET_ID, SECRET_KEY, ScriptedServer, StaticFiles
 
 import ocrframe
+from ocrframe import synthetic
 from ocrframe.server.launch import LocalServer
-
-pytest.importorskip("tencentcloud.ocr.v20181119")
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +35,17 @@ def test_general_actions_into_the_tables(server):
     assert res.chars["x"].notna().any()
 
 
-def test_idcard_back_side_option_and_urls(server):
+def test_idcard_back_side(server):
+    card = synthetic.cards("idcard_back", 1, seed=5)[0]
+    res = ocrframe.recognize(
+        {"back.jpg": card.jpeg}, endpoint="IDCardOCR", engine=engine(server.url), CardSide="BACK"
+    )
+    assert res.images["code"].tolist() == [0]
+    assert res.fields.loc[0, "authority"] == card.truth["authority"]
+    assert res.fields.loc[0, "valid_date"] == card.truth["valid_date"]
+
+
+def test_idcard_front_by_url(server):
     with StaticFiles() as files:
         url = f"{files.url}/idcard_front.png"
         res = ocrframe.recognize(
@@ -84,4 +93,3 @@ def sample_path() -> str:
 def test_secret_key_not_in_repr():
     eng = ocrframe.TencentCloud("AKIDx", "very-secret-key", cache=False)
     assert "very-secret-key" not in repr(eng) + repr(vars(eng))
-    assert sample("small_text.png")  # the samples are there for the tests above

@@ -43,11 +43,18 @@ def test_ocrframe_concat_renumbers_ids_and_keeps_raw():
     res = ocrframe.concat(parts)
     assert res.images["image_id"].tolist() == list(range(sum(len(p) for p in parts)))
     assert len(res.raw) == sum(len(p.raw) for p in parts)
-    # every image's response is the one it came from
-    for _, img in res.images.iterrows():
-        raw = res.raw[img["response_id"]]
-        assert isinstance(raw, dict | list)  # engines' native outputs may be arrays
-    assert res.items["image_id"].max() < len(res.images)
+    # every image still points at the response it came from, and its items at the image
+    expected_raw, expected_text = [], []
+    for part in parts:
+        expected_raw += [part.raw.texts[k] for k in part.images["response_id"]]
+        expected_text += part.items["text"].tolist()
+    assert [res.raw.texts[k] for k in res.images["response_id"]] == expected_raw
+    assert res.items["text"].tolist() == expected_text
+    items_per_image = [n for part in parts for n in part.images["n_items"]]
+    assert (
+        res.items.groupby("image_id").size().reindex(res.images["image_id"], fill_value=0).tolist()
+        == items_per_image
+    )
     for table in ("images", "items", "chars"):
         schema.validate(table, getattr(res, table))
 

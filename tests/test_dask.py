@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import distributed
 import pandas as pd
 import pytest
 from test_dataset import text_images
 
 import ocrframe
-
-distributed = pytest.importorskip("distributed")
-ocrdask = pytest.importorskip("ocrframe.dask")
+import ocrframe.dask as ocrdask
 
 pytestmark = pytest.mark.slow
 
@@ -45,11 +44,38 @@ def test_recognize_bag_equals_the_single_process_path(client, tmp_path):
     assert_same(tables.compute(), single)
 
 
+def _count_engine_loads() -> None:
+    """In a worker: forget its engine and count the local engines made from now on."""
+    from ocrframe import engines
+    from ocrframe.engines.local import LocalEngine
+
+    engines._INSTANCES.clear()
+    if not hasattr(LocalEngine, "loads"):
+        plain_init = LocalEngine.__init__
+
+        def counted_init(self, *args, **kwargs):
+            type(self).loads += 1
+            plain_init(self, *args, **kwargs)
+
+        LocalEngine.__init__ = counted_init
+    LocalEngine.loads = 0
+
+
+def _engine_loads() -> int:
+    from ocrframe.engines.local import LocalEngine
+
+    return LocalEngine.loads
+
+
 def test_each_worker_loads_its_engine_once(client, tmp_path):
     paths = text_images(tmp_path / "img", 8)
-    ocrdask.recognize_bag(paths, partition_size=2).compute()
-    loaded = client.run(lambda: sorted(__import__("ocrframe").engines._INSTANCES))
-    assert all(names == ["local"] for names in loaded.values())
+    client.run(_count_engine_loads)
+    for _ in range(2):  # 8 partitions in all, spread over the two workers
+        ocrdask.recognize_bag(paths, partition_size=2).compute()
+    loads = client.run(_engine_loads)
+    assert len(loads) == 2
+    assert all(n <= 1 for n in loads.values()), loads  # a worker reuses its engine
+    assert sum(loads.values()) >= 1
 
 
 def test_read_json_bag_converts_thousands_of_saved_responses(client, tmp_path):

@@ -60,10 +60,14 @@ def client(base_url: str, cache=False, **kw) -> TencentLegacy:
 )
 def test_all_five_endpoints(server, endpoint, name, options, expect):
     path = ocrframe.data_path(f"samples/{name}")
-    res = ocrframe.recognize(path, endpoint=endpoint, engine=client(server.url), **options)
+    engine = client(server.url)
+    res = ocrframe.recognize(path, endpoint=endpoint, engine=engine, **options)
+    assert engine.requests_sent == 1  # answered by the service, not by a local fallback
     assert res.images["code"].tolist() == [0]
     assert res.images["source"].tolist() == [str(path)]
-    assert res.images["engine"].iloc[0] in ("tencent-legacy", "rapidocr")
+    # the line endpoints' answers name the engine behind the service; card answers do not
+    expected = "rapidocr" if endpoint in ("general", "minorlanguage") else "tencent-legacy"
+    assert res.images["engine"].tolist() == [expected]
     assert any(expect in text for text in res.items["text"])
 
 
@@ -211,14 +215,36 @@ def test_signature_renewed_before_it_expires():
     assert short.signature() != short.signature()
 
 
-def test_rate_limiter_spaces_requests():
-    import time
+class FakeClock:
+    """A clock that only moves when the limiter waits, or when the test says time passed."""
 
-    limiter = RateLimiter(20)
-    start = time.monotonic()
+    def __init__(self) -> None:
+        self.now, self.waits = 100.0, []
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(round(seconds, 6))
+        self.now += seconds
+
+
+def test_rate_limiter_spaces_requests():
+    clock = FakeClock()
+    limiter = RateLimiter(20, clock=lambda: clock.now, sleep=clock.sleep)
     for _ in range(5):
         limiter.acquire()
-    assert time.monotonic() - start >= 0.19  # four gaps of 50 ms at least
+    assert clock.waits == [0.05] * 4  # back to back: four gaps of 50 ms
+    clock.now += 1.0  # a quiet second: the next request goes at once
+    limiter.acquire()
+    clock.now += 0.01  # too soon after it: waits for the rest of the interval
+    limiter.acquire()
+    assert clock.waits == [0.05] * 4 + [0.04]
+
+
+def test_rate_limiter_off_never_waits():
+    clock = FakeClock()
+    limiter = RateLimiter(None, clock=lambda: clock.now, sleep=clock.sleep)
+    for _ in range(3):
+        limiter.acquire()
+    assert clock.waits == []
 
 
 def test_credentials_from_environment(monkeypatch):

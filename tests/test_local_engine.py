@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -79,7 +80,8 @@ def test_local_answers_in_the_general_shape_with_extensions(sample_run):
     assert set(item) == {"itemstring", "itemcoord", "itempolygon", "words"}
     assert all(0 <= w["confidence"] <= 100 for w in item["words"])  # the general page's scale
     assert {"x", "y", "width", "height"} == set(item["words"][0]["wordcoord"])
-    # the same response parsed on its own gives the same rows
+    # the saved raw response alone rebuilds this image's rows: nothing the tables hold is
+    # missing from it, and select() keeps the rows of the image it picks
     again = ocrframe.from_response(raw, source=res.images.loc[0, "source"], engine="rapidocr")
     first = res.select([0])
     for table in ("items", "chars"):
@@ -154,12 +156,15 @@ def test_urls_are_fetched_and_unreachable_ones_fail_clearly(tmp_path):
         res = ocrframe.recognize([f"{base}/card.png", f"{base}/missing.png"], progress=False)
     finally:
         server.shutdown()
-        server.server_close()  # the port now refuses connections
+        server.server_close()
     assert res.images["source"].tolist() == [f"{base}/card.png", f"{base}/missing.png"]
     assert res.images["code"].tolist() == [0, -1308]
     assert "HTTP 404" in res.images.loc[1, "message"]
     assert "李明" in res.items["text"].tolist()
-    closed = ocrframe.recognize(base + "/card.png", progress=False)  # the server is gone now
+    with socket.socket() as refuser:  # bound, not listening: holds a port that refuses
+        refuser.bind(("127.0.0.1", 0))
+        port = refuser.getsockname()[1]
+        closed = ocrframe.recognize(f"http://127.0.0.1:{port}/card.png", progress=False)
     assert closed.images.loc[0, "code"] == -1308
     assert "ConnectionError" in closed.images.loc[0, "message"]
 

@@ -10,18 +10,17 @@ import shutil
 import urllib.parse
 
 import pytest
+import qcloud_image
 from serving import APPID, BUCKET, KEYS, SAMPLES, SECRET_ID, SECRET_KEY
 
 from ocrframe.server.launch import LocalServer
 
-qcloud_image = pytest.importorskip("qcloud_image")
-
 
 @pytest.fixture(scope="module")
 def sdk_server():
-    with LocalServer("--bucket", BUCKET, env=KEYS) as server:
+    with LocalServer("--bucket", BUCKET, env=KEYS) as server, pytest.MonkeyPatch.context() as mp:
         # the SDK has no option for its host: its README's way is this class attribute
-        qcloud_image.conf.Conf._Conf__SERVICE_ADDR = f"127.0.0.1:{server.port}"
+        mp.setattr(qcloud_image.conf.Conf, "_Conf__SERVICE_ADDR", f"127.0.0.1:{server.port}")
         yield server
 
 

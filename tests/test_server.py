@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import json
+import socket
 import threading
 
 import pytest
@@ -24,7 +25,7 @@ from serving import (
 )
 
 import ocrframe
-from ocrframe.server.launch import LocalServer
+from ocrframe.server.launch import LocalServer, free_port
 from ocrframe.signature import sign_plain
 
 TIMEOUT = 60
@@ -248,7 +249,13 @@ def test_signature_fields_in_any_order_without_r_u_f(signed):
 
 
 def test_secret_key_never_in_the_log(signed):
-    post(signed, "general", headers=auth(secret_key="wrong"), json={"url": "http://x"})
+    r = post(
+        signed,
+        "general",
+        headers=auth(secret_key="wrong"),
+        json={"url": "http://127.0.0.1:9/never-fetched.png"},
+    )
+    expect(r, 401, 14)
     assert SECRET_KEY not in signed.log_text()
     assert "POST /ocr/general" in signed.log_text()
 
@@ -258,7 +265,8 @@ def test_secret_key_never_in_the_log(signed):
 
 @pytest.mark.slow
 def test_full_queue_answers_15_at_once():
-    with LocalServer("--no-auth", "--queue", "1") as small:
+    # each request holds its queue place for a second, so the six surely overlap
+    with LocalServer("--no-auth", "--queue", "1", "--latency-ms", "1000") as small:
         image = sample("receipt.png")
         start = threading.Barrier(6)
 
@@ -273,6 +281,20 @@ def test_full_queue_answers_15_at_once():
         refused = [r.json() for r in replies if r.status_code == 429]
         assert all(b["code"] == 15 for b in refused)
         assert set(statuses) <= {200, 429}
+
+
+def test_launcher_moves_on_when_its_port_is_taken_meanwhile(monkeypatch):
+    from ocrframe.server import launch
+
+    with socket.socket() as busy:  # another program takes the port after it was chosen
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        chosen = iter([taken])
+        monkeypatch.setattr(launch, "free_port", lambda: next(chosen, None) or free_port())
+        with LocalServer("--no-auth") as server:
+            assert server.port != taken
+            assert requests.get(server.url + "/healthz", timeout=10).json()["status"] == "ok"
 
 
 # --- record and replay --------------------------------------------------------------------------
@@ -305,7 +327,15 @@ def test_replay_answers_from_recorded_responses(tmp_path, files):
 
 @pytest.mark.slow
 def test_two_worker_processes():
+    import psutil
+
     with LocalServer("--no-auth", "--workers", "2") as two:
+        children = psutil.Process(two.pid()).children()
+        workers = [c for c in children if "spawn_main" in " ".join(c.cmdline())]
+        assert len(workers) == 2  # uvicorn's worker processes (not its resource tracker)
+        assert requests.get(two.url + "/healthz", timeout=10).json()["pid"] in {
+            w.pid for w in workers
+        }
         replies = [
             post(two, "general", files={"image": ("s.png", sample("small_text.png"))})
             for _ in range(3)

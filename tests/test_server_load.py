@@ -32,7 +32,8 @@ def test_200_requests_8_at_a_time_no_5xx_and_flat_memory():
 
 
 def test_overload_is_refused_with_429_not_queued_without_bound():
-    with LocalServer("--no-auth", "--queue", "2") as server:
+    # each request holds its place for 200 ms, so eight at a time surely exceed two places
+    with LocalServer("--no-auth", "--queue", "2", "--latency-ms", "200") as server:
         report = run_load(server.url + "/ocr/general", small_images(), n=60, concurrency=8)
     assert report.server_errors() == 0
     assert report.statuses.get(429, 0) > 0 and report.statuses.get(200, 0) > 0

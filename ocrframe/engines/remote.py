@@ -16,7 +16,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,22 +59,41 @@ class Secret:
 
 
 class RateLimiter:
-    """At most ``rate`` acquisitions per second across threads (evenly spaced)."""
+    """At most ``rate`` acquisitions per second across threads (evenly spaced).
 
-    def __init__(self, rate: float | None) -> None:
+    ``clock`` and ``sleep`` are the time source and the wait (``time.monotonic`` and
+    ``time.sleep``); another pair makes the spacing checkable without waiting.
+
+    >>> now = [0.0]
+    >>> waits = []
+    >>> limiter = RateLimiter(20, clock=lambda: now[0], sleep=waits.append)
+    >>> for _ in range(3):
+    ...     limiter.acquire()
+    >>> [round(w, 3) for w in waits]
+    [0.05, 0.1]
+    """
+
+    def __init__(
+        self,
+        rate: float | None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], object] = time.sleep,
+    ) -> None:
         self.interval = 1.0 / rate if rate else 0.0
         self._next = 0.0
         self._lock = threading.Lock()
+        self._clock, self._sleep = clock, sleep
 
     def acquire(self) -> None:
         if not self.interval:
             return
         with self._lock:
-            now = time.monotonic()
+            now = self._clock()
             slot = max(now, self._next)
             self._next = slot + self.interval
         if slot > now:
-            time.sleep(slot - now)
+            self._sleep(slot - now)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
 
 from starlette.applications import Starlette
@@ -99,6 +100,9 @@ def create_app(config: ServerConfig) -> Starlette:
             return Reply({"status": "starting"}, status_code=503)
         body = {
             "status": "ok",
+            # which process answers, so a launcher can tell its server from another on the port
+            "pid": os.getpid(),
+            "parent_pid": os.getppid(),
             **answerer.describe(),
             "queue": {"pending": answerer.capacity.pending, "limit": answerer.capacity.limit},
             "auth": config.auth,
