@@ -266,11 +266,18 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
 
 
 def _only(ok: np.ndarray, lists: pa.Array) -> pa.Array:
-    """``lists`` with the entries of failed responses nulled (a failed image has no rows)."""
+    """``lists`` with the entries of failed responses emptied (a failed image has no rows).
+
+    Emptied, not nulled: a null entry keeps its range of values, which list_flatten skips but
+    list_parent_indices counts.
+    """
     if ok.all():
         return lists
-    keep = pa.array(ok) if lists.null_count == 0 else pc.and_(pa.array(ok), lists.is_valid())
-    return pa.ListArray.from_arrays(lists.offsets, lists.values, mask=pc.invert(keep))
+    keep = ok & np.asarray(lists.is_valid())
+    masked = pa.ListArray.from_arrays(lists.offsets, lists.values, mask=pa.array(~keep))
+    lengths = pc.list_value_length(masked).fill_null(0).to_numpy(zero_copy_only=False)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), pc.list_flatten(masked))
 
 
 def _string_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:

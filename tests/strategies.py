@@ -33,9 +33,12 @@ def words_item(draw, scale: float, extensions: bool):
 
 @st.composite
 def general(draw, extensions: bool = True):
-    if draw(st.integers(0, 9)) == 0:
-        return {"code": draw(st.sampled_from([-1102, -1300, 3, 15])), "message": "failed"}
     data = {"items": draw(st.lists(words_item(100, extensions), max_size=6)), "session_id": "s"}
+    if draw(st.integers(0, 9)) == 0:
+        failed = {"code": draw(st.sampled_from([-1102, -1300, 3, 15])), "message": "failed"}
+        if draw(st.booleans()):  # some services still send the data of a failed image
+            failed["data"] = data
+        return failed
     if extensions and draw(st.booleans()):
         data["engine"] = {"name": "rapidocr", "version": "1.4.4"}
         data["image_width"] = draw(coord)

@@ -19,6 +19,7 @@ from PIL import Image
 
 import ocrframe
 from ocrframe import analysis, engines, schema
+from ocrframe.engines.local import LocalEngine
 
 
 @pytest.fixture(scope="module")
@@ -223,3 +224,42 @@ def test_transparent_png_is_read_on_white_paper(tmp_path):
     Image.fromarray(rgba, "RGBA").save(path)
     res = ocrframe.recognize(str(path), progress=False)
     assert "Optical character recognition" in " ".join(res.items["text"])
+
+
+def test_long_thin_strip_is_read_where_its_text_is(tmp_path):
+    from PIL import ImageDraw, ImageFont
+
+    from ocrframe import synthetic
+
+    strip = Image.new("RGB", (4000, 60), "white")  # longer than the detector's 1280 px
+    font = ImageFont.truetype(synthetic.font_path(), 40)
+    ImageDraw.Draw(strip).text((3000, 8), "Hello strip 2026", fill="black", font=font)
+    strip.save(tmp_path / "strip.png")
+    Image.new("RGB", (3000, 5), "white").save(tmp_path / "thin.png")  # rounds to 0 px
+    res = ocrframe.recognize([tmp_path / "thin.png", tmp_path / "strip.png"], progress=False)
+    assert res.images["code"].tolist() == [0, 0]
+    line = res.items.iloc[0]
+    assert line["text"] == "Hello strip 2026"
+    assert 2950 <= line["x"] <= 3050 and line["y"] < 30  # in the strip's own coordinates
+
+
+class _FailsOnSquares(LocalEngine):
+    """RapidOCR failing on one kind of picture (stands in for an engine bug, not for
+    recognize, which is what the test is about)."""
+
+    def lines(self, rgb):
+        if rgb.shape[0] == rgb.shape[1]:
+            raise RuntimeError("engine bug on square images")
+        return super().lines(rgb)
+
+
+def test_an_engine_failure_on_one_image_keeps_the_others(tmp_path):
+    Image.new("RGB", (64, 64), "white").save(tmp_path / "square.png")
+    good = ocrframe.samples()[1]
+    res = ocrframe.recognize(
+        [good, tmp_path / "square.png", good], engine=_FailsOnSquares(), progress=False
+    )
+    assert res.images["code"].tolist() == [0, -9003, 0]
+    assert "RuntimeError: engine bug on square images" in res.images.loc[1, "message"]
+    assert res.images.loc[1, "source"] == str(tmp_path / "square.png")
+    assert (res.items["image_id"].unique() == [0, 2]).all()

@@ -10,6 +10,7 @@ kor, lat) are answered through the Tesseract engine, which has those packs.
 
 from __future__ import annotations
 
+import math
 import threading
 from importlib.metadata import PackageNotFoundError, version
 
@@ -44,6 +45,7 @@ class LocalEngine(Engine):
         # a huge picture and detection takes a second. Limiting the longer side instead (as
         # PaddleOCR does) keeps small images as they are and still shrinks large ones.
         self._ocr = RapidOCR(det_limit_type="max", det_limit_side_len=det_limit_side_len)
+        self._det_limit = det_limit_side_len
         self.text_score = text_score
         self.version = _version("rapidocr-onnxruntime")
         self._lock = threading.Lock()
@@ -56,9 +58,13 @@ class LocalEngine(Engine):
             from . import get
 
             return get("tesseract").respond(image, endpoint, options)
-        lines = self.lines(image.rgb)
-        if lines is None:
-            return codes.error_response(codes.OCR_FAILED, f"{image.source}: recognition failed")
+        try:
+            lines = self.lines(image.rgb)
+        except Exception as err:  # RapidOCR's failure on this image; the others go on
+            return codes.error_response(
+                codes.OCR_FAILED,
+                f"{image.source}: recognition failed ({type(err).__name__}: {err})",
+            )
         return respond(
             lines,
             endpoint,
@@ -69,12 +75,33 @@ class LocalEngine(Engine):
             reread=lambda box: self.lines_in(image.rgb, box),
         )
 
-    def lines(self, rgb: np.ndarray) -> list[Line] | None:
-        """The text lines RapidOCR finds in an RGB image (``None`` if it fails)."""
+    def lines(self, rgb: np.ndarray) -> list[Line]:
+        """The text lines RapidOCR finds in an RGB image."""
+        rgb = self._padded(rgb)
         bgr = np.ascontiguousarray(rgb[..., ::-1])  # RapidOCR reads arrays as OpenCV's BGR
         with self._lock:
             result, _ = self._ocr(bgr, return_word_box=True, text_score=self.text_score)
         return [_line(r) for r in result or []]
+
+    def _padded(self, rgb: np.ndarray) -> np.ndarray:
+        """``rgb``, with a long thin strip padded so that no side shrinks below 32 px.
+
+        RapidOCR scales the longer side down to its limits and rounds each side to a multiple
+        of 32 px; a 3000 x 5 strip would round to nothing and fail. The padding goes below and
+        to the right, in the strip's own median colour, so coordinates stay as they were.
+        """
+        h, w = rgb.shape[:2]
+        limit = min(self._ocr.max_side_len, self._det_limit)
+        if max(h, w) <= limit:
+            return rgb
+        least = math.ceil(32 * max(h, w) / limit)
+        if min(h, w) >= least:
+            return rgb
+        colour = np.median(rgb.reshape(-1, rgb.shape[-1]), axis=0).astype(rgb.dtype)
+        out = np.empty((max(h, least), max(w, least), rgb.shape[-1]), dtype=rgb.dtype)
+        out[...] = colour
+        out[:h, :w] = rgb
+        return out
 
     def lines_in(self, rgb: np.ndarray, box: tuple[int, int, int, int]) -> list[Line]:
         """The lines found inside ``box`` (x, y, width, height) of the image, in image
@@ -84,7 +111,7 @@ class LocalEngine(Engine):
         x1, y1 = min(int(x + w), rgb.shape[1]), min(int(y + h), rgb.shape[0])
         if x1 - x0 < 4 or y1 - y0 < 4:
             return []
-        found = self.lines(np.ascontiguousarray(rgb[y0:y1, x0:x1])) or []
+        found = self.lines(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
         return [_moved(line, x0, y0) for line in found]
 
     def raw(self, rgb: np.ndarray):
