@@ -91,7 +91,7 @@ def _lines(data: pa.Buffer) -> tuple[list[memoryview], list[int]]:
     breaks = [np.flatnonzero(raw[k : k + block] == 10) + k for k in range(0, len(raw), block)]
     ends = np.concatenate([*breaks, [len(raw)]]).tolist()
     lines, numbers = [], []
-    start = 0
+    start = 3 if bytes(view[:3]) == b"\xef\xbb\xbf" else 0  # a BOM is no part of the text
     for number, end in enumerate(ends, start=1):
         stop = end - 1 if end > start and raw[end - 1] == 13 else end  # drop "\r"
         # only short lines can be blank; a longer all-whitespace line makes pyarrow's row
@@ -196,14 +196,22 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
     words, word_item = _list_parts(it["words"])
     w = _flat(words, _WORD)
     _require(w["character"].null_count == 0)
+    # Arrow's JSON reader does not check UTF-8. Every string of the file is in these columns,
+    # the engine's and the texts, whose check is _spelled()'s (_compatible() admitted no other
+    # key), so the raw texts are valid too
+    _require_utf8(message, d["session_id"], d["class"])
     words_per_item = pc.list_value_length(it["words"]).fill_null(0).to_numpy(zero_copy_only=False)
     _require(_spelled(it["itemstring"], w["character"], words_per_item))
 
     conf = np.asarray(w["confidence"].to_numpy(zero_copy_only=False), dtype=np.float64)
+    # Arrow reads NaN and Infinity literals, which are not JSON: the careful path names them
+    _require(np.count_nonzero(np.isnan(conf)) == w["confidence"].null_count)
+    _require(pc.all(pc.is_finite(d["angle"].cast(pa.float64()))).as_py() is not False)
     word_resp = item_resp[word_item]
     scale = _scales(conf, word_resp, n, np.where(minor, minorlanguage.scale, general.scale))
 
     engine = _flat(d["engine"], _DATA.field("engine").type)
+    _require_utf8(engine["name"], engine["version"])
     engine_name = engine["name"].to_pylist()
     versions = engine["version"]
     if d["class"].null_count == n and versions.null_count == n:  # saved cloud responses
@@ -293,12 +301,17 @@ def _string_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def _spelled(texts: pa.Array, chars: pa.Array, words_per_item: np.ndarray) -> bool:
     """True when each item's words are single characters that spell its text exactly.
 
-    Every word is one code point (each is non-empty and all of them together hold as many code
-    points as there are words), each text has as many code points as its item has words, and all
-    texts joined equal all characters joined: together, every text equals its own words joined.
+    Every word is one valid code point (each is non-empty, starts a UTF-8 character, all of
+    them joined are valid UTF-8 and hold as many code points as there are words), each text has
+    as many code points as its item has words, and all texts joined equal all characters
+    joined: together, every text equals its own words joined (and is valid UTF-8, which Arrow's
+    JSON reader does not check).
     """
     char_bytes, char_offsets = _string_bytes(chars)
     if len(chars) and np.diff(char_offsets).min() < 1:
+        return False
+    starts = char_bytes[char_offsets[:-1] - char_offsets[0]]
+    if ((starts & 0xC0) == 0x80).any() or not _is_utf8(char_bytes):
         return False
     code_points = len(char_bytes) - np.count_nonzero((char_bytes & 0xC0) == 0x80)
     if code_points != len(chars):
@@ -307,6 +320,28 @@ def _spelled(texts: pa.Array, chars: pa.Array, words_per_item: np.ndarray) -> bo
     if not np.array_equal(lengths, words_per_item):
         return False
     return np.array_equal(_string_bytes(texts)[0], char_bytes)
+
+
+def _is_utf8(data: np.ndarray) -> bool:
+    """Whether the bytes ``data`` are valid UTF-8 (Arrow's vectorised check, no copy)."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    joined = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        joined.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _require_utf8(*arrays: pa.Array | pa.ChunkedArray) -> None:
+    """Every string in ``arrays`` (lists of strings included) is valid UTF-8."""
+    for arr in arrays:
+        if pa.types.is_list(arr.type):
+            arr = pc.list_flatten(arr)
+        try:
+            arr.validate(full=True)
+        except pa.ArrowInvalid:
+            raise _NotExact from None
 
 
 def _when(ok: np.ndarray, arr: pa.Array) -> pa.Array:

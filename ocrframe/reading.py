@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -38,9 +39,12 @@ def _decode(obj: object, where: str | None) -> tuple[object, str]:
         if _is_text_format(obj):  # Tesseract TSV or hOCR, kept as the text it came in
             return {formats.TEXT_KEY: obj}, obj
         try:
-            return json.loads(obj), obj
+            value = json.loads(obj)
         except json.JSONDecodeError as err:
             raise OcrFormatError(f"invalid JSON: {err}", source=where) from None
+        if _SURROGATE_ESCAPE.search(obj):  # rare: emoji written as escaped pairs, or a broken one
+            _require_unicode(json.dumps(value, ensure_ascii=False), where)
+        return value, obj
     if hasattr(obj, "to_dict") and hasattr(obj, "columns"):  # pytesseract's DataFrame output
         obj = {str(k): v for k, v in obj.to_dict(orient="list").items()}
     if isinstance(obj, list | tuple):  # PaddleOCR, EasyOCR, RapidOCR results
@@ -49,12 +53,29 @@ def _decode(obj: object, where: str | None) -> tuple[object, str]:
     if isinstance(obj, dict):
         obj = _plain(obj)
         try:
-            return obj, json.dumps(obj, ensure_ascii=False)
+            text = json.dumps(obj, ensure_ascii=False)
         except (TypeError, ValueError) as err:
             raise OcrFormatError(f"not JSON-serialisable: {err}", source=where) from None
+        _require_unicode(text, where)
+        return obj, text
     raise OcrFormatError(
         f"expected a response as dict, JSON str or bytes, got {type(obj).__name__}", source=where
     )
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _require_unicode(text: str, where: str | None) -> None:
+    """Refuse text holding a lone surrogate (``"\\ud83d"`` without its pair): it is no
+    character, and no table or file could store it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as err:
+        bad = err.object[err.start : err.end].encode("utf-8", "backslashreplace").decode()
+        raise OcrFormatError(
+            f"{bad} is half of a surrogate pair, not a character", source=where
+        ) from None
 
 
 def _is_text_format(text: str) -> bool:

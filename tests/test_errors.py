@@ -78,6 +78,35 @@ def test_truncated_line_in_jsonl(tmp_path):
         ocrframe.read_json(path)
 
 
+GOOD_LINE = json.dumps(GENERAL, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "error"),
+    [
+        ("latin-1", GOOD_LINE.replace("手".encode(), b"\xe9"), r":2: not UTF-8 text"),
+        ("NaN", GOOD_LINE.replace(b"90.9", b"NaN", 1), r":2: general: .*expected number, got nan"),
+        ("Infinity", GOOD_LINE.replace(b"90.9", b"Infinity", 1), r":2: .*got inf"),
+        ("lone surrogate", GOOD_LINE.replace("手".encode(), b"\\ud83d", 1), r":2: \\ud83d is half"),
+    ],
+)
+def test_jsonl_lines_that_only_look_like_json(tmp_path, name, line, error):
+    # the vectorised reader would take these; the careful path names the line and the problem
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(GOOD_LINE + b"\n" + line + b"\n")
+    with pytest.raises(ocrframe.OcrFormatError, match=error):
+        ocrframe.read_json(path)
+
+
+def test_jsonl_with_a_byte_order_mark_reads_as_without(tmp_path):
+    plain, marked = tmp_path / "plain.jsonl", tmp_path / "marked.jsonl"
+    plain.write_bytes(GOOD_LINE + b"\n" + GOOD_LINE + b"\n")
+    marked.write_bytes(b"\xef\xbb\xbf" + plain.read_bytes())
+    a, b = ocrframe.read_json(plain), ocrframe.read_json(marked)
+    pd.testing.assert_frame_equal(a.items, b.items)
+    assert b.raw.texts == a.raw.texts and b.raw[0] == GENERAL
+
+
 def test_missing_file_and_empty_glob(tmp_path):
     with pytest.raises(ocrframe.OcrframeError, match="no such file"):
         ocrframe.read_json(tmp_path / "none.json")
