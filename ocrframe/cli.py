@@ -15,6 +15,8 @@ are rows with their code); 2 with a one-line message on bad arguments or unreada
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -51,10 +53,25 @@ def write(result: OcrResult, out: Path, level: str) -> Path:
     if suffix == ".csv":
         getattr(result, level).to_csv(out, index=False)
     elif suffix == ".jsonl":
-        out.write_text("".join(t + "\n" for t in result.raw.texts), encoding="utf-8")
+        lines = [_one_line(t, k) for k, t in enumerate(result.raw.texts)]
+        out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     else:
         raise OcrframeError(f"{out}: unknown output type {suffix!r} (use .parquet, .csv or .jsonl)")
     return out
+
+
+def _one_line(text: str, response_id: int) -> str:
+    """A raw response as one JSONL line: as it came when it is one line, else the same JSON
+    without its line breaks (a pretty-printed ``.json`` file)."""
+    if "\n" not in text and "\r" not in text:
+        return text
+    try:
+        return json.dumps(json.loads(text), ensure_ascii=False)
+    except json.JSONDecodeError:  # Tesseract TSV or hOCR: text, not JSON
+        raise OcrframeError(
+            f"response {response_id} is a text format (Tesseract TSV or hOCR), which a .jsonl "
+            "file cannot hold; write .parquet instead"
+        ) from None
 
 
 def _show(result: OcrResult, level: str) -> None:
@@ -253,6 +270,10 @@ def main(argv: list[str] | None = None) -> int:
     except OcrframeError as err:
         print(f"ocrframe: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `ocrframe convert ... | head`: the reader has seen enough
+        # Python would complain again when it flushes stdout at exit; point it at nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

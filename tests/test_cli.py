@@ -75,6 +75,20 @@ def test_convert_saved_responses_to_parquet(tmp_path):
     assert len(res.images) == len(ocrframe.read_json(ocrframe.data_path("responses")).images)
 
 
+def test_convert_to_jsonl_writes_one_line_per_response_that_reads_back(tmp_path):
+    pretty = ocrframe.data_path("responses/general.json")  # indented over many lines
+    batch = ocrframe.data_path("responses/idcard_back_file.json")
+    out = tmp_path / "raw.jsonl"
+    done = run("convert", pretty, batch, "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+    back, original = ocrframe.read_json(out), ocrframe.read_json([pretty, batch])
+    assert list(back.raw) == list(original.raw)
+    pd.testing.assert_frame_equal(back.chars, original.chars)
+    tsv = run("convert", ocrframe.data_path("responses/tesseract_data.tsv"), "-o", str(out))
+    assert tsv.returncode == 2 and "text format" in tsv.stderr and "Traceback" not in tsv.stderr
+
+
 def test_demo_recognises_the_samples(tmp_path):
     done = run("demo", "--out", str(tmp_path), cwd=tmp_path)
     assert done.returncode == 0, done.stderr

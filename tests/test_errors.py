@@ -203,3 +203,12 @@ def test_json_array_file_and_directory(tmp_path):
         f"{tmp_path / 'one.jsonl'}:1", f"{tmp_path / 'two.json'}[0]", f"{tmp_path / 'two.json'}[1]",
     ]  # fmt: skip
     assert pd.Series(res.images["response_id"]).tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("endpoint", ["idcard", "namecard"])
+def test_an_answer_of_another_endpoint_is_an_error_not_an_empty_batch(endpoint):
+    with pytest.raises(ocrframe.OcrFormatError, match=f"{endpoint}: result_list: missing key"):
+        ocrframe.from_response(GENERAL, endpoint=endpoint)
+    # while the service's error body is still that request's failed image
+    failed = ocrframe.from_response({"code": 14, "message": "签名校验失败"}, endpoint=endpoint)
+    assert failed.images[["code", "ok"]].values.tolist() == [[14, False]]

@@ -28,7 +28,9 @@ class BatchAdapter(Adapter):
     def parse(self, obj: dict, ctx: Context) -> None:
         r = self.reader(obj)
         top = r.dict()
-        if "result_list" not in top and "code" in top:
+        # a service error body has no result_list; a successful answer without one is another
+        # endpoint's (general's, say), and reading it as an empty batch would drop it
+        if "result_list" not in top and "code" in top and r.get("code").int() != 0:
             self.failed_image(r, ctx)
             return
         shared = unknown_keys(top, {"result_list"})
