@@ -16,7 +16,13 @@ from __future__ import annotations
 
 
 class OcrframeError(Exception):
-    """Base class of every error ocrframe raises on purpose."""
+    """Base class of every error ocrframe raises on purpose.
+
+    When ``recognize`` stops part-way (a refused request, a record that cannot be saved),
+    ``partial`` holds the OcrResult of every image answered before: nothing obtained is lost.
+    """
+
+    partial = None
 
 
 class OcrFormatError(OcrframeError, ValueError):

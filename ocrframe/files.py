@@ -22,6 +22,8 @@ def matching(
     ...
     ocrframe.errors.OcrframeError: no/such/dir/*.png: matches no file
     """
+    if not text.strip():  # Path("") is the working directory: never what was meant
+        raise OcrframeError(f"an empty path ({text!r}) names no {kind} file")
     path = Path(text)
     if path.is_dir():
         walk = path.rglob("*") if recursive else path.iterdir()

@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from . import assemble, engines, images, records
 from .dataset import DatasetWriter, OcrDataset, input_keys
 from .engines.base import BATCH_ENDPOINTS, Answer, Engine, endpoint_options
-from .errors import OcrRequestError
+from .errors import OcrframeError
 from .reading import parse_into, warn_scale_notes
 from .result import OcrResult
 
@@ -61,6 +61,8 @@ def recognize(
     eng = engines.get(engine)
     eng.check_endpoint(endpoint)
     inputs = images.expand(images_)
+    if save_raw is not None:
+        records.prepare(save_raw)  # before any recognition, so a bad directory costs nothing
     report = progress if callable(progress) else None
     show = (len(inputs) > 1 if progress is None else bool(progress)) and report is None
     if out is not None:
@@ -72,7 +74,7 @@ def recognize(
     with tqdm(total=len(inputs), disable=not show, unit="image", desc=eng.name) as bar:
         try:
             _answer(run, eng, endpoint, opts, bar, report, len(inputs))
-        except OcrRequestError as err:
+        except OcrframeError as err:  # a refused request, a record that cannot be saved
             err.partial = run.result()  # nothing already obtained is lost
             raise
     return run.result()

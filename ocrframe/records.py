@@ -103,17 +103,35 @@ def path_for(root: str | os.PathLike, endpoint: str, record_key: str) -> Path:
     return Path(root) / endpoint / record_key[:2] / f"{record_key}.json"
 
 
+def prepare(root: str | os.PathLike) -> Path:
+    """Create the records directory ``root`` if needed; an error names it when it cannot hold
+    records (a file of that name, no permission). Call it before the work whose answers it
+    will keep, so a bad directory costs nothing."""
+    path = Path(root)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".tmp-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise OcrframeError(f"{path}: cannot save records there ({err.strerror})") from None
+    return path
+
+
 def write(root: str | os.PathLike, record: Record) -> Path:
     """Save ``record`` under ``root`` (atomically: a reader never sees half a file)."""
     if not (record.image_sha256 or record.url):
         raise OcrframeError("a record needs the image's SHA-256 or its URL")
     path = path_for(root, record.endpoint, record.file_key())
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(record.to_json(), ensure_ascii=False)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except OSError as err:
+        raise OcrframeError(f"{path}: cannot save the record ({err.strerror})") from None
     return path
 
 

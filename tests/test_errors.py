@@ -212,3 +212,19 @@ def test_an_answer_of_another_endpoint_is_an_error_not_an_empty_batch(endpoint):
     # while the service's error body is still that request's failed image
     failed = ocrframe.from_response({"code": 14, "message": "签名校验失败"}, endpoint=endpoint)
     assert failed.images[["code", "ok"]].values.tolist() == [[14, False]]
+
+
+def test_an_empty_path_is_an_error_not_the_working_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.json").write_text(json.dumps(GENERAL))
+    with pytest.raises(ocrframe.OcrframeError, match="empty path"):
+        ocrframe.read_json("")
+    with pytest.raises(ocrframe.OcrframeError, match="empty path"):
+        ocrframe.recognize(["", str(tmp_path / "a.json")], progress=False)
+
+
+def test_a_records_directory_that_cannot_be_one_fails_before_any_recognition(tmp_path):
+    blocker = tmp_path / "afile"
+    blocker.write_text("not a directory")
+    with pytest.raises(ocrframe.OcrframeError, match=f"{blocker}: cannot save records"):
+        ocrframe.recognize(ocrframe.samples()[0], save_raw=blocker, progress=False)
