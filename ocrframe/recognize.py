@@ -166,9 +166,10 @@ class _Run:
             self._parse(self.waiting.pop(index))
         warn_scale_notes(self.notes)
         result = OcrResult(self.raw, *assemble.tables(self.cols))
-        result.pixels = {
-            i.source: i.value for i in self.inputs if not isinstance(i.value, str | Path)
-        }
+        if len(result.images) == len(self.inputs):  # one row per input, in input order
+            result.pixels = {
+                k: i.value for k, i in enumerate(self.inputs) if not isinstance(i.value, str | Path)
+            }
         return result
 
 

@@ -103,9 +103,10 @@ class OcrResult:
         self.images = images
         self.items = items
         self.chars = chars
-        # in-memory inputs (bytes, PIL images, arrays) by source, so plots can show them;
-        # files and URLs are read again when needed. Not written to parquet.
-        self.pixels: dict[str, object] = {}
+        # in-memory inputs (bytes, PIL images, arrays) by image_id, so plots can show them
+        # (by id, not source: two results' "<bytes #0>" are different pictures); files and
+        # URLs are read again when needed. Not written to parquet.
+        self.pixels: dict[int, object] = {}
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -168,9 +169,10 @@ class OcrResult:
         """RGB pixels of image ``image_id``, from memory (in-memory inputs) or its source."""
         from .plot import image_array
 
-        source = self.images.loc[self._ids([image_id])[0], "source"]
-        if source in self.pixels:
-            return image_array(self.pixels[source])
+        row = self._ids([image_id])[0]
+        if row in self.pixels:
+            return image_array(self.pixels[row])
+        source = self.images.loc[row, "source"]
         if pd.isna(source) or str(source).startswith("<"):
             raise OcrframeError(
                 f"image {image_id} ({source}) was given in memory and is not kept in this "
@@ -241,8 +243,7 @@ class OcrResult:
             _remap(self.items, keep, img_map),
             _remap(self.chars, keep, img_map),
         )
-        kept_sources = set(images["source"].dropna())
-        out.pixels = {k: v for k, v in self.pixels.items() if k in kept_sources}
+        out.pixels = {int(img_map[k]): v for k, v in self.pixels.items() if keep[k]}
         return out
 
     def head(self, n: int = 5) -> OcrResult:
@@ -338,8 +339,8 @@ def concat(results: Sequence[OcrResult]) -> OcrResult:
         _concat_frames("items", items),
         _concat_frames("chars", chars),
     )
-    for res in results:
-        out.pixels.update(res.pixels)
+    for res, io in zip(results, img_off):
+        out.pixels.update((k + int(io), v) for k, v in res.pixels.items())
     return out
 
 

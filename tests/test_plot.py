@@ -191,3 +191,18 @@ def test_missing_font_warns_once_naming_the_debian_packages():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fonts.font_path_for("\U00010000")  # the second time is silent
+
+
+def test_in_memory_images_stay_with_their_rows_through_concat_and_select():
+    def png(size):
+        buf = io.BytesIO()
+        Image.new("RGB", size, "white").save(buf, "PNG")
+        return buf.getvalue()
+
+    small = ocrframe.recognize(png((200, 100)), progress=False)
+    large = ocrframe.recognize(png((820, 280)), progress=False)
+    both = ocrframe.concat([small, large])
+    assert both.images["source"].tolist() == ["<bytes #0>", "<bytes #0>"]  # same name
+    assert both.pixels_of(0).shape == (100, 200, 3)
+    assert both.pixels_of(1).shape == (280, 820, 3)
+    assert both.select([1]).pixels_of(0).shape == (280, 820, 3)
