@@ -97,7 +97,31 @@ def _plain(value):
 
 
 def _is_record(obj: object) -> bool:
-    return isinstance(obj, dict) and "response" in obj and set(obj) <= RECORD_FILE_KEYS
+    """An ocrframe record: a ``response`` with at least its endpoint or source beside it (any
+    further keys a user added are kept in ``images.extra``)."""
+    return (
+        isinstance(obj, dict)
+        and "response" in obj
+        and ("endpoint" in obj or "source" in obj or obj.get("format") == "ocrframe.record")
+    )
+
+
+def _record_fields(rec: dict, where: str | None) -> tuple[str | None, str | None, object]:
+    """(endpoint, engine, source) of a record, each checked: an error names the key."""
+    values = []
+    for key in ("endpoint", "engine", "source"):
+        value = rec.get(key)
+        if value is not None and not isinstance(value, str):
+            raise OcrFormatError(
+                f"expected str, got {value!r}", format="record", path=key, source=where
+            )
+        values.append(value)
+    endpoint = values[0]
+    if endpoint is not None and endpoint not in formats.endpoints():
+        raise OcrFormatError(
+            f"unknown endpoint {endpoint!r}", format="record", path="endpoint", source=where
+        )
+    return values[0], values[1], values[2]
 
 
 def parse_into(
@@ -113,12 +137,15 @@ def parse_into(
     image_size: tuple[int, int] | None = None,
 ) -> str:
     """Parse one response into ``cols``; returns the raw JSON text to keep for it."""
+    added: dict = {}
     if _is_record(obj):
         rec = obj
         obj = rec["response"]
-        endpoint = rec.get("endpoint") or endpoint
-        engine = rec.get("engine") or engine
-        source = rec.get("source", source)
+        rec_endpoint, rec_engine, rec_source = _record_fields(rec, where)
+        endpoint = rec_endpoint or endpoint
+        engine = rec_engine or engine
+        source = rec_source if rec_source is not None else source  # null: where it was read
+        added = {k: v for k, v in rec.items() if k not in RECORD_FILE_KEYS}
         if endpoint in BATCH_ENDPOINTS and isinstance(obj, dict) and "result_list" not in obj:
             # a record holds one image's own entry of a batch answer
             name = source if isinstance(source, str) else rec.get("url") or ""
@@ -134,10 +161,15 @@ def parse_into(
         notes=notes,
         image_size=image_size,
     )
+    first_row = cols.n_images
     try:
         formats.choose(obj, endpoint).parse(obj, ctx)
     except OcrFormatError as err:
         raise err.located(where) if where else err from None
+    if added:  # keys a user put beside a record's response: kept, not dropped
+        extras = cols.images["extra"]
+        for row in range(first_row, cols.n_images):
+            extras[row] = {**(extras[row] or {}), "record": added}
     cols.n_responses += 1
     return text
 

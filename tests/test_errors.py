@@ -228,3 +228,30 @@ def test_a_records_directory_that_cannot_be_one_fails_before_any_recognition(tmp
     blocker.write_text("not a directory")
     with pytest.raises(ocrframe.OcrframeError, match=f"{blocker}: cannot save records"):
         ocrframe.recognize(ocrframe.samples()[0], save_raw=blocker, progress=False)
+
+
+def _record_file(tmp_path, **record):
+    path = tmp_path / "records.jsonl"
+    path.write_text(json.dumps({"response": GENERAL, **record}, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_record_fields_are_checked_and_located(tmp_path):
+    bad_endpoint = _record_file(tmp_path, source="a.png", endpoint="nosuch")
+    with pytest.raises(
+        ocrframe.OcrFormatError, match=r"records.jsonl:1: record: endpoint: unknown"
+    ):
+        ocrframe.read_json(bad_endpoint)
+    bad_source = _record_file(tmp_path, source=5, endpoint="general")
+    with pytest.raises(
+        ocrframe.OcrFormatError, match=r"records.jsonl:1: record: source: expected str"
+    ):
+        ocrframe.read_json(bad_source)
+
+
+def test_a_records_own_keys_are_kept_and_a_null_source_is_where_it_was_read(tmp_path):
+    path = _record_file(tmp_path, source=None, endpoint="general", saved_at="2026-11-22")
+    res = ocrframe.read_json(path)
+    assert res.images["source"].tolist() == [f"{path}:1"]
+    assert json.loads(res.images.loc[0, "extra"]) == {"record": {"saved_at": "2026-11-22"}}
+    assert res.items["text"].tolist() == ["手机"]
