@@ -133,9 +133,13 @@ class OcrResult:
     def fields(self) -> pd.DataFrame:
         """Card fields wide: one row per image that has fields, one column per ``field`` key.
 
-        Repeated fields of one image (two phone numbers) are joined with ``" | "``.
+        Repeated fields of one image (two phone numbers) are joined with ``" | "``. A labelled
+        item without a canonical key (a business-card label ocrframe does not know) gets a
+        column named by its label; a key that would clash with ``image_id`` or ``source`` gets
+        the suffix ``_field``.
         """
-        cards = self.items[self.items["field"].notna()]
+        key = self.items["field"].fillna(self.items["label"])
+        cards = self.items.assign(field=key)[key.notna()]
         if cards.empty:
             return pd.DataFrame(
                 {
@@ -143,6 +147,8 @@ class OcrResult:
                     "source": pd.Series([], dtype=schema.STRING),
                 }
             )
+        clash = {"image_id", "source"}
+        cards = cards.assign(field=[f"{k}_field" if k in clash else k for k in cards["field"]])
         order = list(dict.fromkeys(cards["field"]))
         wide = (
             cards.groupby(["image_id", "field"], sort=False)["text"]

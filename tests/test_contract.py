@@ -139,3 +139,19 @@ def test_conform_casts_and_validate_rejects():
     schema.validate("items", schema.conform("items", loose))
     with pytest.raises(ocrframe.OcrframeError, match="missing columns"):
         schema.conform("items", df.drop(columns=["x"]))
+
+
+def test_fields_view_keeps_unknown_labels_and_renames_clashing_keys():
+    card = {"result_list": [{"code": 0, "message": "OK", "filename": "a.jpg", "data": [
+        {"item": "姓名", "value": "张三", "confidence": 0.9},
+        {"item": "微信号", "value": "zhang_3", "confidence": 0.8},  # a label with no key
+    ]}]}  # fmt: skip
+    fields = ocrframe.from_response(card, endpoint="namecard").fields
+    assert fields.loc[0, ["name", "微信号"]].tolist() == ["张三", "zhang_3"]
+    idcard = {"result_list": [{"code": 0, "message": "OK", "filename": "b.jpg", "data": {
+        "name": "李明", "source": "x", "name_confidence_all": [90, 91],
+        "source_confidence_all": [80],
+    }}]}  # fmt: skip
+    fields = ocrframe.from_response(idcard, endpoint="idcard").fields
+    assert list(fields.columns) == ["image_id", "source", "name", "source_field"]
+    assert fields.loc[0, ["source", "source_field"]].tolist() == ["b.jpg", "x"]
