@@ -216,8 +216,10 @@ def _from_array(source: str, arr: np.ndarray) -> Loaded:
             )
     if arr.ndim == 2:
         rgb = np.stack([arr] * 3, axis=-1)
-    elif arr.ndim == 3 and arr.shape[2] in (3, 4):
-        rgb = arr[..., :3]
+    elif arr.ndim == 3 and arr.shape[2] == 3:
+        rgb = arr
+    elif arr.ndim == 3 and arr.shape[2] == 4:  # on white paper, as a transparent PNG is
+        return _from_pil(source, Image.fromarray(np.ascontiguousarray(arr), "RGBA"), None)
     elif arr.ndim == 3 and arr.shape[2] == 1:
         rgb = np.repeat(arr, 3, axis=2)
     else:

@@ -222,9 +222,16 @@ def from_response(
 def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
     """Files named by a path, a glob, a directory (its ``*.json``/``*.jsonl``, subdirectories
     included: a records directory nests them) or a list of those."""
-    items = [paths] if isinstance(paths, str | os.PathLike) else list(paths)
+    if isinstance(paths, str | os.PathLike):
+        items = [paths]
+    elif isinstance(paths, Iterable) and not isinstance(paths, bytes | dict):
+        items = list(paths)
+    else:
+        raise OcrframeError(f"expected paths, a glob or a directory, got {paths!r}")
     out: list[Path] = []
     for item in items:
+        if not isinstance(item, str | os.PathLike):
+            raise OcrframeError(f"expected a path, got {item!r}")
         text = os.fspath(item)
         found = files.matching(text, (".json", ".jsonl"), ".json/.jsonl", recursive=True)
         if found is None:

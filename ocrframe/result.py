@@ -254,16 +254,32 @@ class OcrResult:
 
     def head(self, n: int = 5) -> OcrResult:
         """The first ``n`` images (with everything that belongs to them)."""
-        return self.select(np.arange(min(n, len(self))))
+        if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
+            raise OcrframeError(f"head takes a number of images (0 or more), got {n!r}")
+        return self.select(np.arange(min(int(n), len(self))))
 
     def _ids(self, which) -> np.ndarray:
-        arr = np.asarray(which.to_numpy() if isinstance(which, pd.Series) else which)
+        """Row positions of ``which``: image ids (integers) or a boolean mask over ``images``."""
+        if isinstance(which, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+            if which.isna().any():
+                raise OcrframeError("select: the ids or mask hold missing values (NA)")
+            which = which.to_numpy()
+        if isinstance(which, int | np.integer):
+            which = [which]
+        if which is None or isinstance(which, str | bytes | dict | slice | float):
+            raise OcrframeError(
+                f"select takes image ids or a boolean mask over images, got {which!r}"
+            )
+        arr = np.asarray(which)
         if arr.dtype == bool:
-            if len(arr) != len(self.images):
+            if arr.shape != (len(self.images),):
                 raise OcrframeError(
-                    f"boolean mask has {len(arr)} values; the result has {len(self.images)} images"
+                    f"boolean mask has {arr.size} values; the result has {len(self.images)} images"
                 )
             return np.flatnonzero(arr)
+        whole = arr.dtype.kind in "iu" or (arr.dtype.kind == "f" and np.array_equal(arr, arr // 1))
+        if arr.size and not whole:
+            raise OcrframeError(f"image ids are integers, got {arr.ravel()[:5].tolist()}")
         arr = arr.astype(np.int64).ravel()
         bad = arr[(arr < 0) | (arr >= len(self.images))]
         if len(bad):
@@ -282,21 +298,27 @@ class OcrResult:
             raise OcrframeError(f"{out} exists and is not a directory")
         if out.is_dir() and any(out.iterdir()) and not (out / _MARKER).exists():
             raise OcrframeError(f"{out} is a non-empty directory that ocrframe did not write")
-        out.mkdir(parents=True, exist_ok=True)
-        for name, file in _TABLE_FILES.items():
-            df = getattr(self, name)
-            table = pa.Table.from_pandas(df, schema=schema.arrow_schema(name), preserve_index=False)
-            _write_atomic(table, out / file)
-        raw = pa.table(
+        tables = {
+            file: pa.Table.from_pandas(
+                getattr(self, name), schema=schema.arrow_schema(name), preserve_index=False
+            )
+            for name, file in _TABLE_FILES.items()
+        }
+        tables[_RAW_FILE] = pa.table(
             {
                 "response_id": pa.array(np.arange(len(self.raw)), type=pa.int32()),
                 "json": pa.array(self.raw.texts, type=pa.string()),
             }
         )
-        _write_atomic(raw, out / _RAW_FILE)
-        (out / _MARKER).write_text(
-            json.dumps({"format": "ocrframe", "layout": PARQUET_LAYOUT_VERSION}) + "\n"
-        )
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            for file, table in tables.items():
+                _write_atomic(table, out / file)
+            (out / _MARKER).write_text(
+                json.dumps({"format": "ocrframe", "layout": PARQUET_LAYOUT_VERSION}) + "\n"
+            )
+        except OSError as err:
+            raise OcrframeError(f"{out}: cannot write the result there ({err})") from None
         return out
 
 
@@ -326,7 +348,12 @@ def concat(results: Sequence[OcrResult]) -> OcrResult:
     >>> len(ocrframe.concat([a, a]).images)
     2
     """
+    if isinstance(results, OcrResult) or not isinstance(results, Iterable):
+        raise OcrframeError(f"concat takes a list of OcrResults, got {type(results).__name__}")
     results = list(results)
+    others = [type(r).__name__ for r in results if not isinstance(r, OcrResult)]
+    if others:
+        raise OcrframeError(f"concat takes OcrResults; the list also holds {others[:3]}")
     if not results:
         return OcrResult.empty()
     if len(results) == 1:
@@ -385,9 +412,22 @@ def read_parquet(path: str | os.PathLike) -> OcrResult:
     missing = [f for f in (*_TABLE_FILES.values(), _RAW_FILE) if not (src / f).exists()]
     if missing:
         raise OcrframeError(f"{src}: not an ocrframe parquet directory (missing {missing})")
-    frames = {
-        name: schema.from_arrow(name, pq.read_table(src / file))
-        for name, file in _TABLE_FILES.items()
-    }
-    raw = pq.read_table(src / _RAW_FILE).sort_by("response_id")
+    frames = {name: _read_table(src / file, name) for name, file in _TABLE_FILES.items()}
+    raw = _read_table(src / _RAW_FILE, None).sort_by("response_id")
     return OcrResult(raw.column("json").to_pylist(), **frames)
+
+
+def _read_table(file: Path, name: str | None):
+    """One parquet file of a result directory (as table ``name``'s frame when given); an error
+    names the file."""
+    try:
+        table = pq.read_table(file)
+        if name is None:
+            if {"response_id", "json"} - set(table.column_names):
+                raise OcrframeError("expected the columns response_id and json")
+            return table
+        return schema.from_arrow(name, table)
+    except (OSError, pa.ArrowException, OcrframeError) as err:
+        raise OcrframeError(
+            f"{file}: cannot read it as ocrframe's {name or 'raw'} table: {err}"
+        ) from None

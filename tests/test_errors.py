@@ -255,3 +255,37 @@ def test_a_records_own_keys_are_kept_and_a_null_source_is_where_it_was_read(tmp_
     assert res.images["source"].tolist() == [f"{path}:1"]
     assert json.loads(res.images.loc[0, "extra"]) == {"record": {"saved_at": "2026-11-22"}}
     assert res.items["text"].tolist() == ["手机"]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda r: r.select(None), "select takes image ids or a boolean mask"),
+        (lambda r: r.select(slice(0, 2)), "select takes image ids or a boolean mask"),
+        (lambda r: r.select([1.5]), "image ids are integers"),
+        (lambda r: r.select(["a"]), "image ids are integers"),
+        (lambda r: r.select(pd.array([True, None] * 2, dtype="boolean")), "missing values"),
+        (lambda r: r.head(-1), "head takes a number of images"),
+        (lambda r: r.head(None), "head takes a number of images"),
+        (lambda r: ocrframe.concat(r), "concat takes a list of OcrResults"),
+        (lambda r: ocrframe.concat([r, None]), "also holds \\['NoneType'\\]"),
+        (lambda r: ocrframe.read_json(None), "expected paths"),
+        (lambda r: ocrframe.recognize(r.images, endpoint="idcard", card_type=True), "card_type"),
+    ],
+)
+def test_misuse_of_the_api_is_named(call, message):
+    res = ocrframe.concat([ocrframe.from_response(GENERAL)] * 4)
+    with pytest.raises(ocrframe.OcrframeError, match=message):
+        call(res)
+
+
+def test_damaged_parquet_files_are_named(tmp_path):
+    res = ocrframe.from_response(GENERAL)
+    out = res.to_parquet(tmp_path / "res")
+    (out / "items.parquet").write_bytes(b"garbage")
+    with pytest.raises(ocrframe.OcrframeError, match=r"items.parquet: cannot read it"):
+        ocrframe.read_parquet(out)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ocrframe.OcrframeError, match="cannot write the result there"):
+        res.to_parquet(blocker / "res")

@@ -224,6 +224,8 @@ def test_transparent_png_is_read_on_white_paper(tmp_path):
     Image.fromarray(rgba, "RGBA").save(path)
     res = ocrframe.recognize(str(path), progress=False)
     assert "Optical character recognition" in " ".join(res.items["text"])
+    from_array = ocrframe.recognize(rgba, progress=False)  # the same pixels as an array
+    assert from_array.items["text"].tolist() == res.items["text"].tolist()
 
 
 def test_long_thin_strip_is_read_where_its_text_is(tmp_path):

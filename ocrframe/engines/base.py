@@ -66,7 +66,11 @@ def endpoint_options(endpoint: str, options: dict) -> dict:
         raise OcrframeError(f"{endpoint}: unknown option(s) {unknown}; its options: {names}")
     out = {**allowed, **options}
     for key, value in out.items():
-        if key in CHOICES and value not in CHOICES[key]:
+        # True == 1 in Python: a bool is accepted only where the choices are bools
+        boolean = isinstance(value, bool) and not all(
+            isinstance(c, bool) for c in CHOICES.get(key, ())
+        )
+        if key in CHOICES and (value not in CHOICES[key] or boolean):
             raise OcrframeError(f"{endpoint}: {key}={value!r}; allowed: {list(CHOICES[key])}")
     return out
 
