@@ -1,16 +1,26 @@
 # The two set-up commands of the README: `make demo` and `make test`.
-PYTHON ?= python3
+# The first of python3, python3.12, python3.11, python3.10 that is 3.10-3.12 (what ocrframe's
+# default engine supports); PYTHON=... chooses another.
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(firstword $(foreach p,python3 python3.12 python3.11 python3.10,$(shell \
+	$(p) -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] < (3, 13))' \
+	2>/dev/null && echo $(p))))
+endif
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint unit compat bench docs system-deps clean
+.PHONY: demo test lint unit compat bench docs runtime-deps system-deps python clean
 
 # The oldest pandas the contract supports gets its own environment and the same tests.
 COMPAT_VENV ?= .venv-pandas22
 
-$(PY):
-	$(PYTHON) -m venv $(VENV)
+python:
+	@test -n "$(PYTHON)" || { echo "ocrframe needs Python 3.10, 3.11 or 3.12 (python3.1x on PATH, or make PYTHON=...)" >&2; exit 1; }
+
+# a failed venv leaves a half-made one behind: remove it, so the next run starts over
+$(PY): | python runtime-deps
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
 # ocrframe itself, editable
 $(VENV)/.installed: pyproject.toml | $(PY)
@@ -22,12 +32,16 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PIP) install -e ".[dev]"
 	touch $@
 
-demo: $(VENV)/.installed
+demo: runtime-deps $(VENV)/.installed
 	$(VENV)/bin/ocrframe demo
 
-# system packages the tests use (installed only when missing; needs root or sudo)
-system-deps:
-	@bash .ci/system-deps.sh
+# system packages (installed only when missing; needs root or sudo): what the demo needs,
+# and what the tests need
+runtime-deps: python
+	@PYTHON=$(PYTHON) bash .ci/system-deps.sh runtime
+
+system-deps: python
+	@PYTHON=$(PYTHON) bash .ci/system-deps.sh test
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -36,8 +50,8 @@ lint: $(VENV)/.installed-dev
 unit: $(VENV)/.installed-dev
 	$(PY) -m pytest
 
-$(COMPAT_VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(COMPAT_VENV)
+$(COMPAT_VENV)/.installed: pyproject.toml | python runtime-deps
+	$(PYTHON) -m venv $(COMPAT_VENV) || { rm -rf $(COMPAT_VENV); exit 1; }
 	$(COMPAT_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -e ".[dev]" "pandas==2.2.*" "numpy<2.3"
 	touch $@
 
@@ -52,10 +66,12 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/cards.py
 	$(PY) benchmarks/serve_load.py
 	$(PY) benchmarks/client.py
+	$(PY) benchmarks/dataset.py
+	$(PY) benchmarks/calibration.py
 
 # the pictures the README shows
 docs: $(VENV)/.installed
 	$(PY) docs/make_figures.py
 
 clean:
-	rm -rf $(VENV) $(COMPAT_VENV) out .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) $(COMPAT_VENV) out notebooks/out ocrframe.egg-info .pytest_cache .hypothesis .ruff_cache

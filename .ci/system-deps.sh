@@ -1,25 +1,61 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs, only those that are missing.
+# Installs the Debian packages ocrframe needs, only those that are missing.
+#   system-deps.sh runtime   what `make demo` needs: venv support, OpenCV's libraries, a CJK font
+#   system-deps.sh test      that, plus what the test suite uses: Tesseract, fonts, Chromium
+# PYTHON names the interpreter the virtual environment is made with (default python3).
 set -euo pipefail
-packages=(
-  # the Tesseract engine and the language packs of the minorlanguage page
-  tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-jpn tesseract-ocr-kor
-  tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-spa tesseract-ocr-por
-  tesseract-ocr-script-latn
-  # fonts the tests render text with (CJK and Latin)
-  fonts-wqy-microhei fonts-dejavu-core
-  # the browser of the JupyterLab end-to-end test (Playwright's own download cannot work here)
-  chromium
-)
+kind="${1:-test}"
+python="${PYTHON:-python3}"
+
 missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+need_package() {  # need_package PACKAGE: wanted unless dpkg has it installed
+  dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || missing+=("$1")
+}
+need_library() {  # need_library SONAME PACKAGE...: the first package apt knows, if the library is absent
+  local soname="$1"; shift
+  ldconfig -p | grep -q "$soname" && return 0
+  missing+=("lib:$soname:$*")
+}
+
+# `python -m venv` needs ensurepip, which Debian ships apart from its Python
+if ! "$python" -c "import ensurepip, venv" 2>/dev/null; then
+  version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  need_package "python${version}-venv"
 fi
+# opencv-python (under rapidocr-onnxruntime) links libGL and GLib
+need_library libGL.so.1 libgl1
+need_library libglib-2.0.so.0 libglib2.0-0t64 libglib2.0-0
+need_package fonts-wqy-microhei  # CJK text in plots
+if [ "$kind" = test ]; then
+  # the Tesseract engine and the language packs of the minorlanguage page
+  for p in tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-jpn \
+           tesseract-ocr-kor tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-spa \
+           tesseract-ocr-por tesseract-ocr-script-latn \
+           fonts-dejavu-core \
+           chromium; do  # the browser of the JupyterLab test (Playwright's download cannot work here)
+    need_package "$p"
+  done
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
 sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-echo "installing system packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null; then
+    echo "ocrframe needs these Debian packages; install them as root: ${missing[*]}" >&2
+    exit 1
+  fi
+  sudo="sudo"
+fi
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+packages=()
+for p in "${missing[@]}"; do
+  case "$p" in
+    lib:*)  # lib:SONAME:CANDIDATES: the first candidate this release has
+      for candidate in ${p#lib:*:}; do
+        if apt-cache show "$candidate" >/dev/null 2>&1; then packages+=("$candidate"); break; fi
+      done ;;
+    *) packages+=("$p") ;;
+  esac
+done
+echo "installing system packages: ${packages[*]}"
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}"

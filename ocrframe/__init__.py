@@ -60,3 +60,15 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+# Submodules with heavy or optional dependencies load on first use: ``ocrframe.dask`` needs
+# the [dask] extra, ``ocrframe.synthetic`` a CJK font.
+_LAZY = ("dask", "synthetic", "widgets")
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

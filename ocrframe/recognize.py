@@ -8,7 +8,8 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import assemble, engines, images, records
+from . import assemble, engines, records
+from . import images as imagery
 from .dataset import DatasetWriter, OcrDataset, input_keys
 from .engines.base import BATCH_ENDPOINTS, Answer, Engine, endpoint_options
 from .errors import OcrframeError
@@ -17,7 +18,7 @@ from .result import OcrResult
 
 
 def recognize(
-    images_: object,
+    images: object,
     endpoint: str = "general",
     engine: str | Engine = "local",
     *,
@@ -60,7 +61,7 @@ def recognize(
     opts = endpoint_options(endpoint, options)
     eng = engines.get(engine)
     eng.check_endpoint(endpoint)
-    inputs = images.expand(images_)
+    inputs = imagery.expand(images)
     if save_raw is not None:
         records.prepare(save_raw)  # before any recognition, so a bad directory costs nothing
     report = progress if callable(progress) else None
@@ -191,7 +192,7 @@ def _record(root, endpoint: str, options: dict, inp, answer: Answer) -> None:
     records.write(root, rec)
 
 
-def _session(inputs: list[images.Input]):
+def _session(inputs: list[imagery.Input]):
     """One HTTP session for all URL inputs (connection reuse), none when there are none."""
     if not any(isinstance(i.value, str) for i in inputs):
         return None

@@ -259,6 +259,18 @@ def test_credentials_from_environment(monkeypatch):
         TencentLegacy(cache=False)
 
 
+def test_without_keys_only_a_self_hosted_service_is_asked(monkeypatch):
+    for name in ("APPID", "SECRET_ID", "SECRET_KEY", "LEGACY_BASE_URL"):
+        monkeypatch.delenv(f"OCRFRAME_{name}", raising=False)
+    with pytest.raises(ocrframe.OcrframeError, match="appid="):
+        TencentLegacy(cache=False)  # the cloud refuses unsigned requests
+    with LocalServer("--no-auth") as open_server:
+        engine = TencentLegacy(base_url=open_server.url, cache=False)
+        res = ocrframe.recognize(sample_path("en_document.png"), engine=engine, progress=False)
+    assert engine.requests_sent == 1 and res.images["code"].tolist() == [0]
+    assert "Optical" in " ".join(res.items["text"])
+
+
 def test_default_hosts_are_the_pages():
     engine = TencentLegacy(APPID, SECRET_ID, SECRET_KEY, cache=False)
     assert engine.url_for("general") == "https://recognition.image.myqcloud.com/ocr/general"

@@ -100,15 +100,17 @@ class TencentLegacy(RemoteEngine):
         values = {
             k: (str(v) if v is not None else os.environ.get(ENV[k])) for k, v in given.items()
         }
-        missing = [f"{k}= (or {ENV[k]})" for k, v in values.items() if not v]
-        if missing:
-            raise OcrframeError(f"TencentLegacy needs {', '.join(missing)}")
-        self.appid = values["appid"]
-        self.secret_id = values["secret_id"]
-        self._secret_key = Secret(values["secret_key"])
-        self.bucket = bucket if bucket is not None else os.environ.get(ENV["bucket"], "")
         base = base_url if base_url is not None else os.environ.get(ENV["base_url"])
         self.base_url = base.rstrip("/") if base else None
+        missing = [f"{k}= (or {ENV[k]})" for k, v in values.items() if not v]
+        # a self-hosted service started with --no-auth takes unsigned requests; the cloud never
+        self.signed = len(missing) < len(values) or self.base_url is None
+        if missing and self.signed:
+            raise OcrframeError(f"TencentLegacy needs {', '.join(missing)}")
+        self.appid = values["appid"] or ""
+        self.secret_id = values["secret_id"] or ""
+        self._secret_key = Secret(values["secret_key"] or "")
+        self.bucket = bucket if bucket is not None else os.environ.get(ENV["bucket"], "")
         self.setup_remote(max_workers=max_workers, retries=retries, backoff=backoff, cache=cache)
         self.timeout = timeout
         self.signature_lifetime = signature_lifetime
@@ -244,7 +246,8 @@ class TencentLegacy(RemoteEngine):
                 time.sleep(self.delay(attempt, retry_after))
             self.limiter.acquire()
             kwargs = request_body(group, endpoint, options, self.appid, self.bucket)
-            headers = {"Authorization": self.signature(), **kwargs.pop("headers", {})}
+            signed = {"Authorization": self.signature()} if self.signed else {}
+            headers = {**signed, **kwargs.pop("headers", {})}
             self.requests_sent += 1
             try:
                 reply = self._session().post(url, headers=headers, timeout=self.timeout, **kwargs)
