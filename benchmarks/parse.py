@@ -6,7 +6,7 @@ record_path="words")`` per response, then ``pd.concat``) and ocrframe. Prints a 
 median speed ratio over the rounds and the bytes per character of the chars frame
 (``memory_usage(deep=True)``). Targets: >= 20x, < 64 B/char.
 
-    python benchmarks/parse.py [--responses 3000] [--rounds 5] [--repeat 5]
+    python benchmarks/parse.py [--responses 3000] [--rounds 9] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def paired_rounds(path: Path, rounds: int, repeat: int) -> list[tuple[float, flo
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=3000)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--repeat", type=int, default=5, help="runs of ocrframe per round")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
