@@ -275,6 +275,8 @@ def _read_file(path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:
     except OSError as err:
         raise OcrframeError(f"{path}: cannot read ({err.strerror})") from None
     value, text = _decode(data, str(path))
+    if value == []:  # a file's empty array: no responses (not one engine result without lines)
+        return OcrResult.empty()
     if not isinstance(value, list) or _one_array_response(value, endpoint):
         return _parse_all([(str(path), value, text)], endpoint, notes)
     return _parse_all(

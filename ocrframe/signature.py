@@ -5,6 +5,9 @@
 and ``r``, ``u`` and ``f`` are optional (the pages' own examples omit them; the vendor's Python
 SDK sends no ``u``).
 
+The example is the vendor's published test vector (its documentation's sample keys, not
+anyone's credentials):
+
 >>> legacy_signature("1252821871", "tencentyun", "AKIDgaoOYh2kOmJfWVdH4lpfxScG2zPLPGoK",
 ...                  "nwOKDouy5JctNOlnere4gkVoOUz5EYAb", 1438669115, 1436077115, 11162)[:32]
 'p2Y5iIYyBmQNfUvPe3e1sxEN/rZhPTEy'

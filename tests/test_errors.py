@@ -289,3 +289,10 @@ def test_damaged_parquet_files_are_named(tmp_path):
     blocker.write_text("x")
     with pytest.raises(ocrframe.OcrframeError, match="cannot write the result there"):
         res.to_parquet(blocker / "res")
+
+
+def test_a_json_file_with_an_empty_array_holds_no_responses(tmp_path):
+    (tmp_path / "none.json").write_text("[]")
+    (tmp_path / "one.json").write_text(json.dumps(GENERAL))
+    res = ocrframe.read_json(tmp_path)
+    assert res.images["source"].tolist() == [str(tmp_path / "one.json")]

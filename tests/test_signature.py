@@ -12,6 +12,7 @@ VECTOR = (
     "p2Y5iIYyBmQNfUvPe3e1sxEN/rZhPTEyNTI4MjE4NzEmYj10ZW5jZW50eXVuJms9QUtJRGdhb09ZaDJrT21KZldWZEg0"
     "bHBmeFNjRzJ6UExQR29LJmU9MTQzODY2OTExNSZ0PTE0MzYwNzcxMTUmcj0xMTE2MiZ1PTAmZj0="
 )
+# the vendor documentation's published sample keys (a test vector, not credentials)
 KEY = "nwOKDouy5JctNOlnere4gkVoOUz5EYAb"
 
 
