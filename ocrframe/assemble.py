@@ -306,20 +306,26 @@ def _ints(values) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _all_missing(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(zeros, all-True mask) for a column with no value; read-only, so columns may share it."""
-    values, mask = np.zeros(n, dtype=np.int32), np.ones(n, dtype=bool)
-    values.flags.writeable = mask.flags.writeable = False
-    return values, mask
+    """(zeros, all-True mask) for a column with no value: the column's own arrays, writable,
+    so that users may set values in it."""
+    return np.zeros(n, dtype=np.int32), np.ones(n, dtype=bool)
 
 
 def _ids(values) -> pd.api.extensions.ExtensionArray:
     """Integers with no missing value (ids, counts) as an ``Int32`` array."""
     values = np.asarray(values)
-    return pd.arrays.IntegerArray(values.astype(np.int32, copy=False), np.zeros(len(values), bool))
+    return pd.arrays.IntegerArray(_int32(values), np.zeros(len(values), bool))
 
 
 def _int_array(values: np.ndarray, mask: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    return pd.arrays.IntegerArray(values.astype(np.int32, copy=False), mask)
+    return pd.arrays.IntegerArray(_int32(values), mask)
+
+
+def _int32(values: np.ndarray) -> np.ndarray:
+    """``values`` as a writable int32 array: a zero-copy view of an Arrow buffer is read-only,
+    and a column users cannot set values in (``df.loc[i, "x"] = 5``) would be a trap."""
+    out = values.astype(np.int32, copy=False)
+    return out if out.flags.writeable else out.copy()
 
 
 def _float_array(values: np.ndarray, dtype) -> pd.api.extensions.ExtensionArray:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import ocrframe
-from ocrframe import schema
+from ocrframe import fastjsonl, schema
 
 FILES = sorted(Path(ocrframe.data_path("responses")).glob("*.json"))
 
@@ -155,3 +155,29 @@ def test_fields_view_keeps_unknown_labels_and_renames_clashing_keys():
     fields = ocrframe.from_response(idcard, endpoint="idcard").fields
     assert list(fields.columns) == ["image_id", "source", "name", "source_field"]
     assert fields.loc[0, ["source", "source_field"]].tolist() == ["b.jpg", "x"]
+
+
+def _settable_columns(res: ocrframe.OcrResult) -> list[str]:
+    """Columns of ``res`` in which ``df.loc[row, col] = value`` fails (list columns aside)."""
+    failing = []
+    for table in ("images", "items", "chars"):
+        df = getattr(res, table)
+        for col in df.columns:
+            if len(df) == 0 or isinstance(df[col].dtype, pd.ArrowDtype):
+                continue
+            try:
+                df.loc[df.index[0], col] = df[col].iloc[-1]
+            except (ValueError, TypeError) as err:
+                failing.append(f"{table}.{col}: {err}")
+    return failing
+
+
+def test_users_can_set_values_in_every_column(tmp_path):
+    # the vectorised JSONL reader builds columns from Arrow buffers, which are read-only
+    local = ocrframe.read_json(ocrframe.data_path("responses/general_local.json"))  # with boxes
+    data = (json.dumps(local.raw[0], ensure_ascii=False) + "\n").encode() * 3
+    fast = fastjsonl.read(data, "many.jsonl", None)
+    assert fast is not None and fast.items["x"].notna().all()
+    every = ocrframe.concat(every_format())
+    for res in (fast, every, ocrframe.read_parquet(every.to_parquet(tmp_path / "pq"))):
+        assert _settable_columns(res) == []
