@@ -150,20 +150,23 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     # row links as intp: numpy converts any other integer type on every bincount and gather
     item_image = _ints(itm["image_row"])[0].astype(np.intp, copy=False)
     char_item = _ints(chr_["item_row"])[0].astype(np.intp, copy=False)
-    n_items, n_chars = len(item_image), len(char_item)
+    n_items = len(item_image)
 
     scale = _floats(img["scale"])
     missing = _floats(img["missing"])
 
+    # chars follow their items in order (and items their images), so a per-item value spreads
+    # to the chars by repeating it: cheaper than gathering by char_item
+    chars_per_item = np.bincount(char_item, minlength=n_items)
+    char_image = np.repeat(item_image, chars_per_item)
+
     # characters: normalise with their image's scale; "missing" sentinels become NA
-    char_image = item_image[char_item] if n_chars else np.zeros(0, dtype=np.int32)
     char_raw = _floats(chr_["confidence_raw"])
     char_conf = _normalise(char_raw, scale, missing, char_image)
 
     # items: the service's own confidence, else the mean of the characters that have one
     item_raw = _floats(itm["confidence_raw"])
     item_conf = _normalise(item_raw, scale, missing, item_image)
-    chars_per_item = np.bincount(char_item, minlength=n_items)
     has = ~np.isnan(char_conf)
     if has.all():  # the common case: skip two copies of the largest arrays
         sums = np.bincount(char_item, weights=char_conf, minlength=n_items)
@@ -231,7 +234,7 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
         "chars",
         {
             "image_id": _ids(char_image),
-            "item_id": _ids(item_ids[char_item]),
+            "item_id": _ids(np.repeat(item_ids, chars_per_item)),
             "char_id": _ids(char_ids),
             "char": _strings(chr_["char"]),
             "confidence": _float_array(char_conf, schema.FLOAT32),
@@ -270,7 +273,7 @@ def _ranks(groups: np.ndarray, counts: np.ndarray) -> np.ndarray:
     if len(groups) == 0:
         return np.zeros(0, dtype=np.int32)
     starts = (np.cumsum(counts) - counts).astype(np.int32)
-    return np.arange(len(groups), dtype=np.int32) - starts[groups]
+    return np.arange(len(groups), dtype=np.int32) - np.repeat(starts, counts)
 
 
 def _pylist(values) -> list:

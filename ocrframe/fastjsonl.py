@@ -144,11 +144,14 @@ def _flat(struct_arr: pa.Array, known: pa.DataType) -> dict[str, pa.Array]:
     return out
 
 
-def _list_parts(list_arr: pa.Array) -> tuple[pa.Array, np.ndarray]:
-    """(flattened values, parent row of each value as intp, numpy's index type)."""
+def _list_parts(list_arr: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """(flattened values, parent row of each value, values per row), as intp (numpy's index
+    type). Parents are repeated row numbers: cheaper than Arrow's list_parent_indices, and a
+    null list counts no values, as list_flatten skips them."""
     values = pc.list_flatten(list_arr)
-    parents = pc.list_parent_indices(list_arr).to_numpy(zero_copy_only=False).astype(np.intp)
-    return values, parents
+    counts = pc.list_value_length(list_arr).fill_null(0).to_numpy(zero_copy_only=False)
+    counts = counts.astype(np.intp, copy=False)
+    return values, np.repeat(np.arange(len(list_arr), dtype=np.intp), counts), counts
 
 
 def _box(struct_arr: pa.Array) -> dict[str, pa.Array]:
@@ -190,24 +193,23 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
     ).tolist()
 
     # items of successful responses only: a failed response keeps no rows elsewhere
-    items, item_resp = _list_parts(_only(ok, d["items"]))
+    items, item_resp, _ = _list_parts(_only(ok, d["items"]))
     it = _flat(items, _ITEM)
     _require(it["itemstring"].null_count == 0)
-    words, word_item = _list_parts(it["words"])
+    words, word_item, words_per_item = _list_parts(it["words"])
     w = _flat(words, _WORD)
     _require(w["character"].null_count == 0)
     # Arrow's JSON reader does not check UTF-8. Every string of the file is in these columns,
     # the engine's and the texts, whose check is _spelled()'s (_compatible() admitted no other
     # key), so the raw texts are valid too
     _require_utf8(message, d["session_id"], d["class"])
-    words_per_item = pc.list_value_length(it["words"]).fill_null(0).to_numpy(zero_copy_only=False)
     _require(_spelled(it["itemstring"], w["character"], words_per_item))
 
     conf = np.asarray(w["confidence"].to_numpy(zero_copy_only=False), dtype=np.float64)
     # Arrow reads NaN and Infinity literals, which are not JSON: the careful path names them
     _require(np.count_nonzero(np.isnan(conf)) == w["confidence"].null_count)
     _require(pc.all(pc.is_finite(d["angle"].cast(pa.float64()))).as_py() is not False)
-    word_resp = item_resp[word_item]
+    word_resp = np.repeat(item_resp, words_per_item)  # words follow their items in order
     scale = _scales(conf, word_resp, n, np.where(minor, minorlanguage.scale, general.scale))
 
     engine = _flat(d["engine"], _DATA.field("engine").type)
@@ -220,7 +222,7 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
         pairs = zip(d["class"].to_pylist(), versions.to_pylist(), ok)
         extras = [known_extra(c, v) if good else None for c, v, good in pairs]
 
-    points, point_item = _list_parts(it["itempolygon"])
+    points, point_item, _ = _list_parts(it["itempolygon"])
     pts = _flat(points, _POINT)
     _require(points.null_count == 0 and pts["x"].null_count == 0 and pts["y"].null_count == 0)
     xy = np.column_stack(
