@@ -1,10 +1,9 @@
 # The two set-up commands of the README: `make demo` and `make test`.
 # The first of python3, python3.12, python3.11, python3.10 that is 3.10-3.12 (what ocrframe's
-# default engine supports); PYTHON=... chooses another.
+# default engine supports), Debian's python3 installed if there is none; PYTHON=... chooses
+# another.
 ifeq ($(origin PYTHON),undefined)
-PYTHON := $(firstword $(foreach p,python3 python3.12 python3.11 python3.10,$(shell \
-	$(p) -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] < (3, 13))' \
-	2>/dev/null && echo $(p))))
+PYTHON := $(shell bash .ci/python.sh)
 endif
 VENV   ?= .venv
 PY     := $(VENV)/bin/python

@@ -8,12 +8,15 @@ kind="${1:-test}"
 python="${PYTHON:-python3}"
 
 missing=()
+# ldconfig is in /sbin, off a normal user's PATH; its list is read once (a pipe into grep -q
+# could end it with SIGPIPE, which pipefail would report as a missing library)
+libraries="$(PATH="$PATH:/usr/sbin:/sbin" ldconfig -p 2>/dev/null || true)"
 need_package() {  # need_package PACKAGE: wanted unless dpkg has it installed
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || missing+=("$1")
 }
 need_library() {  # need_library SONAME PACKAGE...: the first package apt knows, if the library is absent
   local soname="$1"; shift
-  ldconfig -p | grep -q "$soname" && return 0
+  grep -qF "$soname" <<<"$libraries" && return 0
   missing+=("lib:$soname:$*")
 }
 

@@ -151,6 +151,9 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
     item_image = _ints(itm["image_row"])[0].astype(np.intp, copy=False)
     char_item = _ints(chr_["item_row"])[0].astype(np.intp, copy=False)
     n_items = len(item_image)
+    if n_items > 1 and (np.diff(item_image) < 0).any():
+        # a format that lists pages first and lines after (Textract, multi-page Tesseract)
+        itm, chr_, item_image, char_item = _by_image(itm, chr_, item_image, char_item)
 
     scale = _floats(img["scale"])
     missing = _floats(img["missing"])
@@ -246,6 +249,31 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
         },
     )
     return images, items, chars
+
+
+def _by_image(itm: dict, chr_: dict, item_image: np.ndarray, char_item: np.ndarray):
+    """Items (and their chars, which follow each item) reordered so that each image's items
+    are together, in image order; within an image the order stays as parsed."""
+    order = np.argsort(item_image, kind="stable")
+    counts = np.bincount(char_item, minlength=len(item_image))
+    starts = np.cumsum(counts) - counts
+    new_counts = counts[order]
+    new_starts = np.cumsum(new_counts) - new_counts
+    char_order = np.repeat(starts[order] - new_starts, new_counts) + np.arange(len(char_item))
+    items = {k: _take(v, order) for k, v in itm.items()}
+    chars = {k: _take(v, char_order) for k, v in chr_.items()}
+    new_char_item = np.repeat(np.arange(len(order)), new_counts)
+    items["image_row"], chars["item_row"] = item_image[order], new_char_item
+    return items, chars, item_image[order], new_char_item
+
+
+def _take(values, positions: np.ndarray):
+    """``values`` (a list, numpy or Arrow array) at ``positions``."""
+    if isinstance(values, pa.ChunkedArray | pa.Array):
+        return values.take(pa.array(positions))
+    if isinstance(values, np.ndarray):
+        return values[positions]
+    return [values[k] for k in positions]
 
 
 def dump_extra(extra: dict | None) -> str | None:

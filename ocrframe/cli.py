@@ -9,7 +9,8 @@
     ocrframe serve --no-auth                                 # the legacy HTTP API, offline
 
 Exit status: 0 on success; 1 when some images failed (the output is still written, failures
-are rows with their code); 2 with a one-line message on bad arguments or unreadable input.
+are rows with their code); 2 with a one-line message on bad arguments or unreadable input;
+141 when the output pipe closed early (`... | head`).
 """
 
 from __future__ import annotations
@@ -273,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `ocrframe convert ... | head`: the reader has seen enough
         # Python would complain again when it flushes stdout at exit; point it at nothing
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        return 128 + 13  # as a process ended by SIGPIPE: not 1, which means "images failed"
 
 
 if __name__ == "__main__":

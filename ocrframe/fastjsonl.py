@@ -192,7 +192,13 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
         named, np.where(minor, minorlanguage.endpoint, general.endpoint), None
     ).tolist()
 
-    # items of successful responses only: a failed response keeps no rows elsewhere
+    # items of successful responses only: a failed response keeps no rows elsewhere, but its
+    # raw text is kept, so its strings must be valid UTF-8 too
+    if not ok.all():
+        dropped = _flat(pc.list_flatten(_only(~ok, d["items"])), _ITEM)
+        _require_utf8(
+            dropped["itemstring"], _flat(pc.list_flatten(dropped["words"]), _WORD)["character"]
+        )
     items, item_resp, _ = _list_parts(_only(ok, d["items"]))
     it = _flat(items, _ITEM)
     _require(it["itemstring"].null_count == 0)
@@ -200,8 +206,8 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
     w = _flat(words, _WORD)
     _require(w["character"].null_count == 0)
     # Arrow's JSON reader does not check UTF-8. Every string of the file is in these columns,
-    # the engine's and the texts, whose check is _spelled()'s (_compatible() admitted no other
-    # key), so the raw texts are valid too
+    # the engine's, the failed responses' texts (above) and the texts, whose check is
+    # _spelled()'s (_compatible() admitted no other key), so the raw texts are valid too
     _require_utf8(message, d["session_id"], d["class"])
     _require(_spelled(it["itemstring"], w["character"], words_per_item))
 

@@ -423,8 +423,12 @@ def _read_table(file: Path, name: str | None):
     try:
         table = pq.read_table(file)
         if name is None:
-            if {"response_id", "json"} - set(table.column_names):
-                raise OcrframeError("expected the columns response_id and json")
+            names = set(table.column_names)
+            if {"response_id", "json"} - names or not (
+                pa.types.is_integer(table.schema.field("response_id").type)
+                and pa.types.is_string(table.schema.field("json").type)
+            ):
+                raise OcrframeError("expected the columns response_id (integer) and json (text)")
             return table
         return schema.from_arrow(name, table)
     except (OSError, pa.ArrowException, OcrframeError) as err:

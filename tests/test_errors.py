@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from strategies import fixture
@@ -85,6 +86,11 @@ GOOD_LINE = json.dumps(GENERAL, ensure_ascii=False).encode()
     ("name", "line", "error"),
     [
         ("latin-1", GOOD_LINE.replace("手".encode(), b"\xe9"), r":2: not UTF-8 text"),
+        (
+            "latin-1 in a failed response",  # its items make no rows, but its raw text stays
+            GOOD_LINE.replace("手".encode(), b"\xe9").replace(b'"code": 0', b'"code": 5'),
+            r":2: not UTF-8 text",
+        ),
         ("NaN", GOOD_LINE.replace(b"90.9", b"NaN", 1), r":2: general: .*expected number, got nan"),
         ("Infinity", GOOD_LINE.replace(b"90.9", b"Infinity", 1), r":2: .*got inf"),
         ("lone surrogate", GOOD_LINE.replace("手".encode(), b"\\ud83d", 1), r":2: \\ud83d is half"),
@@ -271,6 +277,8 @@ def test_a_records_own_keys_are_kept_and_a_null_source_is_where_it_was_read(tmp_
         (lambda r: ocrframe.concat([r, None]), "also holds \\['NoneType'\\]"),
         (lambda r: ocrframe.read_json(None), "expected paths"),
         (lambda r: ocrframe.recognize(r.images, endpoint="idcard", card_type=True), "card_type"),
+        (lambda r: ocrframe.recognize(r, endpoint="idcard", card_type=np.True_), "card_type"),
+        (lambda r: ocrframe.recognize(r, endpoint="GeneralAccurateOCR", IsWords=1), "IsWords"),
     ],
 )
 def test_misuse_of_the_api_is_named(call, message):
@@ -296,3 +304,11 @@ def test_a_json_file_with_an_empty_array_holds_no_responses(tmp_path):
     (tmp_path / "one.json").write_text(json.dumps(GENERAL))
     res = ocrframe.read_json(tmp_path)
     assert res.images["source"].tolist() == [str(tmp_path / "one.json")]
+
+
+def test_option_values_are_sent_as_the_pages_own_values():
+    from ocrframe.engines.base import endpoint_options
+
+    options = endpoint_options("idcard", {"card_type": np.int64(1)})
+    assert options == {"card_type": 1} and type(options["card_type"]) is int
+    assert endpoint_options("GeneralAccurateOCR", {"IsWords": np.True_})["IsWords"] is True

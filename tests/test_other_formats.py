@@ -140,3 +140,26 @@ def test_every_format_concatenates_with_stable_dtypes():
     for name in ("images", "items", "chars"):
         assert dict(getattr(both, name).dtypes) == dict(getattr(legacy, name).dtypes)
     assert both.chars["confidence"].dropna().between(0, 1).all()
+
+
+def test_pages_listed_before_their_lines_keep_each_image_s_items_together():
+    # Textract lists every PAGE block first; here page 2's lines come before page 1's
+    def box():
+        return {"BoundingBox": {"Left": 0.1, "Top": 0.1, "Width": 0.5, "Height": 0.1}}
+
+    def line(n, page, text):
+        return [
+            {"BlockType": "LINE", "Id": f"l{n}", "Page": page, "Text": text, "Confidence": 90.0,
+             "Geometry": box(), "Relationships": [{"Type": "CHILD", "Ids": [f"w{n}"]}]},
+            {"BlockType": "WORD", "Id": f"w{n}", "Page": page, "Text": text, "Confidence": 80.0,
+             "Geometry": box()},
+        ]  # fmt: skip
+
+    pages = [{"BlockType": "PAGE", "Id": f"p{k}", "Geometry": box()} for k in (1, 2)]
+    blocks = pages + line(1, 2, "p2-a") + line(2, 2, "p2-b") + line(3, 1, "p1-a")
+    res = ocrframe.from_response({"Blocks": blocks}, image_size=(100, 100))
+    items = res.items[["image_id", "item_id", "text"]].values.tolist()
+    assert items == [[0, 0, "p1-a"], [1, 0, "p2-a"], [1, 1, "p2-b"]]
+    spelled = res.chars.groupby(["image_id", "item_id"])["char"].agg("".join).tolist()
+    assert spelled == ["p1-a", "p2-a", "p2-b"]
+    assert res.images["n_items"].tolist() == [1, 2]

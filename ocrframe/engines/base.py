@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+import numpy as np
+
 from .. import images
 from ..errors import OcrframeError
 from ..images import Loaded
@@ -66,13 +68,29 @@ def endpoint_options(endpoint: str, options: dict) -> dict:
         raise OcrframeError(f"{endpoint}: unknown option(s) {unknown}; its options: {names}")
     out = {**allowed, **options}
     for key, value in out.items():
-        # True == 1 in Python: a bool is accepted only where the choices are bools
-        boolean = isinstance(value, bool) and not all(
-            isinstance(c, bool) for c in CHOICES.get(key, ())
-        )
-        if key in CHOICES and (value not in CHOICES[key] or boolean):
-            raise OcrframeError(f"{endpoint}: {key}={value!r}; allowed: {list(CHOICES[key])}")
+        if key in CHOICES:
+            out[key] = _choice(endpoint, key, value, CHOICES[key])
     return out
+
+
+def _choice(endpoint: str, key: str, value: object, choices: tuple) -> object:
+    """The allowed choice ``value`` stands for, as the plain Python value sent on the wire.
+
+    True == 1 in Python, so a bool (numpy's too) matches only bool choices and a number only
+    number choices; 1.0 or numpy's 1 become 1.
+    """
+    is_bool = isinstance(value, bool | np.bool_)
+    for choice in choices:
+        if isinstance(choice, bool) == is_bool and _equal(value, choice):
+            return choice
+    raise OcrframeError(f"{endpoint}: {key}={value!r}; allowed: {list(choices)}")
+
+
+def _equal(value: object, choice: object) -> bool:
+    try:
+        return bool(value == choice)
+    except (TypeError, ValueError):  # an array, say: never a choice
+        return False
 
 
 @dataclass

@@ -22,6 +22,9 @@ from ..images import Loaded
 from .base import ENDPOINTS, Engine
 from .shape import Char, Line, bbox, respond
 
+# a strip padded to a readable shape may not exceed this (about 120 MB of RGB)
+MAX_PADDED_PIXELS = 40_000_000
+
 
 class LocalEngine(Engine):
     """RapidOCR, loaded once and reused; thread-safe (one recognition at a time per engine).
@@ -97,6 +100,11 @@ class LocalEngine(Engine):
         least = math.ceil(32 * max(h, w) / limit)
         if min(h, w) >= least:
             return rgb
+        if max(h, w) * least > MAX_PADDED_PIXELS:
+            raise OcrframeError(
+                f"a {w} x {h} image is too elongated to read (padding it would take "
+                f"{max(h, w) * least / 1e6:.0f} megapixels)"
+            )
         colour = np.median(rgb.reshape(-1, rgb.shape[-1]), axis=0).astype(rgb.dtype)
         out = np.empty((max(h, least), max(w, least), rgb.shape[-1]), dtype=rgb.dtype)
         out[...] = colour
