@@ -89,6 +89,13 @@ class Columns:
             self.images[name].append(values[name])
         return self.n_images - 1
 
+    def add_extra(self, first_row: int, extra: dict) -> None:
+        """Merge ``extra`` into ``images.extra`` of every image row from ``first_row`` on (the
+        rows one response just added); its keys win over the format's own."""
+        extras = self.images["extra"]
+        for row in range(first_row, len(extras)):
+            extras[row] = {**(extras[row] or {}), **extra}
+
     def add_item(
         self,
         image_row: int,

@@ -167,9 +167,7 @@ def parse_into(
     except OcrFormatError as err:
         raise err.located(where) if where else err from None
     if added:  # keys a user put beside a record's response: kept, not dropped
-        extras = cols.images["extra"]
-        for row in range(first_row, cols.n_images):
-            extras[row] = {**(extras[row] or {}), "record": added}
+        cols.add_extra(first_row, {"record": added})
     cols.n_responses += 1
     return text
 

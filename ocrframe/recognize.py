@@ -158,9 +158,7 @@ class _Run:
             )
         )
         if answer.extra:
-            extras = self.cols.images["extra"]
-            for row in range(first_row, len(extras)):
-                extras[row] = {**(extras[row] or {}), **answer.extra}
+            self.cols.add_extra(first_row, answer.extra)
 
     def result(self) -> OcrResult:
         for index in sorted(self.waiting):  # after an interruption: what did arrive
