@@ -282,18 +282,12 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
 
 
 def _only(ok: np.ndarray, lists: pa.Array) -> pa.Array:
-    """``lists`` with the entries of failed responses emptied (a failed image has no rows).
-
-    Emptied, not nulled: a null entry keeps its range of values, which list_flatten skips but
-    list_parent_indices counts.
-    """
+    """``lists`` with the entries of failed responses nulled (a failed image has no rows);
+    :func:`_list_parts` counts a null entry as no values."""
     if ok.all():
         return lists
     keep = ok & np.asarray(lists.is_valid())
-    masked = pa.ListArray.from_arrays(lists.offsets, lists.values, mask=pa.array(~keep))
-    lengths = pc.list_value_length(masked).fill_null(0).to_numpy(zero_copy_only=False)
-    offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32)
-    return pa.ListArray.from_arrays(pa.array(offsets), pc.list_flatten(masked))
+    return pa.ListArray.from_arrays(lists.offsets, lists.values, mask=pa.array(~keep))
 
 
 def _string_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
