@@ -13,12 +13,8 @@ find_python() {
 }
 find_python && exit 0
 command -v apt-get >/dev/null || exit 0
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || exit 0
-  sudo="sudo"
-fi
-echo "no Python 3.10-3.12 found: installing Debian's python3" >&2
-{ $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
-    --no-install-recommends python3 python3-venv; } >&2 || exit 0
+source "$(dirname "$0")/apt.sh"
+echo "no Python 3.10-3.12 found" >&2
+need_root python3 python3-venv || exit 0
+{ $SUDO apt-get update -qq && apt_install python3 python3-venv; } >&2 || exit 0
 find_python || true

@@ -41,15 +41,9 @@ if [ "$kind" = test ]; then
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  if ! command -v sudo >/dev/null; then
-    echo "ocrframe needs these Debian packages; install them as root: ${missing[*]}" >&2
-    exit 1
-  fi
-  sudo="sudo"
-fi
-$sudo apt-get update -qq
+source "$(dirname "$0")/apt.sh"
+need_root "${missing[@]}" || exit 1
+$SUDO apt-get update -qq
 packages=()
 for p in "${missing[@]}"; do
   case "$p" in
@@ -60,5 +54,4 @@ for p in "${missing[@]}"; do
     *) packages+=("$p") ;;
   esac
 done
-echo "installing system packages: ${packages[*]}"
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}"
+apt_install "${packages[@]}"
