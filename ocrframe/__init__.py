@@ -20,6 +20,7 @@ from .errors import (
     OcrFormatError,
     OcrframeError,
     OcrRequestError,
+    OcrResendWarning,
     OcrScaleWarning,
 )
 from .plot import plot_boxes, plot_confidence, plot_lowest
@@ -34,6 +35,7 @@ __all__ = [
     "OcrDetectionError",
     "OcrFormatError",
     "OcrRequestError",
+    "OcrResendWarning",
     "OcrResult",
     "OcrScaleWarning",
     "OcrframeError",

@@ -20,8 +20,9 @@ class OcrAccessor:
     def __init__(self, frame: pd.DataFrame) -> None:
         self._frame = frame
 
-    def plot_boxes(self, image, **kwargs):
-        """:func:`ocrframe.plot_boxes` of this frame on ``image``."""
+    def plot_boxes(self, image=None, **kwargs):
+        """:func:`ocrframe.plot_boxes` of this frame on ``image`` (only the rows of that image;
+        ``image=None``: on the picture of the result the frame comes from)."""
         return plot.plot_boxes(image, self._frame, **kwargs)
 
     def plot_confidence(self, by: str | None = None, kind: str = "hist", **kwargs):

@@ -79,6 +79,12 @@ class OcrScaleWarning(UserWarning):
     """
 
 
+class OcrResendWarning(UserWarning):
+    """A request timed out after it reached the service and was sent again: the service may
+    have answered — and charged for — the first one too. ``images.extra["resent_after_timeout"]``
+    says how many times each image was sent again."""
+
+
 class OcrRequestError(OcrframeError):
     """A request the service refused as a whole (authorisation, a bad request): ``code`` and
     ``message`` are the service's, ``status`` the HTTP status. ``partial`` holds the OcrResult

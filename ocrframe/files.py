@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import glob as globmod
-from collections.abc import Collection
+import os
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from .errors import OcrframeError
@@ -41,3 +42,25 @@ def matching(
             raise OcrframeError(f"{text}: matches no file")
         return found
     return None
+
+
+def find_source(sources: Sequence[object], given: str) -> int | None:
+    """The position in ``sources`` of the image ``given`` names: the same text, else the same
+    file (links and relative paths resolved), else the one source with the same file name (a
+    copy elsewhere); None when none or several match.
+
+    >>> find_source(["/data/a.png", "/data/b.png"], "scans/b.png")
+    1
+    """
+    texts = [s if isinstance(s, str) else None for s in sources]
+    if given in texts:
+        return texts.index(given)
+    if "://" in given:
+        return None
+    real = os.path.realpath(given)
+    local = [(k, s) for k, s in enumerate(texts) if s is not None and "://" not in s]
+    for k, source in local:
+        if os.path.realpath(source) == real:
+            return k
+    named = [k for k, source in local if Path(source).name == Path(given).name]
+    return named[0] if len(named) == 1 else None

@@ -68,6 +68,14 @@ class Failure:
         return codes.error_response(self.code, self.detail)
 
 
+class ImageError(Exception):
+    """A :class:`Failure` raised, where a function has to give back bytes or pixels."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.detail)
+        self.failure = failure
+
+
 def is_url(text: str) -> bool:
     return text.startswith(("http://", "https://"))
 
@@ -140,10 +148,34 @@ def load(inp: Input, session=None) -> Loaded | Failure:
         return _from_array(inp.source, value)
     except _Fail as fail:
         return Failure(inp.source, fail.code, fail.detail)
-    except FileNotFoundError:
-        return Failure(inp.source, codes.IMAGE_EMPTY, f"no such file: {inp.source}")
     except OSError as err:
-        return Failure(inp.source, codes.DECODE_FAILED, f"cannot read {inp.source}: {err}")
+        return file_failure(inp.source, err)
+
+
+def file_failure(source: str, err: OSError) -> Failure:
+    """What went wrong opening a file, with the code that says so: missing, not allowed, or
+    another I/O error (a directory, a device error).
+
+    >>> file_failure("scan.png", FileNotFoundError(2, "No such file or directory")).code
+    -6
+    """
+    if isinstance(err, FileNotFoundError):
+        return Failure(source, codes.NO_SUCH_FILE, source)
+    if isinstance(err, PermissionError):
+        return Failure(source, codes.PERMISSION_DENIED, source)
+    return Failure(source, codes.UNREADABLE_FILE, f"{source} ({err.strerror or err})")
+
+
+def check_readable(inputs: list[Input]) -> None:
+    """Raise :class:`OcrframeError` naming the first file input that does not exist or cannot
+    be opened (the command line refuses such arguments before any slow work)."""
+    for inp in inputs:
+        if isinstance(inp.value, Path):
+            try:
+                with open(inp.value, "rb"):
+                    pass
+            except OSError as err:
+                raise OcrframeError(file_failure(inp.source, err).response()["message"]) from None
 
 
 class _Fail(Exception):
@@ -180,7 +212,9 @@ def _decode(source: str, data: bytes) -> Loaded:
     except UnidentifiedImageError:
         raise _Fail(codes.DECODE_FAILED, f"{source}: not an image (unknown format)") from None
     except (OSError, ValueError, Image.DecompressionBombError) as err:
-        raise _Fail(codes.DECODE_FAILED, f"{source}: {err}") from None
+        raise _Fail(
+            codes.DECODE_FAILED, f"{source}: damaged or unsupported image ({err})"
+        ) from None
     return _from_pil(source, img, data)
 
 

@@ -15,6 +15,7 @@ Every function takes ``ax=None`` and returns what it drew on (seaborn's conventi
 from __future__ import annotations
 
 import math
+import os
 import warnings
 
 import matplotlib.pyplot as plt
@@ -27,6 +28,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
+from . import files
 from . import images as images_mod
 from .errors import OcrframeError
 from .fonts import font_for
@@ -88,6 +90,74 @@ def _shape(row, use_polygon: bool):
     return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
 
 
+def _rows_of_image(image: object, frame: pd.DataFrame, image_id: int | None):
+    """``(rows, image_id)``: the rows of ``frame`` that belong to the picture being drawn.
+
+    A frame of one image (or without ``image_id``) is drawn whole. Of a frame of several, the
+    rows of ``image_id`` are drawn — or of the image whose source ``image`` is, when the frame
+    comes from an OcrResult that is still alive, else of the first image — and a warning says
+    how many rows were left out.
+    """
+    if "image_id" not in frame.columns:
+        return frame, image_id
+    ids = [int(i) for i in pd.unique(frame["image_id"].dropna())]
+    how = ""
+    if image_id is None:
+        image_id = _image_id_of(image, frame)
+    if image_id is None:
+        if len(ids) <= 1:
+            return frame, ids[0] if ids else None
+        image_id, how = ids[0], " (the first: pass image_id= to choose)"
+    keep = (frame["image_id"] == image_id).fillna(False).to_numpy(dtype=bool)
+    drawn, left = int(keep.sum()), len(frame) - int(keep.sum())
+    if left and not drawn:
+        warnings.warn(
+            f"none of the {left} rows belong to image {image_id}, the picture given: "
+            "nothing is drawn",
+            stacklevel=3,
+        )
+    elif left:
+        warnings.warn(
+            f"the frame holds rows of {len(ids)} images: drawing the {drawn} rows of "
+            f"image {image_id}{how}, leaving out {left} rows of other images",
+            stacklevel=3,
+        )
+    return frame[keep], image_id
+
+
+def _image_id_of(image: object, frame: pd.DataFrame) -> int | None:
+    """The image id whose source is the path or URL ``image`` (see :func:`files.find_source`),
+    in the result ``frame`` comes from; None when that cannot be told."""
+    from .result import linked_result
+
+    result = linked_result(frame)
+    if result is None or not isinstance(image, str | os.PathLike):
+        return None
+    found = files.find_source(result.images["source"].tolist(), os.fspath(image))
+    return None if found is None else int(result.images["image_id"].iloc[found])
+
+
+def _picture(image: object, frame: pd.DataFrame, image_id: int | None) -> np.ndarray:
+    """The pixels to draw on: ``image``, or (``image=None``) the picture of ``image_id`` in the
+    result the frame comes from."""
+    if image is not None:
+        return image_array(image)
+    from .result import linked_result
+
+    result = linked_result(frame)
+    if result is None or image_id is None:
+        raise OcrframeError(
+            "no image given, and the frame is not linked to a result that has it: pass the image"
+        )
+    return result.pixels_of(image_id)
+
+
+def _outside(outline: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """Whether a box lies wholly outside a picture of ``shape`` (rows, columns, …)."""
+    xs, ys = outline[:, 0], outline[:, 1]
+    return xs.max() < 0 or ys.max() < 0 or xs.min() > shape[1] or ys.min() > shape[0]
+
+
 def plot_boxes(
     image: object,
     frame: pd.DataFrame,
@@ -102,6 +172,7 @@ def plot_boxes(
     font: str | None = None,
     colorbar: bool = True,
     fontsize: float = 9,
+    image_id: int | None = None,
     **style,
 ) -> Axes:
     """Draw the boxes of ``frame`` (an items or chars frame, filtered as you like) on ``image``.
@@ -114,9 +185,16 @@ def plot_boxes(
     faint. ``show_text`` writes each row's text above its box in a font that has its glyphs
     (``font=`` picks one); ``show_ids`` writes the item (or char) id. Extra keyword arguments go
     to the patches (``linewidth``, ``linestyle`` …). Returns the axes.
+
+    Only boxes of the picture are drawn: of a frame holding several images, the rows of
+    ``image_id`` — by default of the image whose source ``image`` is (when the frame comes
+    from a result), else the first — and boxes wholly outside the picture are left out; a
+    warning counts what was left out. ``image=None`` draws on the result's own picture.
     """
+    frame, image_id = _rows_of_image(image, frame, image_id)
+    pixels = _picture(image, frame, image_id)
     ax = _new_axes(ax)
-    ax.imshow(image_array(image))
+    ax.imshow(pixels)
     ax.set_axis_off()
     level = level or ("chars" if "char_id" in frame.columns else "items")
     use_polygon = level == "items" and "polygon" in frame.columns
@@ -126,11 +204,14 @@ def plot_boxes(
         raise OcrframeError(f"color_by={color_by!r} is not a column of the frame")
     colors, mappable, legend = _colors(frame[color_by], cmap, color_by)
     base_width = style.pop("linewidth", 1.5)
-    skipped = 0
+    skipped = outside = 0
     for (label, row), color in zip(frame.iterrows(), colors):
         outline = _shape(row, use_polygon)
         if outline is None:
             skipped += 1
+            continue
+        if _outside(outline, pixels.shape):
+            outside += 1
             continue
         width, alpha = base_width, style.get("alpha", 0.95)
         if threshold is not None:
@@ -158,11 +239,22 @@ def plot_boxes(
             )  # fmt: skip
     if skipped:
         warnings.warn(f"{skipped} of {len(frame)} rows have no box and are not drawn", stacklevel=2)
+    if outside:
+        height, width = pixels.shape[:2]
+        warnings.warn(
+            f"{outside} of {len(frame)} boxes lie outside the {width} x {height} picture and are "
+            "not drawn: is it the image these rows were read from?",
+            stacklevel=2,
+        )
     if mappable is not None and colorbar:
         ax.figure.colorbar(mappable, ax=ax, label=color_by, fraction=0.035, pad=0.02)
-    if legend:
+    if legend:  # beside the picture, where it covers no box
         handles = [Rectangle((0, 0), 1, 1, fill=False, edgecolor=c) for c in legend.values()]
-        ax.legend(handles, list(legend), title=color_by, loc="upper right", fontsize=8)
+        labels = list(legend)
+        ax.legend(
+            handles, labels, title=color_by, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0.0, prop=font_for("".join(labels), size=8),
+        )  # fmt: skip
     return ax
 
 

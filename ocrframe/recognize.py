@@ -27,7 +27,7 @@ def recognize(
     out: str | Path | None = None,
     resume: bool = False,
     retry_failed: bool = False,
-    batch_size: int = 100,
+    batch_size: int | None = None,
     **options: object,
 ) -> OcrResult | OcrDataset:
     """Recognise ``images`` with ``engine`` as ``endpoint`` would, and return the tables.
@@ -44,8 +44,8 @@ def recognize(
     --replay DIR`` answers from.
 
     ``out=DIR`` streams the results into a dataset (:mod:`ocrframe.dataset`) every
-    ``batch_size`` images instead of holding them in memory, and returns an
-    :class:`OcrDataset`. ``resume=True`` continues a dataset after a crash or Ctrl-C:
+    ``batch_size`` images (100) instead of holding them in memory, and returns an
+    :class:`OcrDataset`; ``batch_size``, ``resume`` and ``retry_failed`` need ``out=``. ``resume=True`` continues a dataset after a crash or Ctrl-C:
     finished inputs (by source and content hash) are not recognised again;
     ``retry_failed=True`` also re-runs the inputs whose answer failed.
 
@@ -58,6 +58,7 @@ def recognize(
     >>> bool(res.items["confidence"].between(0.9, 1.0).all())
     True
     """
+    size = _dataset_settings(out, batch_size, resume, retry_failed)
     opts = endpoint_options(endpoint, options)
     eng = engines.get(engine)
     eng.check_endpoint(endpoint)
@@ -70,7 +71,7 @@ def recognize(
         meta = {"endpoint": endpoint, "engine": eng.name, "options": opts}
         writer = DatasetWriter(out, meta, resume=resume or retry_failed)
         return _to_dataset(writer, eng, endpoint, opts, inputs, show, report, save_raw,
-                           retry_failed, max(1, batch_size))  # fmt: skip
+                           retry_failed, size)  # fmt: skip
     run = _Run(eng, endpoint, inputs, save_raw)
     with tqdm(total=len(inputs), disable=not show, unit="image", desc=eng.name) as bar:
         try:
@@ -79,6 +80,22 @@ def recognize(
             err.partial = run.result()  # nothing already obtained is lost
             raise
     return run.result()
+
+
+def _dataset_settings(out, batch_size, resume: bool, retry_failed: bool) -> int:
+    """The part size of a dataset run; settings that mean something only with ``out=`` are
+    an error without it, never silently ignored."""
+    given = [name for name, value in (("batch_size", batch_size), ("resume", resume),
+             ("retry_failed", retry_failed)) if value not in (None, False)]  # fmt: skip
+    if out is None:
+        if given:
+            raise OcrframeError(f"{', '.join(given)} need out=DIR: they are dataset settings")
+        return 0
+    if batch_size is None:
+        return 100
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise OcrframeError(f"batch_size is a number of images (1 or more), got {batch_size!r}")
+    return batch_size
 
 
 def _answer(

@@ -96,10 +96,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 class ScriptedServer(Background):
     """A real HTTP server on 127.0.0.1 that answers POSTs with the next scripted reply
-    ``(status, body bytes, headers)`` (the last one repeats) and counts the requests: fault
+    ``(status, body bytes, headers)`` or ``(status, body, headers, seconds)`` — answered only
+    after that delay, on purpose — (the last one repeats) and counts the requests: fault
     injection for the client, with no mock of requests."""
 
-    def __init__(self, replies: list[tuple[int, bytes, dict]]) -> None:
+    def __init__(self, replies: list[tuple]) -> None:
         self.replies = list(replies)
         self.requests: list[dict] = []
         outer = self
@@ -112,7 +113,9 @@ class ScriptedServer(Background):
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
                 k = min(len(outer.requests), len(outer.replies)) - 1
-                status, data, headers = outer.replies[k]
+                status, data, headers, *delay = outer.replies[k]
+                if delay:
+                    time.sleep(delay[0])
                 self.send_response(status)
                 for name, value in {"Content-Type": "application/json", **headers}.items():
                     self.send_header(name, value)

@@ -141,7 +141,7 @@ def test_sigkill_midway_then_resume_gives_every_image_once(tmp_path):
     script.write_text(CRASHING_RUN)
     command = [sys.executable, str(script), str(tmp_path / "img"), str(out), str(calls)]
     first = subprocess.Popen(command)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         if calls.exists() and len(calls.read_text().splitlines()) >= 23:
             break
@@ -152,7 +152,7 @@ def test_sigkill_midway_then_resume_gives_every_image_once(tmp_path):
     calls_first = calls.read_text().splitlines()
     assert 0 < len(committed) < 60
     calls.unlink()
-    subprocess.run(command, check=True, timeout=300)
+    subprocess.run(command, check=True, timeout=1200)
     calls_second = calls.read_text().splitlines()
     res = ocrframe.read_parquet(out)
     assert sorted(res.images["source"]) == sorted(paths)  # every image exactly once

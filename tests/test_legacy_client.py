@@ -74,7 +74,8 @@ def test_all_five_endpoints(server, endpoint, name, options, expect):
 def test_23_id_cards_two_requests_each_result_on_its_input(server):
     cards = synthetic.cards("idcard_front", 23, seed=300)
     inputs = {f"card-{k:02d}.jpg": card.jpeg for k, card in enumerate(cards)}
-    engine = client(server.url, max_workers=2)
+    # a generous timeout: a slow machine must not make the client send a batch again
+    engine = client(server.url, max_workers=2, timeout=(10, 900))
     res = ocrframe.recognize(inputs, endpoint="idcard", engine=engine)
     assert engine.requests_sent == 2  # 20 + 3
     assert res.images["source"].tolist() == list(inputs)  # the inputs' order
@@ -136,6 +137,40 @@ def test_gives_up_after_retries_as_failed_rows_not_an_exception():
         )
         assert len(down.requests) == 6
     assert res.images["ok"].tolist() == [False, False]
+
+
+def _idcard_batch(names: list[str]) -> bytes:
+    """A successful idcard answer naming each image as the client sent it."""
+    data = {"name": "李明", "sex": "男", "nation": "汉", "birth": "1990/3/15", "address": "北京",
+            "id": "110108199003151234"}  # fmt: skip
+    entries = [{"code": 0, "message": "OK", "filename": n, "data": data} for n in names]
+    return json.dumps({"result_list": entries}, ensure_ascii=False).encode()
+
+
+def test_a_batch_gets_a_read_timeout_for_all_its_images_and_is_sent_once():
+    # the service takes 2 s on purpose: more than the one-image timeout (0.5 s), far less than
+    # what five images are given (0.5 + 4 x 10 s), so the batch is sent exactly once
+    cards = [c.jpeg for c in synthetic.cards("idcard_front", 5, seed=7)]
+    names = [f"image{k:05d}.jpg" for k in range(5)]
+    with ScriptedServer([(200, _idcard_batch(names), {}, 2.0)]) as slow:
+        engine = client(slow.url, timeout=(5, 0.5), timeout_per_image=10)
+        assert engine.read_timeout(5) == 40.5
+        res = ocrframe.recognize(cards, endpoint="idcard", engine=engine)
+        assert len(slow.requests) == 1 and engine.requests_sent == 1
+    assert res.images["ok"].all() and res.images["extra"].isna().all()
+
+
+def test_a_request_resent_after_a_read_timeout_says_it_may_be_charged_twice():
+    # the first answer comes after 3 s on purpose, the client waits 0.5 s: it sends again,
+    # and the image records that (and a warning says) the first request may also be charged
+    replies = [(200, GENERAL_OK, {}, 3.0), (200, GENERAL_OK, {})]
+    with ScriptedServer(replies) as slow:
+        engine = client(slow.url, timeout=(5, 0.5), backoff=0.01)
+        with pytest.warns(ocrframe.OcrResendWarning, match="charged more than once"):
+            res = ocrframe.recognize(sample_path("small_text.png"), engine=engine)
+        assert engine.requests_sent == 2
+    assert res.images["ok"].tolist() == [True]
+    assert json.loads(res.images["extra"].iloc[0])["resent_after_timeout"] == 1
 
 
 def test_non_json_reply_names_status_and_body():

@@ -120,7 +120,7 @@ def test_empty_file_and_missing_file_are_failed_rows(tmp_path):
     empty = tmp_path / "empty.jpg"
     empty.write_bytes(b"")
     res = ocrframe.recognize([str(empty), str(tmp_path / "nope.png")], progress=False)
-    assert res.images["code"].tolist() == [-1300, -1300]
+    assert res.images["code"].tolist() == [-1300, -6]  # empty; no such file
     assert (
         "0 bytes" in res.images.loc[0, "message"] and "no such file" in res.images.loc[1, "message"]
     )

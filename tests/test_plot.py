@@ -121,8 +121,8 @@ def test_colour_by_a_category_draws_a_legend():
 
 def test_rows_without_boxes_are_counted_not_drawn():
     res = ocrframe.read_json(ocrframe.data_path("responses/idcard_front_url.json"))
-    with pytest.warns(UserWarning, match="12 of 12 rows have no box"):
-        ax = ocrframe.plot_boxes(blank(), res.items)
+    with pytest.warns(UserWarning, match="6 of 6 rows have no box"):
+        ax = ocrframe.plot_boxes(blank(), res.items, image_id=1)
     assert boxes(ax) == []
 
 
@@ -206,3 +206,64 @@ def test_in_memory_images_stay_with_their_rows_through_concat_and_select():
     assert both.pixels_of(0).shape == (100, 200, 3)
     assert both.pixels_of(1).shape == (280, 820, 3)
     assert both.select([1]).pixels_of(0).shape == (280, 820, 3)
+
+
+def test_a_frame_of_several_images_draws_only_the_given_images_boxes(run):
+    # the README's accessor line on a whole result's items: the receipt's boxes on the receipt
+    receipt = next(p for p in ocrframe.samples() if p.endswith("receipt.png"))
+    doubtful = run.items.ocr.below(0.999)
+    on_receipt = doubtful[doubtful["image_id"] == 0]
+    assert doubtful["image_id"].nunique() > 1 and len(on_receipt)
+    left_out = len(doubtful) - len(on_receipt)
+    with pytest.warns(UserWarning, match=f"rows of image 0, leaving out {left_out} rows"):
+        ax = doubtful.ocr.plot_boxes(receipt)
+    assert len(boxes(ax)) == len(on_receipt)
+    # the same file named another way, and the image chosen by id
+    with pytest.warns(UserWarning, match="rows of image 2,"):
+        ax = ocrframe.plot_boxes(run.pixels_of(2), run.items, image_id=2)
+    assert len(boxes(ax)) == run.images.loc[2, "n_items"]
+    # no picture given: the result's own picture of that image
+    with pytest.warns(UserWarning, match="leaving out"):
+        ax = run.items.ocr.plot_boxes(image_id=1)
+    assert ax.get_images()[0].get_array().shape[:2] == (
+        run.images.loc[1, "image_height"],
+        run.images.loc[1, "image_width"],
+    )
+
+
+def test_rows_of_another_image_are_not_drawn_on_a_picture(run):
+    receipt = next(p for p in ocrframe.samples() if p.endswith("receipt.png"))
+    rotated = run.items[run.items["image_id"] == 1]
+    with pytest.warns(UserWarning, match="none of the 3 rows belong to image 0"):
+        ax = rotated.ocr.plot_boxes(receipt)
+    assert boxes(ax) == []
+
+
+def test_an_unknown_picture_gets_the_first_images_rows_and_says_so(run):
+    with pytest.warns(UserWarning, match=r"image 0 \(the first: pass image_id= to choose\)"):
+        ax = ocrframe.plot_boxes(run.pixels_of(0), run.items)
+    assert len(boxes(ax)) == run.images.loc[0, "n_items"]
+
+
+def test_boxes_outside_the_picture_are_left_out_with_a_warning():
+    df = frame([0.5, 0.6], ["in", "out"])
+    df.loc[1, ["x", "y"]] = [5000, 10]  # far right of a 400 px wide picture
+    with pytest.warns(UserWarning, match="1 of 2 boxes lie outside the 400 x 200 picture"):
+        ax = ocrframe.plot_boxes(blank(), df)
+    assert len(boxes(ax)) == 1
+
+
+def test_a_legend_of_fields_covers_no_box():
+    licence = next(p for p in ocrframe.samples() if p.endswith("licence.png"))
+    res = ocrframe.recognize(licence, endpoint="drivinglicence", type=1, progress=False)
+    ax = ocrframe.plot_boxes(licence, res.items, color_by="field")
+    fig = ax.figure
+    fig.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    covered = [b for b in boxes(ax) if b.get_window_extent().overlaps(legend)]
+    assert len(boxes(ax)) > 5 and covered == []
+
+
+def test_titles_name_the_file_not_its_whole_path(run):
+    assert run.plot(0).get_title() == "receipt.png"
+    assert run.title(1) == "rotated.png"

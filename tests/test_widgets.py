@@ -65,7 +65,7 @@ def test_errors_show_in_the_app_and_it_stays_usable(tmp_path):
     app.paths.value = f"{ocrframe.samples()[1]}\n{tmp_path / 'missing.png'}"
     app.endpoint.value = "general"
     app.run_button.click()
-    assert "missing.png: -1300" in app.status.value  # the failure, readable
+    assert "missing.png: -6 no such file" in app.status.value  # the failure, readable
     assert "Optical" in app.table.value  # and the good image
     app.save_parquet.click()
     assert ocrframe.read_parquet(tmp_path / "ocrframe-result.parquet").images.shape[0] == 2

@@ -25,11 +25,12 @@ import os
 import secrets
 import threading
 import time
+import warnings
 
 import requests
 
 from .. import codes
-from ..errors import OcrframeError, OcrRequestError
+from ..errors import OcrframeError, OcrRequestError, OcrResendWarning
 from ..signature import legacy_signature
 from .base import BATCH_ENDPOINTS, ENDPOINTS, Answer, batch_entry
 from .remote import Outgoing, RateLimiter, RemoteEngine, Secret, default_cache_dir, prepare
@@ -53,10 +54,6 @@ BODY_BUDGET = MAX_BODY - 256 * 1024  # room for the multipart headers and fields
 REQUEST_CODES = frozenset({3, 4, 5, 6, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 21, 23, 24, 25})
 #: transient: retried with backoff (rate limited, internal errors)
 RETRY_CODES = frozenset({15, 107, 108, 200, 201, 202, 203, 213})
-#: client-side codes for images the service never answered (negative, like the vendor SDK's)
-NETWORK_FAILED = -2
-NO_ANSWER = -4
-NOT_JSON = -5
 ENV = {
     "appid": "OCRFRAME_APPID",
     "secret_id": "OCRFRAME_SECRET_ID",
@@ -72,6 +69,11 @@ class TencentLegacy(RemoteEngine):
     ``max_workers`` requests run at once; ``rate_limit`` caps requests per second; transient
     failures (connection errors, timeouts, HTTP 5xx, code 15 and internal codes) are retried
     up to ``retries`` times with exponential backoff and jitter, never an authorisation error.
+    ``timeout=(connect, read)`` is for a request of one image; a batch waits
+    ``timeout_per_image`` seconds longer for each further image, since the service reads them
+    all before it answers. A request sent again after a read timeout may have been answered —
+    and charged — the first time: its images record ``extra["resent_after_timeout"]`` and an
+    :class:`~ocrframe.OcrResendWarning` says so.
     ``cache=True`` keeps successful answers in :func:`default_cache_dir` (``cache="path"``
     elsewhere, ``False`` none).
     """
@@ -93,6 +95,7 @@ class TencentLegacy(RemoteEngine):
         retries: int = 4,
         backoff: float = 0.5,
         timeout: tuple[float, float] = (5.0, 60.0),
+        timeout_per_image: float = 10.0,
         cache: bool | str | os.PathLike = True,
         signature_lifetime: int = 3600,
     ) -> None:
@@ -113,6 +116,7 @@ class TencentLegacy(RemoteEngine):
         self.bucket = bucket if bucket is not None else os.environ.get(ENV["bucket"], "")
         self.setup_remote(max_workers=max_workers, retries=retries, backoff=backoff, cache=cache)
         self.timeout = timeout
+        self.timeout_per_image = timeout_per_image
         self.signature_lifetime = signature_lifetime
         self.limiter = RateLimiter(rate_limit)
         self._signature: tuple[str, int] | None = None
@@ -181,9 +185,25 @@ class TencentLegacy(RemoteEngine):
 
     # -- one request ---------------------------------------------------------------------------
 
+    def read_timeout(self, images: int) -> float:
+        """Seconds to wait for the answer to a request of ``images`` images."""
+        return self.timeout[1] + self.timeout_per_image * max(images - 1, 0)
+
     def send(self, group: list[Outgoing], endpoint: str, options: dict) -> list[Answer]:
+        resent: list[int] = [0]  # requests sent again after a read timeout
         try:
-            body, status = self._post(group, endpoint, options)
+            answers = self._answers(group, endpoint, options, resent)
+        finally:
+            if resent[0]:
+                _warn_resent(group, resent[0])
+        if resent[0]:
+            for answer in answers:
+                answer.extra = {**(answer.extra or {}), "resent_after_timeout": resent[0]}
+        return answers
+
+    def _answers(self, group, endpoint: str, options: dict, resent: list[int]) -> list[Answer]:
+        try:
+            body, status = self._post(group, endpoint, options, resent)
         except _GaveUp as err:
             failure = codes.error_response(err.code, err.detail)
             return [
@@ -229,18 +249,23 @@ class TencentLegacy(RemoteEngine):
         for out in group:
             if out.index not in answered:
                 failure = codes.error_response(
-                    NO_ANSWER, f"the service returned no entry for {out.name!r}"
+                    codes.NO_ANSWER, f"the service returned no entry for {out.name!r}"
                 )
                 answers.append(
                     Answer(out.index, failure, None, out.sha256, out.url, out.extra or None)
                 )
         return answers
 
-    def _post(self, group: list[Outgoing], endpoint: str, options: dict) -> tuple[dict, int]:
-        """POST with retries; the JSON answer and its status, or _GaveUp after the last try."""
+    def _post(
+        self, group: list[Outgoing], endpoint: str, options: dict, resent: list[int]
+    ) -> tuple[dict, int]:
+        """POST with retries; the JSON answer and its status, or _GaveUp after the last try.
+        ``resent[0]`` counts the attempts made after a read timeout."""
         url = self.url_for(endpoint)
-        last = (NETWORK_FAILED, "no attempt")
+        last = (codes.NETWORK_FAILED, "no attempt")
         retry_after = None
+        timeout = (self.timeout[0], self.read_timeout(len(group)))
+        timed_out = False
         for attempt in range(self.retries + 1):
             if attempt:
                 time.sleep(self.delay(attempt, retry_after))
@@ -249,13 +274,19 @@ class TencentLegacy(RemoteEngine):
             signed = {"Authorization": self.signature()} if self.signed else {}
             headers = {**signed, **kwargs.pop("headers", {})}
             self.requests_sent += 1
+            resent[0] += timed_out  # the last attempt may have been answered (and charged)
+            timed_out = False
             try:
-                reply = self._session().post(url, headers=headers, timeout=self.timeout, **kwargs)
+                reply = self._session().post(url, headers=headers, timeout=timeout, **kwargs)
+            except requests.ConnectTimeout:  # never reached the service: nothing to charge
+                last = (codes.NETWORK_FAILED, f"{url}: no connection within {timeout[0]} s")
+                continue
             except requests.Timeout:
-                last = (NETWORK_FAILED, f"{url}: timed out after {self.timeout} s")
+                timed_out = True
+                last = (codes.NETWORK_FAILED, f"{url}: no answer within {timeout[1]:g} s")
                 continue
             except requests.RequestException as err:
-                last = (NETWORK_FAILED, f"{url}: {type(err).__name__}")
+                last = (codes.NETWORK_FAILED, f"{url}: {type(err).__name__}")
                 continue
             body = _json(reply, url)
             if body is None:  # not JSON and a 5xx: retry
@@ -271,6 +302,17 @@ class TencentLegacy(RemoteEngine):
                 continue
             return body, reply.status_code
         raise _GaveUp(*last)
+
+
+def _warn_resent(group: list[Outgoing], times: int) -> None:
+    warnings.warn(
+        f"a request of {len(group)} image(s) ({group[0].source}, …) timed out while the service "
+        f"may have been answering it and was sent again {times} time(s): it may be charged more "
+        "than once (images.extra['resent_after_timeout']; a longer timeout= or "
+        "timeout_per_image= avoids it)",
+        OcrResendWarning,
+        stacklevel=2,
+    )
 
 
 class _GaveUp(Exception):
@@ -291,7 +333,7 @@ def _json(reply: requests.Response, url: str) -> dict | None:
     if reply.status_code >= 500:
         return None
     start = reply.text[:200]
-    raise OcrRequestError(NOT_JSON, f"not a JSON object: {start!r}", reply.status_code, url)
+    raise OcrRequestError(codes.NOT_JSON, f"not a JSON object: {start!r}", reply.status_code, url)
 
 
 def batches(pending: list[Outgoing], endpoint: str) -> list[list[Outgoing]]:

@@ -118,11 +118,11 @@ def prepare(index: int, inp: images.Input, endpoint: str) -> Outgoing | Answer:
     if isinstance(value, str):  # a URL: the service fetches it
         return Outgoing(index, inp.source, name=value, url=value)
     try:
-        data = _bytes_of(value)
-    except FileNotFoundError:
-        return Answer(index, codes.error_response(codes.IMAGE_EMPTY, f"no such file: {inp.source}"))
+        data = _bytes_of(value, inp.source)
+    except images.ImageError as err:
+        return Answer(index, err.failure.response())
     except OSError as err:
-        return Answer(index, codes.error_response(codes.DECODE_FAILED, f"{inp.source}: {err}"))
+        return Answer(index, images.file_failure(inp.source, err).response())
     if not data:
         return Answer(index, codes.error_response(codes.IMAGE_EMPTY, f"{inp.source}: 0 bytes"))
     kind = _check_image(data)
@@ -138,7 +138,7 @@ def prepare(index: int, inp: images.Input, endpoint: str) -> Outgoing | Answer:
     )
 
 
-def _bytes_of(value) -> bytes:
+def _bytes_of(value, source: str) -> bytes:
     if isinstance(value, Path):
         return value.read_bytes()
     if isinstance(value, bytes):
@@ -147,9 +147,9 @@ def _bytes_of(value) -> bytes:
         buf = io.BytesIO()
         value.convert("RGB").save(buf, format="PNG")
         return buf.getvalue()
-    loaded = images.load(images.Input("array", value))
+    loaded = images.load(images.Input(source, value))
     if isinstance(loaded, images.Failure):
-        raise OSError(loaded.detail)
+        raise images.ImageError(loaded)
     return images.encode_png(loaded.rgb)
 
 

@@ -46,6 +46,7 @@ def run(
             port=port,
             workers=workers,
             log_level=log_level,
+            access_log=False,  # ocrframe logs each request itself, with what it answered
         )
     else:
-        uvicorn.run(create_app(config), host=host, port=port, log_level=log_level)
+        uvicorn.run(create_app(config), host=host, port=port, log_level=log_level, access_log=False)

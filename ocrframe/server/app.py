@@ -85,13 +85,7 @@ def create_app(config: ServerConfig) -> Starlette:
         endpoint = request.path_params["endpoint"]
         started = time.perf_counter()
         reply = await _handle(request, endpoint, state["answerer"], config)
-        log.info(
-            "%s %s -> %s in %.0f ms",
-            request.method,
-            request.url.path,
-            reply.status_code,
-            (time.perf_counter() - started) * 1000,
-        )
+        _log_request(request, reply, started)
         return reply
 
     async def healthz(request: Request) -> Reply:
@@ -120,7 +114,10 @@ def create_app(config: ServerConfig) -> Starlette:
     async def api3_action(request: Request):
         from .api3 import handle
 
-        return await handle(request, state["answerer"], config)
+        started = time.perf_counter()
+        reply = await handle(request, state["answerer"], config)
+        _log_request(request, reply, started, request.headers.get("x-tc-action", "?"))
+        return reply
 
     routes = [
         Route("/", api3_action, methods=["POST"]),
@@ -132,6 +129,13 @@ def create_app(config: ServerConfig) -> Starlette:
         lifespan=lifespan,
         exception_handlers={HTTPException: http_error, Exception: crash},
     )
+
+
+def _log_request(request: Request, reply, started: float, action: str | None = None) -> None:
+    """One line per request (uvicorn's own access log is off, so it is never said twice)."""
+    what = f"{request.url.path} {action}" if action else request.url.path
+    took = (time.perf_counter() - started) * 1000
+    log.info("%s %s -> %s in %.0f ms", request.method, what, reply.status_code, took)
 
 
 async def _handle(request: Request, endpoint: str, answerer: Answerer, config: ServerConfig):

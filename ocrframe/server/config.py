@@ -70,6 +70,12 @@ class ServerConfig:
             raise OcrframeError(f"--queue must be at least 1, got {self.queue}")
         if self.latency_ms < 0:
             raise OcrframeError(f"--latency-ms must not be negative, got {self.latency_ms}")
+        if self.replay is not None and not Path(self.replay).is_dir():
+            raise OcrframeError(f"--replay {self.replay}: no such directory of records")
+        from ..engines import names
+
+        if self.replay is None and self.engine not in names():
+            raise OcrframeError(f"unknown engine {self.engine!r}; known: {', '.join(names())}")
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | None = None, **given) -> ServerConfig:
@@ -83,7 +89,11 @@ class ServerConfig:
             values["auth"] = values["auth"] not in ("0", "false", "no")
         for name in ("queue", "latency_ms"):
             if isinstance(values.get(name), str):
-                values[name] = int(values[name])
+                try:
+                    values[name] = int(values[name])
+                except ValueError:
+                    var = ENV_SETTINGS[name]
+                    raise OcrframeError(f"{var}={values[name]!r} is not a number") from None
         if values.get("replay"):
             values["replay"] = Path(values["replay"])
         return cls(**{k: v for k, v in values.items() if v is not None})

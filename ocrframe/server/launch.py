@@ -36,7 +36,7 @@ class LocalServer:
     fill up and block it.
     """
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None, timeout: float = 120):
+    def __init__(self, *args: str, env: dict[str, str] | None = None, timeout: float = 600):
         self.args = list(args)
         self.env = env or {}
         self.timeout = timeout

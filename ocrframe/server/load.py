@@ -55,7 +55,7 @@ def run_load(
     n: int = 200,
     concurrency: int = 8,
     memory: Callable[[], float] | None = None,
-    timeout: float = 120,
+    timeout: float = 600,
 ) -> LoadReport:
     """POST ``n`` multipart requests to ``url`` (``files`` in turn, one image each) with
     ``concurrency`` threads; ``memory()`` (MB) is sampled every ``n // 20`` requests."""
