@@ -49,6 +49,8 @@ ITEM_COLUMNS = (
     "polygon",
 )
 CHAR_COLUMNS = ("item_row", "char", "confidence_raw", "x", "y", "width", "height")
+CELL_COLUMNS = ("image_row", "table", "row", "col", "row_span", "col_span", "kind", "text",
+                "confidence_raw", "x", "y", "width", "height")  # fmt: skip
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Columns:
     images: dict[str, list] = field(default_factory=lambda: {c: [] for c in IMAGE_COLUMNS})
     items: dict[str, list] = field(default_factory=lambda: {c: [] for c in ITEM_COLUMNS})
     chars: dict[str, list] = field(default_factory=lambda: {c: [] for c in CHAR_COLUMNS})
+    cells: dict[str, list] = field(default_factory=lambda: {c: [] for c in CELL_COLUMNS})
     n_responses: int = 0  # responses parsed so far: the next one's response_id
 
     @property
@@ -88,6 +91,46 @@ class Columns:
         for name in IMAGE_COLUMNS:
             self.images[name].append(values[name])
         return self.n_images - 1
+
+    def mark(self) -> tuple[int, int, int, int]:
+        """How many rows each table has: :meth:`rollback` returns to this."""
+        return (
+            self.n_images,
+            len(self.items["text"]),
+            len(self.chars["char"]),
+            len(self.cells["text"]),
+        )
+
+    def rollback(self, mark: tuple[int, int, int, int]) -> None:
+        """Drop the rows added since ``mark`` (a response that failed halfway)."""
+        for table, n in zip((self.images, self.items, self.chars, self.cells), mark):
+            for values in table.values():
+                del values[n:]
+
+    def add_cell(
+        self,
+        image_row: int,
+        table: int,
+        position: tuple[int, int, int, int],
+        text: str,
+        *,
+        kind: str | None = None,
+        confidence_raw: float | None = None,
+        box: tuple[int, int, int, int] | None = None,
+    ) -> None:
+        """Append one table cell: ``position`` is ``(row, col, row_span, col_span)``, 0-based;
+        ``table`` numbers the image's tables from 0."""
+        c = self.cells
+        c["image_row"].append(image_row)
+        c["table"].append(table)
+        for name, value in zip(("row", "col", "row_span", "col_span"), position):
+            c[name].append(value)
+        c["kind"].append(kind)
+        c["text"].append(text)
+        c["confidence_raw"].append(confidence_raw)
+        x, y, w, h = box if box is not None else (None, None, None, None)
+        for name, value in zip(("x", "y", "width", "height"), (x, y, w, h)):
+            c[name].append(value)
 
     def add_extra(self, first_row: int, extra: dict) -> None:
         """Merge ``extra`` into ``images.extra`` of every image row from ``first_row`` on (the
@@ -143,15 +186,16 @@ class Columns:
                 ch[name].extend([b[k] if b is not None else None for b in boxes])
 
 
-def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Build ``(images, items, chars)`` from accumulated columns.
+def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Build ``(images, items, chars, cells)`` from accumulated columns.
 
-    ``cols`` is a :class:`Columns` or a dict with the same three mappings whose values may be
-    Python lists, numpy arrays or arrow arrays (the vectorised reader's output).
+    ``cols`` is a :class:`Columns` or a dict with the same mappings whose values may be Python
+    lists, numpy arrays or arrow arrays (the vectorised reader's output, which has no cells).
     """
     img = cols.images if isinstance(cols, Columns) else cols["images"]
     itm = cols.items if isinstance(cols, Columns) else cols["items"]
     chr_ = cols.chars if isinstance(cols, Columns) else cols["chars"]
+    cel = cols.cells if isinstance(cols, Columns) else cols.get("cells")
 
     n_images = len(img["response_id"])
     # row links as intp: numpy converts any other integer type on every bincount and gather
@@ -255,7 +299,36 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
             "height": _int_array(*_ints(chr_["height"])),
         },
     )
-    return images, items, chars
+    return images, items, chars, _cells(cel, scale, missing)
+
+
+def _cells(cel: dict | None, scale: np.ndarray, missing: np.ndarray) -> pd.DataFrame:
+    """The cells table: each image's tables, cells numbered within their table."""
+    if not cel or not cel["text"]:
+        return schema.empty("cells")
+    image = np.asarray(cel["image_row"], dtype=np.intp)
+    table = np.asarray(cel["table"], dtype=np.int64)
+    order = np.lexsort((table, image))  # stable: the service's order within a table
+    cel = {k: [v[i] for i in order] for k, v in cel.items()}
+    image, table = image[order], table[order]
+    starts = np.r_[True, (image[1:] != image[:-1]) | (table[1:] != table[:-1])]
+    group = np.cumsum(starts) - 1
+    first = np.flatnonzero(starts)
+    raw = _floats(cel["confidence_raw"])
+    return schema.frame(
+        "cells",
+        {
+            "image_id": _ids(image),
+            "table_id": _ids(table),
+            "cell_id": _ids(np.arange(len(image)) - first[group]),
+            **{k: _ids(np.asarray(cel[k])) for k in ("row", "col", "row_span", "col_span")},
+            "kind": _strings(cel["kind"]),
+            "text": _strings(cel["text"]),
+            "confidence": _float_array(_normalise(raw, scale, missing, image), schema.FLOAT32),
+            "confidence_raw": _float_array(raw, schema.FLOAT64),
+            **{k: _int_array(*_ints(cel[k])) for k in ("x", "y", "width", "height")},
+        },
+    )
 
 
 def _by_image(itm: dict, chr_: dict, item_image: np.ndarray, char_item: np.ndarray):
@@ -284,10 +357,30 @@ def _take(values, positions: np.ndarray):
 
 
 def dump_extra(extra: dict | None) -> str | None:
-    """The JSON text stored in ``images.extra`` (NA for nothing)."""
+    """The JSON text stored in ``images.extra`` (NA for nothing). ``null`` values at any depth
+    are left out: they mean what an absent key means (the raw response keeps them).
+
+    >>> dump_extra({"a": None, "b": {"c": None, "d": [1, None]}})
+    '{"b":{"d":[1,null]}}'
+    """
+    extra = without_nulls(extra) if extra else None
     if not extra:
         return None
     return json.dumps(extra, ensure_ascii=False, separators=(",", ":"))
+
+
+def without_nulls(value):
+    """``value`` without the ``null`` values of its objects, at any depth: a key whose value is
+    ``null`` means what an absent key means (list entries stay in place).
+
+    >>> without_nulls({"a": None, "b": [None, {"c": None}]})
+    {'b': [None, {}]}
+    """
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value
 
 
 def _normalise(

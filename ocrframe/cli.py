@@ -16,15 +16,20 @@ are rows with their code); 2 with a one-line message on bad arguments or unreada
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
+import socket
 import sys
+import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
+from . import __version__, engines
+from . import images as imagery
 from .dataset import OcrDataset
+from .engines.base import CHOICES
 from .errors import OcrframeError
 from .reading import read_json
 from .recognize import recognize
@@ -44,20 +49,34 @@ def summary(result: OcrResult) -> pd.DataFrame:
     return out.set_index("image_id")
 
 
+OUTPUT_SUFFIXES = ("", ".parquet", ".csv", ".jsonl")
+
+
+def check_output(out: str | None) -> None:
+    """Refuse an output path ocrframe cannot write before any work is done."""
+    if out is None:
+        return
+    suffix = Path(out).suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise OcrframeError(f"{out}: unknown output type {suffix!r} (use .parquet, .csv or .jsonl)")
+    existing = next((p for p in Path(out).absolute().parents if p.exists()), None)
+    if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK)):
+        raise OcrframeError(f"{out}: cannot write there ({existing} is not a writable directory)")
+
+
 def write(result: OcrResult, out: Path, level: str) -> Path:
     """Write ``result`` to ``out``: a parquet directory (no suffix or ``.parquet``), ``.csv``
     (the ``level`` table) or ``.jsonl`` (the raw responses, one per line)."""
+    check_output(str(out))
     suffix = out.suffix.lower()
     if suffix in ("", ".parquet"):
         return result.to_parquet(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         getattr(result, level).to_csv(out, index=False)
-    elif suffix == ".jsonl":
+    else:
         lines = [_one_line(t, k) for k, t in enumerate(result.raw.texts)]
         out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    else:
-        raise OcrframeError(f"{out}: unknown output type {suffix!r} (use .parquet, .csv or .jsonl)")
     return out
 
 
@@ -79,9 +98,10 @@ def _show(result: OcrResult, level: str) -> None:
     with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_rows", 60):
         print(result)
         print(summary(result).to_string())
+        rows = getattr(result, level)
         if level != "images":
             print()
-            print(getattr(result, level).to_string(max_rows=60))
+            print(rows.to_string(max_rows=60) if len(rows) else f"(no {level})")
 
 
 def _finish(result: OcrResult, output: str | None, level: str) -> int:
@@ -104,6 +124,12 @@ def _finish(result: OcrResult, output: str | None, level: str) -> int:
 
 
 def cmd_recognize(args: argparse.Namespace) -> int:
+    check_output(args.output)
+    dataset_out = args.output and Path(args.output).suffix.lower() in ("", ".parquet")
+    if not dataset_out and (args.resume or args.retry_failed or args.batch_size is not None):
+        raise OcrframeError("--resume, --retry-failed and --batch-size need -o DIR (a dataset)")
+    # files that do not exist or cannot be opened are bad arguments: said before the engine loads
+    imagery.check_readable(imagery.expand(args.images))
     options = {
         k: v
         for k, v in (
@@ -121,7 +147,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         "save_raw": args.save_raw,
         **options,
     }
-    if args.output and Path(args.output).suffix.lower() in ("", ".parquet"):
+    if dataset_out:
         # a parquet directory is written as a dataset, part by part: resumable, memory-bounded
         dataset = recognize(
             args.images,
@@ -132,8 +158,6 @@ def cmd_recognize(args: argparse.Namespace) -> int:
             **common,
         )
         return _finish_dataset(dataset)
-    if args.resume or args.retry_failed:
-        raise OcrframeError("--resume and --retry-failed need -o DIR (a parquet dataset)")
     return _finish(recognize(args.images, **common), args.output, args.level)
 
 
@@ -153,21 +177,68 @@ def _finish_dataset(dataset: OcrDataset) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    return _finish(read_json(args.responses, endpoint=args.endpoint), args.output, args.level)
+    check_output(args.output)
+    result = read_json(args.responses, endpoint=args.endpoint, errors="row")
+    return _finish(result, args.output, args.level)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     print("recognising the bundled samples with the local engine (RapidOCR, offline) ...")
     result = recognize(samples(), progress=False)
-    with pd.option_context("display.width", 160, "display.max_colwidth", 60):
-        print(summary(result).assign(source=lambda d: d["source"].map(lambda s: Path(s).name)))
-        print()
-        print(result.items[["image_id", "item_id", "text", "confidence"]].to_string(max_rows=40))
+    for table in _demo_tables(result):
+        print(table, end="\n\n")
     path = result.to_parquet(Path(args.out) / "demo.parquet")
     print(f"\nwrote {path}  (ocrframe.read_parquet({str(path)!r}) reads it back)")
     picture = _annotated(result, Path(args.out) / "demo.png")
     print(f"wrote {picture}  (the samples with their boxes, coloured by confidence)")
     return 0
+
+
+def _demo_tables(result: OcrResult, width: int = 80) -> list[str]:
+    """The demo's two tables, each line at most ``width`` terminal columns (a Chinese
+    character takes two), so that a terminal or a log shows them whole."""
+    per_image = summary(result).reset_index()
+    images = pd.DataFrame(
+        {
+            "image": per_image["image_id"],
+            "file": per_image["source"].map(lambda s: fit(Path(s).name, 26)),
+            "code": per_image["code"],
+            "items": per_image["n_items"],
+            "chars": per_image["n_chars"],
+            "mean conf": per_image["mean_confidence"].round(3),
+            "min conf": per_image["min_confidence"].round(3),
+        }
+    )
+    items = result.items[["image_id", "item_id", "text", "confidence"]].assign(
+        text=lambda d: d["text"].map(lambda t: fit(t, 44)),
+        confidence=lambda d: d["confidence"].round(3),
+    )
+    with pd.option_context("display.width", width, "display.unicode.east_asian_width", True):
+        return [
+            images.to_string(index=False),
+            items.to_string(index=False, max_rows=40),
+        ]
+
+
+def fit(text: str, columns: int) -> str:
+    """``text`` cut to ``columns`` terminal columns (wide characters count two), ending in …
+
+    >>> fit("通用文字识别服务", 9), fit("receipt.png", 20)
+    ('通用文字…', 'receipt.png')
+    """
+    if display_width(text) <= columns:
+        return text
+    out = ""
+    for ch in text:
+        if display_width(out + ch) > columns - 1:  # room for the ellipsis
+            break
+        out += ch
+    return out + "…"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: two for wide (CJK) characters, one for the others."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -180,6 +251,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"ocrframe serve needs the server extra ({err.name} is missing): "
             'pip install "ocrframe[serve]"'
         ) from None
+    check_listen(args.host, args.port)
     config = ServerConfig.from_environment(
         appid=args.appid,
         secret_id=args.secret_id,
@@ -199,6 +271,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_listen(host: str, port: int) -> None:
+    """Refuse an address the server could not listen on, before the engine loads."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as err:
+        raise OcrframeError(f"--host {host}: not an address of this machine ({err})") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as err:
+            reason = "address already in use" if err.errno == errno.EADDRINUSE else err.strerror
+            raise OcrframeError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
 def _annotated(result: OcrResult, path: Path) -> Path:
     import matplotlib
 
@@ -208,21 +296,51 @@ def _annotated(result: OcrResult, path: Path) -> Path:
     return path
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad argument said in one line (and exit 2), like every other error."""
+
+    def error(self, message: str):
+        self.exit(2, f"ocrframe: error: {message} (see {self.prog} --help)\n")
+
+
+def _number(low: int, high: int | None = None, what: str = "a number"):
+    """An argparse type: an integer from ``low`` (to ``high``), named ``what`` in the error."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            bounds = f"{low}-{high}" if high is not None else f"{low} or more"
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what} ({bounds})")
+        return value
+
+    return parse
+
+
+PORT = _number(0, 65535, "a port")
+COUNT = _number(1, None, "a count")
+MILLISECONDS = _number(0, None, "a delay in ms")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ocrframe", description="OCR results as tidy DataFrames.")
+    p = _Parser(prog="ocrframe", description="OCR results as tidy DataFrames.")
     p.add_argument("--version", action="version", version=f"ocrframe {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
 
     rec = sub.add_parser("recognize", help="run OCR on images and write or print the tables")
     rec.add_argument("images", nargs="+", help="image files, globs, directories or URLs")
     rec.add_argument("-e", "--endpoint", default="general", help="endpoint shape (general)")
-    rec.add_argument("--engine", default="local", help="local (default) or tesseract")
+    rec.add_argument("--engine", default="local", choices=engines.names(), help="local (default)")
     rec.add_argument("-o", "--output", help="OUT.parquet (directory), OUT.csv or OUT.jsonl")
     rec.add_argument("--level", choices=LEVELS, default="items", help="table for CSV/printing")
-    rec.add_argument("--language", help="minorlanguage: zh, por, fre, ger, spa, jap, kor, lat")
-    rec.add_argument("--card-type", type=int, help="idcard: 0 photo side, 1 emblem side")
-    rec.add_argument("--type", type=int, help="drivinglicence: 0 vehicle, 1 driver")
-    rec.add_argument("--ret-image", type=int, help="namecard: 1 returns the image")
+    rec.add_argument("--language", choices=CHOICES["language"], help="minorlanguage (zh)")
+    rec.add_argument(
+        "--card-type", type=int, choices=(0, 1), help="idcard: 0 photo side, 1 emblem side"
+    )
+    rec.add_argument("--type", type=int, choices=(0, 1), help="drivinglicence: 0 vehicle, 1 driver")
+    rec.add_argument("--ret-image", type=int, choices=(0, 1), help="namecard: 1 returns the image")
     rec.add_argument("--no-progress", action="store_true", help="no progress bar")
     rec.add_argument(
         "--save-raw", metavar="DIR", help="also save each answer as a record (for serve --replay)"
@@ -231,9 +349,7 @@ def parser() -> argparse.ArgumentParser:
     rec.add_argument(
         "--retry-failed", action="store_true", help="resume, re-running the failed images too"
     )
-    rec.add_argument(
-        "--batch-size", type=int, default=100, help="images per committed part of -o DIR (100)"
-    )
+    rec.add_argument("--batch-size", type=COUNT, help="images per committed part of -o DIR (100)")
     rec.set_defaults(run=cmd_recognize)
 
     conv = sub.add_parser("convert", help="turn saved JSON/JSONL responses into the tables")
@@ -248,17 +364,19 @@ def parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=cmd_demo)
     serve = sub.add_parser("serve", help="serve the legacy OCR HTTP API with the local engine")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8080, help="port (8080)")
+    serve.add_argument("--port", type=PORT, default=8080, help="port (8080)")
     serve.add_argument("--appid", help="the appid signatures must carry (or OCRFRAME_APPID)")
     serve.add_argument("--secret-id", help="the SecretId (or OCRFRAME_SECRET_ID)")
     serve.add_argument("--secret-key", help="the SecretKey (or OCRFRAME_SECRET_KEY)")
     serve.add_argument("--bucket", help="require this bucket (or OCRFRAME_BUCKET)")
     serve.add_argument("--no-auth", action="store_true", help="accept unsigned requests")
-    serve.add_argument("--workers", type=int, default=1, help="processes, each with an engine")
-    serve.add_argument("--engine", help="local (default) or tesseract")
-    serve.add_argument("--queue", type=int, help="images that may wait per process (40)")
+    serve.add_argument("--workers", type=COUNT, default=1, help="processes, each with an engine")
+    serve.add_argument("--engine", choices=("local", "tesseract"), help="local (default)")
+    serve.add_argument("--queue", type=COUNT, help="images that may wait per process (40)")
     serve.add_argument("--replay", metavar="DIR", help="answer from recorded responses")
-    serve.add_argument("--latency-ms", type=int, help="added delay per request (replay tests)")
+    serve.add_argument(
+        "--latency-ms", type=MILLISECONDS, help="added delay per request (replay tests)"
+    )
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning"))
     serve.set_defaults(run=cmd_serve)
     return p

@@ -57,6 +57,19 @@ CODES: dict[int, tuple[str, str]] = {
     -9003: ("OCR 识别失败", "OCR failed"),
 }
 
+#: ocrframe's own codes for what happens before any service is asked (or when none answers);
+#: negative and small, as the vendor SDK's client-side codes, so they never clash with the pages'
+CLIENT_CODES: dict[int, str] = {
+    -1: "the service answered with an error (its code is in the message)",
+    -2: "no answer: the request failed (network error or timeout)",
+    -4: "the service returned no entry for this image",
+    -5: "the answer is not JSON",
+    -6: "no such file",
+    -7: "permission denied",
+    -8: "cannot read the file",
+    -9: "the response cannot be read (malformed, or of no known format)",
+}
+
 DECODE_FAILED = -1102
 IMAGE_EMPTY = -1300
 RATE_LIMITED = 15
@@ -72,10 +85,25 @@ OCR_FAILED = -9003
 NOT_AN_ID_CARD = -5107
 CARD_OCR_FAILED = -5103
 LICENCE_OCR_FAILED = -9002
+SERVICE_ERROR = -1
+NETWORK_FAILED = -2
+NO_ANSWER = -4
+NOT_JSON = -5
+NO_SUCH_FILE = -6
+PERMISSION_DENIED = -7
+UNREADABLE_FILE = -8
+UNREADABLE_RESPONSE = -9
 
 
 def describe(code: int) -> str:
-    """English text with the page's Chinese in brackets; ``"unknown code N"`` otherwise."""
+    """English text with the page's Chinese in brackets (ocrframe's own codes have no Chinese);
+    ``"unknown code N"`` otherwise.
+
+    >>> describe(-6)
+    'no such file'
+    """
+    if code in CLIENT_CODES:
+        return CLIENT_CODES[code]
     if code not in CODES:
         return f"unknown code {code}"
     zh, en = CODES[code]
@@ -85,7 +113,7 @@ def describe(code: int) -> str:
 def error_response(code: int, detail: str | None = None) -> dict:
     """A service-style error body for ``code``, with ``detail`` appended to the message."""
     message = describe(code)
-    said = detail and detail.lower() != CODES.get(code, ("", ""))[1].lower()
+    said = detail and detail.lower() not in (message.lower(), CODES.get(code, ("", ""))[1].lower())
     return {"code": code, "message": f"{message}: {detail}" if said else message}
 
 

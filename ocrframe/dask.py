@@ -82,6 +82,10 @@ class DaskTables:
         return self._frame("chars")
 
     @property
+    def cells(self) -> dd.DataFrame:
+        return self._frame("cells")
+
+    @property
     def raw(self) -> db.Bag:
         """The raw JSON text of every response."""
         return db.from_delayed([delayed(_raw_texts)(p) for p in self.parts])

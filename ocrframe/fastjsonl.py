@@ -2,11 +2,12 @@
 
 The common large input — thousands of saved general-OCR responses — is parsed by Arrow's JSON
 reader, its inferred types held to the known shape, and flattened with Arrow compute and numpy,
-with no Python loop per item or character. It takes only files it can read *exactly* as the careful per-dict path would: any
-unknown key, wrong type, missing value, confidence-scale surprise or words that do not spell the
-item's text makes :func:`read` return ``None``, and the caller falls back to the careful path,
-which explains the problem with a precise error or records it. A test checks that both paths give
-equal tables on random responses.
+with no Python loop per item or character. It takes only files it can read *exactly* as the
+careful per-dict path would: any unknown key, wrong type, missing value or words that do not
+spell the item's text makes :func:`read` return ``None``, and the caller falls back to the
+careful path, which explains the problem with a precise error or records it. Scale decisions
+(the real general service answers on 0–1) are made as the careful path makes them. A test
+checks that both paths give equal tables on random responses.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ _DATA = pa.struct(
         ("engine", pa.struct([("name", pa.string()), ("version", pa.string())])),
         ("image_width", _INT),
         ("image_height", _INT),
+        ("recognize_warn_code", pa.list_(_INT)),
+        ("recognize_warn_msg", pa.list_(pa.string())),
     ]
 )
 SCHEMA = pa.schema([("code", _INT), ("message", pa.string()), ("data", _DATA)])
@@ -58,8 +61,11 @@ def read_file(path: str) -> pa.Buffer:
         return f.read_buffer()
 
 
-def read(data: pa.Buffer | bytes, path: str, endpoint: str | None) -> OcrResult | None:
-    """The file's result, or ``None`` when it must go through the careful path."""
+def read(
+    data: pa.Buffer | bytes, path: str, endpoint: str | None, notes: list[str] | None = None
+) -> OcrResult | None:
+    """The file's result, or ``None`` when it must go through the careful path. Scale
+    decisions are appended to ``notes`` (for one warning per call)."""
     data = pa.py_buffer(data) if not isinstance(data, pa.Buffer) else data
     if endpoint not in _ENDPOINTS or not data.size:
         return None
@@ -70,9 +76,12 @@ def read(data: pa.Buffer | bytes, path: str, endpoint: str | None) -> OcrResult 
         table = _parse(data)
         if table.num_rows != len(numbers) or not _compatible(table.schema, SCHEMA):
             return None
-        cols = _columns(table.combine_chunks(), path, numbers, endpoint)
+        found: list[str] = []
+        cols = _columns(table.combine_chunks(), path, numbers, endpoint, found)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, _NotExact):
         return None
+    if notes is not None:
+        notes += found
     return OcrResult(texts, *assemble.tables(cols))
 
 
@@ -165,7 +174,9 @@ def _box(struct_arr: pa.Array) -> dict[str, pa.Array]:
     return {k: v.cast(pa.int32()) for k, v in parts.items()}
 
 
-def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | None) -> dict:
+def _columns(
+    table: pa.Table, path: str, numbers: list[int], endpoint: str | None, notes: list[str]
+) -> dict:
     n = table.num_rows
     if "code" not in table.column_names:
         raise _NotExact
@@ -178,8 +189,11 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
     ok = code_np == 0
     _require(not (ok & ~np.asarray(d["items"].is_valid())).any())
 
-    # the format of each response, as detection would choose it
-    minor = np.asarray(d["class"].is_valid()) if endpoint is None else None
+    # the format of each response, as detection would choose it (words.says_minorlanguage)
+    has_class = np.asarray(d["class"].is_valid())
+    named_class = np.asarray(pc.fill_null(pc.list_value_length(d["class"]), 0)) > 0
+    minor = named_class | (has_class & np.asarray(d["engine"].is_valid()))
+    guessed = (~minor & has_class) if endpoint is None else np.zeros(n, dtype=bool)
     if endpoint == "minorlanguage":
         minor = np.ones(n, dtype=bool)
     elif endpoint == "general":
@@ -208,7 +222,7 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
     # Arrow's JSON reader does not check UTF-8. Every string of the file is in these columns,
     # the engine's, the failed responses' texts (above) and the texts, whose check is
     # _spelled()'s (_compatible() admitted no other key), so the raw texts are valid too
-    _require_utf8(message, d["session_id"], d["class"])
+    _require_utf8(message, d["session_id"], d["class"], d["recognize_warn_msg"])
     _require(_spelled(it["itemstring"], w["character"], words_per_item))
 
     conf = np.asarray(w["confidence"].to_numpy(zero_copy_only=False), dtype=np.float64)
@@ -216,17 +230,27 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
     _require(np.count_nonzero(np.isnan(conf)) == w["confidence"].null_count)
     _require(pc.all(pc.is_finite(d["angle"].cast(pa.float64()))).as_py() is not False)
     word_resp = np.repeat(item_resp, words_per_item)  # words follow their items in order
-    scale = _scales(conf, word_resp, n, np.where(minor, minorlanguage.scale, general.scale))
+    declared = np.where(minor, minorlanguage.scale, general.scale)
+    scale = _scales(conf, word_resp, n, declared)
+    decided = scale != declared
+    names = np.where(minor, minorlanguage.name, general.name)
+    for k in np.flatnonzero(decided):  # as effective_scale says it, for the one warning per call
+        notes.append(
+            f"{names[k]} response {k}: confidences read on 0-{scale[k]:g}, "
+            f"not the documented 0-{declared[k]:g}"
+        )
 
     engine = _flat(d["engine"], _DATA.field("engine").type)
     _require_utf8(engine["name"], engine["version"])
     engine_name = engine["name"].to_pylist()
     versions = engine["version"]
-    if d["class"].null_count == n and versions.null_count == n:  # saved cloud responses
-        extras = [None] * n
+    if d["class"].null_count == n and versions.null_count == n and not decided.any():
+        extras = [None] * n  # saved cloud responses of the documented shape
     else:
-        pairs = zip(d["class"].to_pylist(), versions.to_pylist(), ok)
-        extras = [known_extra(c, v) if good else None for c, v, good in pairs]
+        found = zip(d["class"].to_pylist(), versions.to_pylist(), guessed, ok)
+        extras = [known_extra(c, v, bool(g)) if good else None for c, v, g, good in found]
+        for k in np.flatnonzero(decided & ok):
+            extras[k]["confidence_scale"] = float(scale[k])
 
     points, point_item, _ = _list_parts(it["itempolygon"])
     pts = _flat(points, _POINT)
@@ -257,8 +281,8 @@ def _columns(table: pa.Table, path: str, numbers: list[int], endpoint: str | Non
             "angle": _when(ok, d["angle"]),
             "image_width": _when(ok, d["image_width"]).cast(pa.int32()),
             "image_height": _when(ok, d["image_height"]).cast(pa.int32()),
-            "warn_codes": pa.nulls(n, pa.list_(pa.int32())),
-            "warn_messages": pa.nulls(n, pa.list_(pa.string())),
+            "warn_codes": _when(ok, d["recognize_warn_code"]).cast(pa.list_(pa.int32())),
+            "warn_messages": _when(ok, d["recognize_warn_msg"]),
             "extra": extras,
             "scale": scale,
             "missing": np.full(n, np.nan),
@@ -357,7 +381,9 @@ def _offsets(parents: np.ndarray, n_groups: int) -> pa.Array:
 
 
 def _scales(conf: np.ndarray, resp: np.ndarray, n: int, declared: np.ndarray) -> np.ndarray:
-    """The documented scale per response; any response that would need a decision goes careful.
+    """The scale of each response, decided as :func:`formats._base.effective_scale` decides it:
+    the documented one, unless a response's values contradict it (a "0-1" response with values
+    above 1 is on 0-100; a "0-100" response whose values are all fractions is on 0-1).
 
     ``resp`` (the response of each value) is sorted, so per-response maxima are a reduceat.
     """
@@ -369,11 +395,10 @@ def _scales(conf: np.ndarray, resp: np.ndarray, n: int, declared: np.ndarray) ->
     starts = (np.cumsum(counts) - counts)[filled]
     high = np.full(n, -np.inf)
     high[filled] = np.fmax.reduceat(conf, starts)  # NaN (no confidence) is ignored
-    _require(not ((declared == 1.0) & (high > 1.0)).any())
-    suspect = (declared == 100.0) & (high <= 1.0)
-    if suspect.any():
-        fraction = (conf > 0) & (conf < 1)
-        has_fraction = np.zeros(n, dtype=bool)
-        has_fraction[filled] = np.logical_or.reduceat(fraction, starts)
-        _require(not (suspect & has_fraction).any())
-    return declared
+    fraction = (conf > 0) & (conf < 1)
+    has_fraction = np.zeros(n, dtype=bool)
+    has_fraction[filled] = np.logical_or.reduceat(fraction, starts)
+    scale = declared.astype(np.float64, copy=True)
+    scale[(declared == 1.0) & (high > 1.0)] = 100.0
+    scale[(declared == 100.0) & (high <= 1.0) & has_fraction] = 1.0
+    return scale

@@ -15,7 +15,8 @@ import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from . import assemble, fastjsonl, files, formats
+from . import assemble, codes, fastjsonl, files, formats
+from .assemble import without_nulls
 from .engines.base import BATCH_ENDPOINTS, batch_entry
 from .errors import OcrFormatError, OcrframeError, OcrScaleWarning
 from .result import OcrResult, concat
@@ -138,19 +139,23 @@ def parse_into(
 ) -> str:
     """Parse one response into ``cols``; returns the raw JSON text to keep for it."""
     added: dict = {}
-    if _is_record(obj):
-        rec = obj
-        obj = rec["response"]
+    # null means what an absent key means, in every format and at any depth: the adapters read
+    # a copy without nulls, the raw text keeps them
+    value = without_nulls(obj) if "null" in text else obj
+    if _is_record(value):
+        rec = value
         rec_endpoint, rec_engine, rec_source = _record_fields(rec, where)
         endpoint = rec_endpoint or endpoint
         engine = rec_engine or engine
         source = rec_source if rec_source is not None else source  # null: where it was read
         added = {k: v for k, v in rec.items() if k not in RECORD_FILE_KEYS}
-        if endpoint in BATCH_ENDPOINTS and isinstance(obj, dict) and "result_list" not in obj:
+        value, raw = rec.get("response"), obj["response"]
+        if endpoint in BATCH_ENDPOINTS and isinstance(value, dict) and "result_list" not in value:
             # a record holds one image's own entry of a batch answer
             name = source if isinstance(source, str) else rec.get("url") or ""
-            obj = {"result_list": [batch_entry(obj, name)]}
-        text = json.dumps(obj, ensure_ascii=False)
+            value = {"result_list": [batch_entry(value, name)]}
+            raw = {"result_list": [batch_entry(raw, name)]}
+        text = json.dumps(raw, ensure_ascii=False)
     ctx = formats.Context(
         columns=cols,
         response_id=cols.n_responses,
@@ -163,7 +168,7 @@ def parse_into(
     )
     first_row = cols.n_images
     try:
-        formats.choose(obj, endpoint).parse(obj, ctx)
+        formats.choose(value, endpoint).parse(value, ctx)
     except OcrFormatError as err:
         raise err.located(where) if where else err from None
     if added:  # keys a user put beside a record's response: kept, not dropped
@@ -240,35 +245,55 @@ def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list
     return out
 
 
+ERRORS = ("raise", "row")
+
+
 def read_json(
-    paths: str | os.PathLike | Iterable[str | os.PathLike], endpoint: str | None = None
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    endpoint: str | None = None,
+    errors: str = "raise",
 ) -> OcrResult:
     """Read saved responses from ``.json``/``.jsonl`` files (paths, globs or directories).
 
     A bare response's ``source`` is ``file`` (``.json``) or ``file:line`` (``.jsonl``); a batch
     response's images keep the ``url``/``filename`` the service echoed; an ocrframe record keeps
-    its own ``source``. A malformed response raises :class:`~ocrframe.OcrFormatError` naming the
-    file, line and JSON path.
+    its own ``source``. ``errors`` says what a malformed response or file does, as in pandas:
+    ``"raise"`` raises :class:`~ocrframe.OcrFormatError` naming the file, line and JSON path;
+    ``"row"`` makes it a failed ``images`` row (code -9; ``source`` the file or ``file:line``,
+    ``message`` the JSON path and the reason, ``extra["error"]`` both) and reads all the rest.
 
     >>> import ocrframe
-    >>> res = ocrframe.read_json(ocrframe.data_path("responses/*.json"))
-    >>> {"drivinglicence", "general", "idcard", "IDCardOCR"} <= set(res.images["endpoint"].dropna())
-    True
+    >>> res = ocrframe.read_json(ocrframe.data_path("responses/*card*.json"))
+    >>> sorted(set(res.images["endpoint"].dropna()))
+    ['BusinessCardOCR', 'IDCardOCR', 'idcard', 'namecard']
     """
+    if errors not in ERRORS:
+        raise OcrframeError(f"errors={errors!r}; use one of {ERRORS}")
     notes: list[str] = []
-    parts = [_read_file(p, endpoint, notes) for p in expand_paths(paths)]
+    parts = [_read_file(p, endpoint, notes, errors) for p in expand_paths(paths)]
     warn_scale_notes(notes)
     return concat(parts)
 
 
-def _read_file(path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:
+def _read_file(path: Path, endpoint: str | None, notes: list[str], errors: str) -> OcrResult:
+    try:
+        return _read_responses(path, endpoint, notes, errors)
+    except OcrFormatError as err:  # the file as a whole: not UTF-8, not JSON
+        if errors == "raise":
+            raise
+        cols = assemble.Columns()
+        text = _failed(cols, str(path), err, endpoint, path.read_bytes())
+        return OcrResult([text], *assemble.tables(cols))
+
+
+def _read_responses(path: Path, endpoint: str | None, notes: list[str], errors: str):
     try:
         if path.suffix == ".jsonl":
             buffer = fastjsonl.read_file(str(path))
-            fast = fastjsonl.read(buffer, str(path), endpoint)
+            fast = fastjsonl.read(buffer, str(path), endpoint, notes)
             if fast is not None:
                 return fast
-            return _read_lines(buffer.to_pybytes(), path, endpoint, notes)
+            return _read_lines(buffer.to_pybytes(), path, endpoint, notes, errors)
         data = path.read_bytes()
     except OSError as err:
         raise OcrframeError(f"{path}: cannot read ({err.strerror})") from None
@@ -276,11 +301,12 @@ def _read_file(path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:
     if value == []:  # a file's empty array: no responses (not one engine result without lines)
         return OcrResult.empty()
     if not isinstance(value, list) or _one_array_response(value, endpoint):
-        return _parse_all([(str(path), value, text)], endpoint, notes)
+        return _parse_all([(str(path), value, text)], endpoint, notes, errors)
     return _parse_all(
         ((f"{path}[{k}]", obj, json.dumps(obj, ensure_ascii=False)) for k, obj in enumerate(value)),
         endpoint,
         notes,
+        errors,
     )
 
 
@@ -290,31 +316,76 @@ def _one_array_response(value: list, endpoint: str | None) -> bool:
     if endpoint is not None:
         return any(a.shape == "array" for a in formats.candidates(endpoint))
     try:
-        return formats.detect(value).shape == "array"
+        return formats.detect(without_nulls(value)).shape == "array"
     except OcrframeError:
         return False
 
 
-def _read_lines(data: bytes, path: Path, endpoint: str | None, notes: list[str]) -> OcrResult:
+def _read_lines(
+    data: bytes, path: Path, endpoint: str | None, notes: list[str], errors: str
+) -> OcrResult:
     """A JSONL file, one response at a time (the careful path)."""
 
     def responses():
         for number, line in enumerate(data.split(b"\n"), start=1):
             if line.strip():
                 where = f"{path}:{number}"
-                yield (where, *_decode(line.rstrip(b"\r"), where))
+                try:
+                    yield (where, *_decode(line.rstrip(b"\r"), where))
+                except OcrFormatError as err:
+                    if errors == "raise":
+                        raise
+                    yield where, err, line
 
-    return _parse_all(responses(), endpoint, notes)
+    return _parse_all(responses(), endpoint, notes, errors)
 
 
-def _parse_all(responses, endpoint: str | None, notes: list[str]) -> OcrResult:
-    """Parse ``(where, value, text)`` triples; ``where`` is also each bare response's source."""
+def _parse_all(responses, endpoint: str | None, notes: list[str], errors: str) -> OcrResult:
+    """Parse ``(where, value, text)`` triples; ``where`` is also each bare response's source.
+    With ``errors="row"``, a response that cannot be read (``value`` may already be the error)
+    becomes a failed row and the others are read."""
     cols = assemble.Columns()
-    raw = [
-        parse_into(
-            cols, value, text, endpoint=endpoint, source=where, engine=None, where=where,
-            notes=notes,
-        )
-        for where, value, text in responses
-    ]  # fmt: skip
+    raw = []
+    for where, value, text in responses:
+        mark = cols.mark()
+        try:
+            if isinstance(value, OcrFormatError):
+                raise value
+            raw.append(
+                parse_into(
+                    cols, value, text, endpoint=endpoint, source=where, engine=None,
+                    where=where, notes=notes,
+                )
+            )  # fmt: skip
+        except OcrFormatError as err:
+            if errors == "raise":
+                raise
+            cols.rollback(mark)
+            raw.append(_failed(cols, where, err, endpoint, text))
     return OcrResult(raw, *assemble.tables(cols))
+
+
+def _failed(
+    cols: assemble.Columns,
+    where: str,
+    err: OcrFormatError,
+    endpoint: str | None,
+    text: str | bytes,
+) -> str:
+    """A response (or file) that cannot be read, as a failed image row naming where it is,
+    the JSON path and the reason; returns the raw text to keep (undecodable bytes replaced)."""
+    detail = {"file": where, "format": err.format, "path": err.path or None, "reason": err.reason}
+    message = "; ".join(
+        part for part in (err.format, err.path and f"at {err.path}", err.reason) if part
+    )
+    cols.add_image(
+        response_id=cols.n_responses,
+        source=where,
+        engine=None,
+        endpoint=endpoint,
+        code=codes.UNREADABLE_RESPONSE,
+        message=f"{codes.describe(codes.UNREADABLE_RESPONSE)}: {message}",
+        extra={"error": detail},
+    )
+    cols.n_responses += 1
+    return text if isinstance(text, str) else text.decode("utf-8", "replace")

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -30,8 +32,27 @@ from .errors import OcrframeError
 
 PARQUET_LAYOUT_VERSION = 1
 _MARKER = "_ocrframe.json"
-_TABLE_FILES = {"images": "images.parquet", "items": "items.parquet", "chars": "chars.parquet"}
+_TABLE_FILES = {
+    "images": "images.parquet",
+    "items": "items.parquet",
+    "chars": "chars.parquet",
+    "cells": "cells.parquet",
+}
+#: tables a directory written before they existed may lack: read as empty
+_OPTIONAL_FILES = frozenset({"cells.parquet"})
 _RAW_FILE = "raw.parquet"
+#: ``df.attrs`` key linking a result's tables (and frames filtered from them, which pandas
+#: gives the same attrs) back to the result: a short token, cheap to copy and to store
+LINK = "ocrframe.result"
+_LINKED: weakref.WeakValueDictionary[str, OcrResult] = weakref.WeakValueDictionary()
+
+
+def linked_result(frame: pd.DataFrame) -> OcrResult | None:
+    """The OcrResult whose table ``frame`` is (or was filtered from), while it is alive; so
+    that ``res.items.query(…).ocr.plot_boxes(…)`` can tell which rows belong to which picture.
+    """
+    token = frame.attrs.get(LINK)
+    return _LINKED.get(token) if isinstance(token, str) else None
 
 
 class RawResponses(Sequence):
@@ -86,7 +107,8 @@ def _value(raw: str | bytes | memoryview):
 
 
 class OcrResult:
-    """Raw responses plus the ``images``, ``items`` and ``chars`` tables (see :mod:`ocrframe.schema`).
+    """Raw responses plus the ``images``, ``items`` and ``chars`` tables, and ``cells`` of the
+    tables a service found (see :mod:`ocrframe.schema`).
 
     Treat the tables as read-only views of the result; filter them freely, and use
     :meth:`select` to get a consistent subset (tables *and* raw responses).
@@ -98,11 +120,17 @@ class OcrResult:
         images: pd.DataFrame,
         items: pd.DataFrame,
         chars: pd.DataFrame,
+        cells: pd.DataFrame | None = None,
     ) -> None:
         self.raw = raw if isinstance(raw, RawResponses) else RawResponses(raw)
         self.images = images
         self.items = items
         self.chars = chars
+        self.cells = cells if cells is not None else schema.empty("cells")
+        token = uuid.uuid4().hex
+        _LINKED[token] = self
+        for table in (images, items, chars, self.cells):
+            table.attrs[LINK] = token
         # in-memory inputs (bytes, PIL images, arrays) by image_id, so plots can show them
         # (by id, not source: two results' "<bytes #0>" are different pictures); files and
         # URLs are read again when needed. Not written to parquet.
@@ -112,7 +140,7 @@ class OcrResult:
     @classmethod
     def empty(cls) -> OcrResult:
         """A result with no images (the tables still have every column and dtype)."""
-        return cls([], schema.empty("images"), schema.empty("items"), schema.empty("chars"))
+        return cls([], *(schema.empty(name) for name in _TABLE_FILES))
 
     # -- looking -----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -162,6 +190,34 @@ class OcrResult:
         wide.insert(0, "source", sources.reindex(wide.index).array)
         return wide.reset_index().astype({"image_id": schema.INT})
 
+    def tables(self, image_id: int | None = None) -> list[pd.DataFrame]:
+        """Every table the service found (of image ``image_id``, or of all images) as a
+        DataFrame of its cells' text, laid out as printed: a merged cell's text in every
+        position it covers (as ``pandas.read_html`` does), ``""`` for an empty cell, NA where
+        no cell is. ``df.attrs`` says which ``image_id`` and ``table_id`` it is.
+
+        >>> import ocrframe
+        >>> res = ocrframe.read_json(ocrframe.data_path("responses/api3_table.json"))
+        >>> res.tables()[0].iloc[0].tolist()
+        ['项目', '数量', '金额']
+        """
+        cells = self.cells
+        if image_id is not None:
+            cells = cells[cells["image_id"] == image_id]
+        out = []
+        for (img, table), group in cells.groupby(["image_id", "table_id"], sort=True):
+            n_rows = int((group["row"] + group["row_span"]).max())
+            n_cols = int((group["col"] + group["col_span"]).max())
+            grid = np.full((n_rows, n_cols), None, dtype=object)
+            for cell in group.itertuples():
+                grid[cell.row : cell.row + cell.row_span, cell.col : cell.col + cell.col_span] = (
+                    cell.text
+                )
+            frame = pd.DataFrame(grid).astype(schema.STRING)
+            frame.attrs.update(image_id=int(img), table_id=int(table))
+            out.append(frame)
+        return out
+
     def with_image_columns(
         self, level: str = "items", columns: tuple[str, ...] = ("source", "endpoint", "engine")
     ) -> pd.DataFrame:
@@ -199,9 +255,17 @@ class OcrResult:
         frame = self.items if level == "items" else self.chars
         rows = frame[frame["image_id"] == image_id]
         ax = plot_boxes(self.pixels_of(image_id), rows, ax=ax, level=level, **kwargs)
-        source = str(self.images.loc[image_id, "source"])
-        ax.set_title(source if len(source) <= 60 else "…" + source[-59:], fontsize=9)
+        ax.set_title(self.title(image_id), fontsize=9)
         return ax
+
+    def title(self, image_id: int) -> str:
+        """A short name for image ``image_id``: the file name of its source (a URL's last
+        part), not the whole path."""
+        source = self.images.loc[self._ids([image_id])[0], "source"]
+        if pd.isna(source):
+            return f"image {image_id}"
+        name = str(source).rstrip("/").rsplit("/", 1)[-1] or str(source)
+        return name if len(name) <= 50 else "…" + name[-49:]
 
     def show(self, n: int = 6, cols: int = 3, level: str = "items", **kwargs):
         """A grid of the first ``n`` images that have rows, each with its boxes. Returns the
@@ -248,6 +312,7 @@ class OcrResult:
             images,
             _remap(self.items, keep, img_map),
             _remap(self.chars, keep, img_map),
+            _remap(self.cells, keep, img_map),
         )
         out.pixels = {int(img_map[k]): v for k, v in self.pixels.items() if keep[k]}
         return out
@@ -360,18 +425,14 @@ def concat(results: Sequence[OcrResult]) -> OcrResult:
         return results[0]
     img_off = np.cumsum([0] + [len(r.images) for r in results[:-1]])
     resp_off = np.cumsum([0] + [len(r.raw) for r in results[:-1]])
-    images, items, chars, texts = [], [], [], []
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in _TABLE_FILES}
+    texts: list = []
     for res, io, ro in zip(results, img_off, resp_off):
-        images.append(_shift(res.images, io, response=ro))
-        items.append(_shift(res.items, io))
-        chars.append(_shift(res.chars, io))
+        frames["images"].append(_shift(res.images, io, response=ro))
+        for name in ("items", "chars", "cells"):
+            frames[name].append(_shift(getattr(res, name), io))
         texts += res.raw._texts
-    out = OcrResult(
-        texts,
-        _concat_frames("images", images),
-        _concat_frames("items", items),
-        _concat_frames("chars", chars),
-    )
+    out = OcrResult(texts, *(_concat_frames(name, frames[name]) for name in _TABLE_FILES))
     for res, io in zip(results, img_off):
         out.pixels.update((k + int(io), v) for k, v in res.pixels.items())
     return out
@@ -409,10 +470,14 @@ def read_parquet(path: str | os.PathLike) -> OcrResult:
 
     if is_dataset(src):  # written part by part by recognize(out=…)
         return read_dataset(src)
-    missing = [f for f in (*_TABLE_FILES.values(), _RAW_FILE) if not (src / f).exists()]
+    needed = [f for f in (*_TABLE_FILES.values(), _RAW_FILE) if f not in _OPTIONAL_FILES]
+    missing = [f for f in needed if not (src / f).exists()]
     if missing:
         raise OcrframeError(f"{src}: not an ocrframe parquet directory (missing {missing})")
-    frames = {name: _read_table(src / file, name) for name, file in _TABLE_FILES.items()}
+    frames = {
+        name: _read_table(src / file, name) if (src / file).exists() else schema.empty(name)
+        for name, file in _TABLE_FILES.items()
+    }
     raw = _read_table(src / _RAW_FILE, None).sort_by("response_id")
     return OcrResult(raw.column("json").to_pylist(), **frames)
 

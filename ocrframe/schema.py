@@ -1,7 +1,7 @@
 """The data contract: the canonical tables every OCR response turns into.
 
-Three tables, the same columns and dtypes for every endpoint and engine, also when a result is
-empty, so frames from any source ``pd.concat`` cleanly and a parquet file's schema never drifts.
+Three tables (and a fourth, ``cells``, for the formats that find tables), the same columns and
+dtypes for every endpoint and engine, also when a result is empty, so frames from any source ``pd.concat`` cleanly and a parquet file's schema never drifts.
 Every dtype is declared (nullable ``Int32``, ``Float32``/``Float64``, ``string[pyarrow]``), never
 left to pandas' defaults, which differ between pandas 2 and 3.
 
@@ -52,6 +52,23 @@ left to pandas' defaults, which differ between pandas 2 and 3.
     confidence     Float32   0–1; NA where the service gives no per-character confidence
     confidence_raw Float64   the service's number untouched (namecard's -1 stays -1)
     x, y           Int32     character box where the engine gives one, else NA
+    width, height  Int32
+    ============== ========= =====================================================================
+
+``cells`` — one row per cell of a table the service found (Textract ``TABLE``, API 3.0
+``RecognizeTable*OCR``, PaddleX table recognition); empty for every other format
+    ============== ========= =====================================================================
+    image_id       Int32     the image
+    table_id       Int32     0.. within the image, in the service's order
+    cell_id        Int32     0.. within the table
+    row, col       Int32     the cell's top-left position in the table's grid, 0-based
+    row_span       Int32     rows the cell covers (a merged cell more than 1)
+    col_span       Int32     columns the cell covers
+    kind           string    ``header``, ``body``, ``footer``, ``title`` … where the service says
+    text           string    the cell's text (``""`` for an empty cell)
+    confidence     Float32   0–1
+    confidence_raw Float64   the service's number untouched
+    x, y           Int32     the cell's box in pixels; NA where the service gives none
     width, height  Int32
     ============== ========= =====================================================================
 
@@ -131,16 +148,40 @@ CHARS: dict[str, object] = {
     "height": INT,
 }
 
-TABLES: dict[str, dict[str, object]] = {"images": IMAGES, "items": ITEMS, "chars": CHARS}
+CELLS: dict[str, object] = {
+    "image_id": INT,
+    "table_id": INT,
+    "cell_id": INT,
+    "row": INT,
+    "col": INT,
+    "row_span": INT,
+    "col_span": INT,
+    "kind": STRING,
+    "text": STRING,
+    "confidence": FLOAT32,
+    "confidence_raw": FLOAT64,
+    "x": INT,
+    "y": INT,
+    "width": INT,
+    "height": INT,
+}
+
+TABLES: dict[str, dict[str, object]] = {
+    "images": IMAGES,
+    "items": ITEMS,
+    "chars": CHARS,
+    "cells": CELLS,
+}
 KEYS: dict[str, tuple[str, ...]] = {
     "images": ("image_id",),
     "items": ("image_id", "item_id"),
     "chars": ("image_id", "item_id", "char_id"),
+    "cells": ("image_id", "table_id", "cell_id"),
 }
 
 
 def columns(table: str) -> dict[str, object]:
-    """The ordered ``{column: dtype}`` of ``table`` (``images``, ``items`` or ``chars``)."""
+    """The ordered ``{column: dtype}`` of ``table`` (``images``, ``items``, ``chars``, ``cells``)."""
     try:
         return TABLES[table]
     except KeyError:

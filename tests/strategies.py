@@ -50,7 +50,20 @@ def general(draw, extensions: bool = True):
 @st.composite
 def minorlanguage(draw):
     items = draw(st.lists(words_item(1, False), max_size=6))
-    data = {"class": [], "angle": draw(st.floats(-10, 10)), "items": items, "session_id": "m"}
+    # a class names the response as minorlanguage's (an empty one would read as general)
+    cls = draw(st.sampled_from([["jap"], ["fre"], ["kor"]]))
+    data = {"class": cls, "angle": draw(st.floats(-10, 10)), "items": items, "session_id": "m"}
+    return {"code": 0, "message": "OK", "data": data}
+
+
+@st.composite
+def general_real(draw):
+    """/ocr/general as the service really answered: class, warnings, confidences on 0-1."""
+    items = draw(st.lists(words_item(1, False), max_size=6))
+    warned = draw(st.booleans())
+    data = {"recognize_warn_msg": ["WARN_COPY"] if warned else [],
+            "recognize_warn_code": [-9102] if warned else [], "items": items,
+            "session_id": "1252842119-952963242", "angle": draw(st.floats(-5, 5)), "class": []}  # fmt: skip
     return {"code": 0, "message": "OK", "data": data}
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from bundled import read
 from tencentcloud.ocr.v20181119 import models
 
 import ocrframe
@@ -112,7 +113,7 @@ def test_sdk_models_parse_like_their_bodies(name, model):
 
 def test_all_formats_concatenate_without_dtype_changes():
     legacy = ocrframe.read_json(RESPONSES / "general.json")
-    parts = [legacy] + [ocrframe.read_json(p) for p in sorted(RESPONSES.glob("api3_*.json"))]
+    parts = [legacy] + [read(p) for p in sorted(RESPONSES.glob("api3_*.json"))]
     both = ocrframe.concat(parts)
     for name in ("images", "items", "chars"):
         assert dict(getattr(both, name).dtypes) == dict(getattr(legacy, name).dtypes)

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 import ocrframe
 from ocrframe import analysis
@@ -60,11 +61,56 @@ def test_bad_arguments_exit_2_with_a_message(tmp_path):
     done = run("recognize", ocrframe.samples()[0], "-e", "minorlanguage", "--language", "fr")
     assert done.returncode == 2
     assert done.stderr.strip() == (
-        "ocrframe: error: minorlanguage: language='fr'; "
-        "allowed: ['zh', 'por', 'fre', 'ger', 'spa', 'jap', 'kor', 'lat']"
+        "ocrframe: error: argument --language: invalid choice: 'fr' (choose from 'zh', 'por', "
+        "'fre', 'ger', 'spa', 'jap', 'kor', 'lat') (see ocrframe recognize --help)"
     )
     assert run("convert", str(tmp_path / "none.json")).returncode == 2
     assert run("frobnicate").returncode == 2
+
+
+def one_line_exit_2(done: subprocess.CompletedProcess, says: str) -> None:
+    """What every bad argument gives: exit 2, nothing on stdout, one line on stderr."""
+    assert done.returncode == 2, done
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("ocrframe: error: "), done.stderr
+    assert says in lines[0]
+
+
+def test_a_missing_file_is_named_as_missing_with_exit_2(tmp_path):
+    one_line_exit_2(run("recognize", "missing.png", cwd=tmp_path), "no such file: missing.png")
+    # among good files too: said before any recognition
+    good = ocrframe.samples()[0]
+    one_line_exit_2(run("recognize", good, "gone.png", cwd=tmp_path), "no such file: gone.png")
+
+
+def test_bad_ports_and_counts_are_refused_in_one_line_before_any_work(tmp_path):
+    for port in ("99999999", "-5", "http"):
+        one_line_exit_2(run("serve", "--no-auth", "--port", port), "is not a port (0-65535)")
+    for size in ("0", "-3"):
+        done = run("recognize", ocrframe.samples()[0], "-o", str(tmp_path / "d"),
+                   "--batch-size", size)  # fmt: skip
+        one_line_exit_2(done, "is not a count (1 or more)")
+    assert not (tmp_path / "d").exists()  # nothing was started
+    alone = run("recognize", ocrframe.samples()[0], "--batch-size", "5")
+    one_line_exit_2(alone, "need -o DIR")
+    for flag, value in (("--workers", "0"), ("--queue", "0"), ("--latency-ms", "-1")):
+        one_line_exit_2(run("serve", "--no-auth", flag, value), f"argument {flag}")
+    one_line_exit_2(
+        run("serve", "--no-auth", "--replay", str(tmp_path / "no")), "no such directory"
+    )
+    one_line_exit_2(run("recognize", ocrframe.samples()[0], "-o", "x.txt"), "unknown output type")
+    one_line_exit_2(run("recognize", ocrframe.samples()[0], "--card-type", "2"), "--card-type")
+
+
+def test_a_port_in_use_is_said_in_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        one_line_exit_2(run("serve", "--no-auth", "--port", port), "address already in use")
 
 
 def test_convert_saved_responses_to_parquet(tmp_path):
@@ -72,7 +118,20 @@ def test_convert_saved_responses_to_parquet(tmp_path):
     done = run("convert", ocrframe.data_path("responses/*.json"), "-o", str(out))
     assert done.returncode == 1  # two bundled responses are failures, and say so
     res = ocrframe.read_parquet(out)
-    assert len(res.images) == len(ocrframe.read_json(ocrframe.data_path("responses")).images)
+    with pytest.warns(ocrframe.OcrScaleWarning):  # the real general service answers on 0-1
+        everything = ocrframe.read_json(ocrframe.data_path("responses"))
+    assert len(res.images) == len(everything.images) and res.cells.equals(everything.cells)
+
+
+def test_convert_makes_a_damaged_file_a_failed_row_and_reads_the_rest(tmp_path):
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text('{"code": 0, "data": {"items": [{"itemstring": 5}]}}')
+    good = ocrframe.data_path("responses/general.json")
+    done = run("convert", good, str(damaged), "-o", str(tmp_path / "out.csv"), "--level", "images")
+    assert done.returncode == 1 and "1 of 2 images failed" in done.stderr
+    images = pd.read_csv(tmp_path / "out.csv")
+    assert images["code"].tolist() == [0, -9]
+    assert "data.items[0].itemstring" in images.loc[1, "message"]
 
 
 def test_convert_to_jsonl_writes_one_line_per_response_that_reads_back(tmp_path):
@@ -93,6 +152,14 @@ def test_demo_recognises_the_samples(tmp_path):
     done = run("demo", "--out", str(tmp_path), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "通用文字识别" in done.stdout and "Optical character recognition" in done.stdout
+    # an 80-column terminal or a log shows every table whole (a CJK character takes two)
+    from ocrframe.cli import display_width
+
+    tables = [line for line in done.stdout.splitlines() if str(tmp_path) not in line]
+    widest = max(tables, key=display_width)
+    assert display_width(widest) <= 80, widest
+    header = next(line for line in tables if "file" in line).split()
+    assert header == ["image", "file", "code", "items", "chars", "mean", "conf", "min", "conf"]
     res = ocrframe.read_parquet(tmp_path / "demo.parquet")
     assert len(res.images) == len(ocrframe.samples()) and res.images["ok"].all()
     from PIL import Image

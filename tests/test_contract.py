@@ -3,24 +3,24 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from bundled import every_json, read
 
 import ocrframe
 from ocrframe import fastjsonl, schema
 
-FILES = sorted(Path(ocrframe.data_path("responses")).glob("*.json"))
+FILES = every_json()
 
 
 def every_format() -> list[ocrframe.OcrResult]:
-    results = [ocrframe.read_json(f) for f in FILES]
+    results = [read(f) for f in FILES]
     results.append(ocrframe.OcrResult.empty())
     return results
 
 
-@pytest.mark.parametrize("table", ["images", "items", "chars"])
+@pytest.mark.parametrize("table", ["images", "items", "chars", "cells"])
 def test_every_format_and_empty_have_the_contract_dtypes(table):
     for res in every_format():
         schema.validate(table, getattr(res, table))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -139,7 +140,7 @@ def test_scale_contradicting_the_page_is_decided_per_response_and_recorded():
     minor = fixture("minorlanguage.json")
     minor["data"]["items"][0]["words"][0]["confidence"] = 95.0
     with pytest.warns(ocrframe.OcrScaleWarning, match="read on 0-100"):
-        res = ocrframe.from_response(minor)
+        res = ocrframe.from_response(minor, endpoint="minorlanguage")
     # the whole response is read on 0-100, never value by value
     assert res.chars["confidence"].iloc[:2].tolist() == pytest.approx([0.95, 0.0099997], abs=1e-6)
 
@@ -312,3 +313,38 @@ def test_option_values_are_sent_as_the_pages_own_values():
     options = endpoint_options("idcard", {"card_type": np.int64(1)})
     assert options == {"card_type": 1} and type(options["card_type"]) is int
     assert endpoint_options("GeneralAccurateOCR", {"IsWords": np.True_})["IsWords"] is True
+
+
+def test_unreadable_inputs_get_a_code_and_message_that_say_what_happened(tmp_path):
+    truncated = tmp_path / "cut.png"
+    truncated.write_bytes(Path(ocrframe.samples()[0]).read_bytes()[:400])
+    text = tmp_path / "notes.png"
+    text.write_text("not an image")
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    missing = tmp_path / "missing.png"
+    res = ocrframe.recognize([missing, text, truncated, empty], progress=False)
+    got = list(zip(res.images["code"], res.images["message"]))
+    assert got[0] == (-6, f"no such file: {missing}")
+    assert got[1][0] == -1102 and "not an image" in got[1][1]
+    assert got[2][0] == -1102 and "damaged" in got[2][1]
+    assert got[3][0] == -1300 and "0 bytes" in got[3][1]
+    # and the others that a file system can say, by their own code
+    from ocrframe import images
+
+    assert images.file_failure("a.png", PermissionError(13, "Permission denied")).code == -7
+    failure = images.file_failure("d.png", IsADirectoryError(21, "Is a directory"))
+    assert failure.response() == {
+        "code": -8,
+        "message": "cannot read the file: d.png (Is a directory)",
+    }
+
+
+def test_dataset_settings_without_a_dataset_are_an_error_not_ignored(tmp_path):
+    sample = ocrframe.samples()[0]
+    for settings in ({"batch_size": 5}, {"resume": True}, {"retry_failed": True}):
+        with pytest.raises(ocrframe.OcrframeError, match="need out=DIR"):
+            ocrframe.recognize(sample, **settings)
+    for size in (0, -3, 2.5, True):
+        with pytest.raises(ocrframe.OcrframeError, match="batch_size is a number of images"):
+            ocrframe.recognize(sample, out=tmp_path / "ds", batch_size=size)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import FORMATS, corrupted, count_items, general, minorlanguage
+from strategies import FORMATS, corrupted, count_items, general, general_real, minorlanguage
 
 import ocrframe
 from ocrframe import fastjsonl, schema
@@ -61,16 +61,21 @@ def _write_jsonl(tmp_path, responses, name="r.jsonl"):
     return path
 
 
-words_batches = st.lists(st.one_of(general(), minorlanguage()), min_size=1, max_size=8)
+words_batches = st.lists(
+    st.one_of(general(), minorlanguage(), general_real()), min_size=1, max_size=8
+)
 
 
 @SETTINGS
 @given(words_batches)
 def test_vectorised_jsonl_path_equals_the_careful_path(tmp_path_factory, responses):
     path = _write_jsonl(tmp_path_factory.mktemp("fast"), responses)
-    fast = fastjsonl.read(path.read_bytes(), str(path), None)
+    fast_notes: list[str] = []
+    fast = fastjsonl.read(path.read_bytes(), str(path), None, fast_notes)
     assert fast is not None  # clean input must take the fast path, or this test is empty
-    careful = ocrframe.reading._read_lines(path.read_bytes(), path, None, [])
+    careful_notes: list[str] = []
+    careful = ocrframe.reading._read_lines(path.read_bytes(), path, None, careful_notes, "raise")
+    assert fast_notes == careful_notes  # the same scale decisions, said the same way
     for table in ("images", "items", "chars"):
         pd.testing.assert_frame_equal(getattr(fast, table), getattr(careful, table))
     assert fast.raw.texts == careful.raw.texts

@@ -14,35 +14,15 @@ from __future__ import annotations
 
 import base64
 import math
-from dataclasses import dataclass, field
 
 from .. import codes
+from ..geometry import Char, Line, bbox
 from ..images import Loaded, encode_png
+
+__all__ = ["Char", "Line", "bbox", "respond", "skew", "words_response"]
 
 #: endpoint -> factor from a 0-1 probability to the page's scale
 SCALES = {"general": 100.0, "minorlanguage": 1.0}
-
-
-@dataclass
-class Char:
-    text: str
-    confidence: float | None  # 0-1
-    box: tuple[int, int, int, int] | None  # x, y, width, height
-
-
-@dataclass
-class Line:
-    polygon: list[tuple[float, float]]  # corners, clockwise from top-left
-    text: str
-    chars: list[Char] = field(default_factory=list)
-
-
-def bbox(points: list[tuple[float, float]]) -> tuple[int, int, int, int]:
-    """The integer rectangle ``(x, y, width, height)`` that holds ``points``."""
-    xs = [p[0] for p in points]
-    ys = [p[1] for p in points]
-    x0, y0 = math.floor(min(xs)), math.floor(min(ys))
-    return x0, y0, math.ceil(max(xs)) - x0, math.ceil(max(ys)) - y0
 
 
 def skew(lines: list[Line]) -> float:

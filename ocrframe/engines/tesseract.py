@@ -12,14 +12,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..errors import OcrframeError
-from ..formats._base import is_cjk
+from ..formats import hocr
+from ..geometry import Line
 from ..images import Loaded, encode_png
 from .base import ENDPOINTS, Engine
-from .shape import Char, Line, respond
+from .shape import respond
 
 #: minorlanguage ``language`` -> Tesseract language(s)
 LANGUAGES = {
@@ -44,9 +44,9 @@ PACKAGES = {
     "kor": "tesseract-ocr-kor",
     "Latin": "tesseract-ocr-script-latn",
 }
-LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"})
-TIMEOUT = 300  # seconds for one image
-_NS = "{http://www.w3.org/1999/xhtml}"
+#: seconds one image may take: a minute, and half a minute more per megapixel (a 5000 x 7000
+#: scan gets about 18 minutes: enough on a busy machine, and still a bound on a hang)
+TIMEOUT_BASE, TIMEOUT_PER_MEGAPIXEL = 60, 30
 
 
 class TesseractEngine(Engine):
@@ -96,13 +96,14 @@ class TesseractEngine(Engine):
 
     def hocr(self, image: Loaded, languages: str) -> str:
         """Tesseract's hOCR of ``image`` with per-character boxes."""
+        megapixels = image.width * image.height / 1e6
         with tempfile.TemporaryDirectory(prefix="ocrframe-tess-") as tmp:
             path = Path(tmp) / "image.png"
             path.write_bytes(encode_png(image.rgb))
             return _run(
                 [self.command, str(path), "stdout", "-l", languages,
                  "-c", "hocr_char_boxes=1", "hocr"],
-                timeout=TIMEOUT,
+                timeout=TIMEOUT_BASE + TIMEOUT_PER_MEGAPIXEL * megapixels,
             )  # fmt: skip
 
 
@@ -117,56 +118,6 @@ def _run(args: list[str], timeout: float = 60) -> str:
     return done.stdout.decode("utf-8")
 
 
-def _title(el: ET.Element) -> dict[str, list[str]]:
-    """hOCR's ``title`` properties: ``"bbox 1 2 3 4; x_wconf 96"`` -> {"bbox": [...], ...}."""
-    props = {}
-    for part in (el.get("title") or "").split(";"):
-        words = part.split()
-        if words:
-            props[words[0]] = words[1:]
-    return props
-
-
-def _box(values: list[str]) -> tuple[int, int, int, int]:
-    x0, y0, x1, y1 = (int(v) for v in values[:4])
-    return x0, y0, x1 - x0, y1 - y0
-
-
-def parse_hocr(hocr: str) -> list[Line]:
-    """Lines with per-character boxes and 0-1 confidences from Tesseract hOCR.
-
-    Words of a line are joined with a space, except between two CJK characters (Tesseract
-    splits Chinese and Japanese into words that the text does not separate). A space gets no
-    confidence and no box.
-    """
-    root = ET.fromstring(hocr)
-    lines = []
-    for el in root.iter(f"{_NS}span"):
-        if el.get("class") not in LINE_CLASSES:
-            continue
-        x, y, w, h = _box(_title(el)["bbox"])
-        chars: list[Char] = []
-        for word in el.iter(f"{_NS}span"):
-            if word.get("class") != "ocrx_word":
-                continue
-            pieces = [c for c in word.iter(f"{_NS}span") if c.get("class") == "ocrx_cinfo"]
-            if not pieces:  # no character detail: the word's own confidence, no boxes
-                conf = float(_title(word).get("x_wconf", ["0"])[0]) / 100
-                pieces_chars = [Char(ch, conf, None) for ch in "".join(word.itertext()).strip()]
-            else:
-                pieces_chars = []
-                for c in pieces:
-                    props = _title(c)
-                    conf = float(props["x_conf"][0]) / 100 if "x_conf" in props else None
-                    box = _box(props["x_bboxes"]) if "x_bboxes" in props else None
-                    pieces_chars += [Char(ch, conf, box) for ch in (c.text or "")]
-            if not pieces_chars:
-                continue
-            if chars and not (is_cjk(chars[-1].text) and is_cjk(pieces_chars[0].text)):
-                chars.append(Char(" ", None, None))
-            chars += pieces_chars
-        if chars:
-            text = "".join(c.text for c in chars)
-            polygon = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
-            lines.append(Line([(float(a), float(b)) for a, b in polygon], text, chars))
-    return lines
+def parse_hocr(text: str) -> list[Line]:
+    """The lines of Tesseract's hOCR, every page's (see :mod:`ocrframe.formats.hocr`)."""
+    return [line for page in hocr.parse(text) for line in page.lines]

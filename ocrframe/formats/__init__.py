@@ -5,8 +5,10 @@ Each adapter knows how to recognise its format (``sniff``) and how to emit canon
 untouched.
 
 >>> from ocrframe import formats
->>> formats.detect({"data": {"items": [], "class": []}, "code": 0}).name
+>>> formats.detect({"data": {"items": [], "class": ["jap"]}, "code": 0}).name
 'minorlanguage'
+>>> formats.detect({"data": {"items": [], "class": []}, "code": 0}).name  # the same shape
+'general'
 """
 
 from __future__ import annotations
@@ -72,8 +74,10 @@ def detect(obj: object) -> Adapter:
     keys = sorted(obj)[:12] if isinstance(obj, dict) else type(obj).__name__
     raise OcrDetectionError(
         "no known format: expected data.items (general, minorlanguage, drivinglicence), "
-        "result_list (idcard, namecard), an API 3.0 Response (TextDetections or a card "
-        f"action's fields) or an error body; got {keys}"
+        "result_list (idcard, namecard), an API 3.0 Response (TextDetections, TableDetections "
+        "or a card action's fields), another engine's output (Tesseract, RapidOCR, EasyOCR, "
+        "PaddleOCR, docTR, Textract Blocks, Cloud Vision responses) or an error body; "
+        f"got {keys}"
     )
 
 

@@ -57,17 +57,22 @@ class Reader:
         return self.fail(f"expected {what}, got {_show(self.value)}")
 
     def has(self, key: str) -> bool:
-        return isinstance(self.value, dict) and key in self.value
+        """Whether ``key`` has a value (``null`` counts as absent, as clients write it)."""
+        return isinstance(self.value, dict) and self.value.get(key) is not None
 
     def get(self, key: str, default: Any = _MISSING) -> Reader:
-        """The value at ``key``; a missing key is an error unless ``default`` is given."""
+        """The value at ``key``. A missing key is an error unless ``default`` is given; so is a
+        ``null`` one, which means the same as a missing key (clients such as Google's Node.js
+        library write every absent message as ``null``)."""
         obj = self.dict()
         sub = f"{self.path}.{key}" if self.path else key
-        if key not in obj:
+        value = obj.get(key)
+        if value is None:
             if default is _MISSING:
-                raise OcrFormatError("missing key", format=self.format, path=sub)
+                reason = "missing key" if key not in obj else "missing value (null)"
+                raise OcrFormatError(reason, format=self.format, path=sub)
             return Reader(default, self.format, sub)
-        return Reader(obj[key], self.format, sub)
+        return Reader(value, self.format, sub)
 
     def at(self, index: int) -> Reader:
         items = self.list()
@@ -155,8 +160,9 @@ def _show(value: Any) -> str:
 
 
 def unknown_keys(obj: dict, known: set[str] | frozenset[str]) -> dict:
-    """The entries of ``obj`` that no column takes (they go to ``images.extra``)."""
-    return {k: v for k, v in obj.items() if k not in known}
+    """The entries of ``obj`` that no column takes (they go to ``images.extra``); ``null``
+    values say nothing and are left out, as absent keys are."""
+    return {k: v for k, v in obj.items() if k not in known and v is not None}
 
 
 class Adapter:
@@ -314,10 +320,15 @@ def add_words_line(
     box: tuple[int, int, int, int] | None = None,
     polygon: list[int] | None = None,
     confidence_raw: float | None = None,
+    field: str | None = None,
+    label: str | None = None,
 ) -> None:
     """One item from a line's words, with one char row per character of the joined text."""
     text, confs = join_words(words)
-    row = ctx.columns.add_item(image, text, confidence_raw=confidence_raw, box=box, polygon=polygon)
+    row = ctx.columns.add_item(
+        image, text, field=field, label=label, confidence_raw=confidence_raw, box=box,
+        polygon=polygon,
+    )  # fmt: skip
     ctx.columns.add_chars(row, text, confs)
 
 

@@ -35,6 +35,7 @@ from __future__ import annotations
 import json
 import re
 
+from .. import codes
 from ._base import Adapter, Context, Reader, unknown_keys
 from .namecard import LABELS
 
@@ -83,8 +84,11 @@ NOT_FIELDS = frozenset(
      "RecognizeWarnMsg", "Angle", "Angel", "WarnCardInfos", "ReflectDetailInfos",
      "BusinessCardInfos", "FrontInfo", "BackInfo", "PassportRecognizeInfos", "CardImage",
      "PortraitImage", "HeadPortrait", "DriverLicenseType", "VehicleLicenseType", "Language",
-     "PdfPageSize"}
+     "PdfPageSize", "WarningCode", "WarnInfos"}
 )  # fmt: skip
+#: where the actions put their warning codes (the passport's ``WarnCardInfos``, the bank
+#: card's ``WarningCode`` …; ``AdvancedInfo.WarnInfos`` is read from its JSON text)
+WARNING_KEYS = ("RecognizeWarnCode", "Warn", "WarnCardInfos", "WarningCode", "WarnInfos")
 CARD_SIGNS = {
     "IDCardOCR": ("IdNum", "Authority"),
     "BusinessCardOCR": ("BusinessCardInfos",),
@@ -156,25 +160,36 @@ def _failed(adapter: Adapter, body: Reader, ctx: Context) -> None:
         source=ctx.source,
         engine=ctx.engine,
         endpoint=adapter.endpoint_for(ctx),
-        code=-1,
+        code=codes.SERVICE_ERROR,
         message=f"{code}: {message}",
         session_id=body.get("RequestId", None).opt_str(),
         extra={"error_code": code},
     )
 
 
-class Api3Text(_Api3):
-    """``TextDetections`` of the general text actions."""
+class _Api3Family(_Api3):
+    """Actions that answer in one shape: registered once under the family's name (what a
+    detected response is labelled) and once per action (``endpoint="GeneralAccurateOCR"``)."""
 
-    def __init__(self, name: str = "api3_text", endpoint: str | None = None) -> None:
-        self.name = name
-        self.endpoint = endpoint
-        self.priority = 30 if name == "api3_text" else 31
+    family: str
+    actions: tuple[str, ...]
+    priorities: tuple[int, int]  # the family's adapter, an action's adapter
+
+    def __init__(self, action: str | None = None) -> None:
+        self.name = action or self.family
+        self.endpoint = action
+        self.priority = self.priorities[action is not None]
 
     def endpoint_for(self, ctx: Context) -> str | None:
-        if ctx.endpoint in TEXT_ACTIONS:
+        if ctx.endpoint in self.actions:
             return ctx.endpoint
-        return self.endpoint or "api3_text"
+        return self.endpoint or self.family
+
+
+class Api3Text(_Api3Family):
+    """``TextDetections`` of the general text actions."""
+
+    family, actions, priorities = "api3_text", TEXT_ACTIONS, (30, 31)
 
     def sniff(self, obj: dict) -> bool:
         return isinstance(inner(obj).get("TextDetections"), list)
@@ -252,6 +267,56 @@ def _paragraph(r: Reader) -> int | None:
     return parag.get("ParagNo") if isinstance(parag, dict) else None
 
 
+TABLE_ACTIONS = ("RecognizeTableOCR", "RecognizeTableAccurateOCR")
+#: what the table actions say a cell is -> ``cells.kind``
+CELL_KINDS = {"header": "header", "body": "body", "footer": "footer"}
+
+
+class Api3Table(_Api3Family):
+    """``TableDetections`` of RecognizeTableOCR and RecognizeTableAccurateOCR.
+
+    Each detection of ``Type`` 1 or 2 (a ruled or unruled table) is a table of ``cells``:
+    ``RowTl``/``ColTl`` its position and ``RowBr``/``ColBr`` (exclusive) its span, ``Type``
+    (header, body, footer) its kind, ``Polygon`` its box. Every cell with text is also an item,
+    and so are the texts of ``Type`` 0 detections (text that is no table). ``Data`` (the table
+    as a base64 spreadsheet) stays in the raw response only.
+    """
+
+    family, actions, priorities = "api3_table", TABLE_ACTIONS, (32, 32)
+
+    def sniff(self, obj: dict) -> bool:
+        return isinstance(inner(obj).get("TableDetections"), list)
+
+    def parse_body(self, body: Reader, ctx: Context) -> None:
+        extra = unknown_keys(
+            body.dict(), {"TableDetections", "Data", "Angle", "Angel", "RequestId", "PdfPageSize"}
+        )
+        image = self.image(body, ctx, extra)
+        table = 0
+        for det in body.get("TableDetections").each():
+            is_table = det.get("Type", 1).int() != 0
+            for cell in det.get("Cells", []).each():
+                text = cell.get("Text", "").str()
+                conf = cell.get("Confidence", None).confidence(100.0)
+                box = _bbox(_points(cell.get("Polygon", None)))
+                if is_table:
+                    row, col = cell.get("RowTl").int(), cell.get("ColTl").int()
+                    span = (cell.get("RowBr").int() - row, cell.get("ColBr").int() - col)
+                    if min(row, col) < 0 or min(span) < 1:
+                        raise cell.fail(
+                            f"not a cell: rows {row}+{span[0]}, columns {col}+{span[1]}"
+                        )
+                    kind = cell.get("Type", None).opt_str()
+                    ctx.columns.add_cell(
+                        image, table, (row, col, *span), text,
+                        kind=CELL_KINDS.get(kind, kind), confidence_raw=conf, box=box,
+                    )  # fmt: skip
+                if text:
+                    item = ctx.columns.add_item(image, text, confidence_raw=conf, box=box)
+                    ctx.columns.add_chars(item, text)
+            table += is_table
+
+
 class Api3Card(_Api3):
     """The card actions: each string value of the result is a field."""
 
@@ -311,9 +376,12 @@ def _warnings(body: Reader) -> tuple[list[int] | None, list[str] | None, dict]:
     codes: list[int] = []
     messages: list[str] = []
     extra: dict = {}
-    for key in ("RecognizeWarnCode", "Warn"):
-        if isinstance(obj.get(key), list):
-            codes += [c.int() for c in body.get(key).each()]
+    for key in WARNING_KEYS:
+        value = body.get(key, None)
+        if isinstance(value.value, list):
+            codes += [c.int() for c in value.each()]
+        elif value.value is not None:  # a single code
+            codes.append(value.int())
     if isinstance(obj.get("RecognizeWarnMsg"), list):
         messages += [m.str() for m in body.get("RecognizeWarnMsg").each()]
     info = obj.get("AdvancedInfo")
@@ -352,7 +420,9 @@ class Api3Error(Adapter):
 
 ADAPTERS: list[Adapter] = [
     Api3Text(),
-    *(Api3Text(action, action) for action in TEXT_ACTIONS),
+    *(Api3Text(action) for action in TEXT_ACTIONS),
+    Api3Table(),
+    *(Api3Table(action) for action in TABLE_ACTIONS),
     *(Api3Card(action) for action in CARD_SIGNS),
     Api3Error(),
 ]

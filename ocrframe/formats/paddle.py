@@ -190,10 +190,104 @@ class Paddle3(_Lines):
             self.add(ctx, image, poly, text.str(), score.confidence(1.0), poly.value)
 
 
+class PaddleXTable(_Lines):
+    """PaddleX / PaddleOCR 3.x table recognition (``table_recognition``, PP-StructureV3):
+    ``overall_ocr_res`` gives the items, as a 3.x OCR result; each ``table_res_list`` entry a
+    table of ``cells``, read from ``pred_html`` (``rowspan``/``colspan`` as the spans) with
+    its ``cell_box_list`` boxes in the cells' order. Cells carry no confidence (NA)."""
+
+    name = "paddlex_table"
+    endpoint = "paddleocr"
+    priority = 72
+
+    def sniff(self, obj: dict) -> bool:
+        body = obj.get("res", obj)
+        return isinstance(body, dict) and isinstance(body.get("table_res_list"), list)
+
+    def parse(self, obj: dict, ctx: Context) -> None:
+        r = self.reader(obj)
+        body = r.get("res") if r.has("res") else r
+        source = body.get("input_path", None).value
+        if ctx.source is None and isinstance(source, str):
+            ctx.source = source
+        image = self.engine_image(ctx)
+        ocr = body.get("overall_ocr_res", {})
+        texts = ocr.get("rec_texts", []).each()
+        scores = ocr.get("rec_scores", [None] * len(texts)).each()
+        polys = ocr.get("rec_polys", []).each()
+        if len(scores) != len(texts) or len(polys) != len(texts):
+            raise ocr.fail("rec_texts, rec_scores and rec_polys must be as long as each other")
+        for text, score, poly in zip(texts, scores, polys):
+            self.add(ctx, image, poly, text.str(), score.confidence(1.0), poly.value)
+        for table, entry in enumerate(body.get("table_res_list").each()):
+            html = entry.get("pred_html").str()
+            boxes = entry.get("cell_box_list", []).each()
+            cells = html_cells(html)
+            if boxes and len(boxes) != len(cells):
+                raise entry.fail(f"{len(boxes)} cell boxes for the {len(cells)} cells of pred_html")
+            for k, (position, text, kind) in enumerate(cells):
+                box = None
+                if boxes:
+                    x0, y0, x1, y1 = (round(boxes[k].at(i).number()) for i in range(4))
+                    box = (x0, y0, x1 - x0, y1 - y0)
+                ctx.columns.add_cell(image, table, position, text, kind=kind, box=box)
+
+
+def html_cells(html: str) -> list[tuple[tuple[int, int, int, int], str, str | None]]:
+    """The cells of an HTML table: ``((row, col, row_span, col_span), text, kind)`` in document
+    order, positions found as browsers find them (a cell skips places that cells spanning from
+    rows above already take); ``kind`` is ``"header"`` for ``<th>``.
+
+    >>> html_cells("<table><tr><td rowspan=2>a</td><td>b</td></tr><tr><td>c</td></tr></table>")
+    [((0, 0, 2, 1), 'a', None), ((0, 1, 1, 1), 'b', None), ((1, 1, 1, 1), 'c', None)]
+    """
+    from html.parser import HTMLParser
+
+    cells: list[list] = []
+    taken: set[tuple[int, int]] = set()
+    state = {"row": -1, "col": 0, "cell": None}
+
+    def span(attrs: dict, name: str) -> int:
+        try:
+            return max(1, int(attrs.get(name) or 1))
+        except ValueError:
+            return 1
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "tr":
+                state["row"] += 1
+                state["col"] = 0
+            elif tag in ("td", "th"):
+                row, col = max(state["row"], 0), state["col"]
+                while (row, col) in taken:
+                    col += 1
+                rows, cols = span(attrs, "rowspan"), span(attrs, "colspan")
+                taken.update((row + i, col + j) for i in range(rows) for j in range(cols))
+                state["col"] = col + cols
+                state["cell"] = [(row, col, rows, cols), "", "header" if tag == "th" else None]
+                cells.append(state["cell"])
+
+        def handle_endtag(self, tag):
+            if tag in ("td", "th"):
+                state["cell"] = None
+
+        def handle_data(self, data):
+            if state["cell"] is not None:
+                state["cell"][1] += data
+
+    parser = Parser()
+    parser.feed(html)
+    parser.close()
+    return [(pos, " ".join(text.split()), kind) for pos, text, kind in cells]
+
+
 ADAPTERS: list[Adapter] = [
     BoxTextScore("rapidocr"),
     BoxTextScore("easyocr"),
     EasyOcrDict(),
     Paddle2(),
     Paddle3(),
+    PaddleXTable(),
 ]

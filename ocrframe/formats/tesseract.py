@@ -23,6 +23,8 @@ from __future__ import annotations
 import csv
 import io
 
+from ..geometry import bbox
+from . import hocr
 from ._base import TEXT_KEY, Adapter, Context, Reader, add_words_line
 
 COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top",
@@ -131,7 +133,8 @@ class TesseractTsv(TesseractData):
 
 
 class Hocr(Adapter):
-    """Tesseract's hOCR: lines with word, and with ``hocr_char_boxes`` character, detail."""
+    """hOCR (:mod:`ocrframe.formats.hocr`): one image per ``ocr_page``, its size from the page's
+    ``bbox``; lines with word, and with ``hocr_char_boxes`` character, detail."""
 
     name = "hocr"
     endpoint = "tesseract"
@@ -145,19 +148,19 @@ class Hocr(Adapter):
     def parse(self, obj: dict, ctx: Context) -> None:
         import xml.etree.ElementTree as ET
 
-        from ..engines.shape import bbox
-        from ..engines.tesseract import parse_hocr
-
         try:
-            lines = parse_hocr(obj[TEXT_KEY])
-        except (ET.ParseError, KeyError, ValueError) as err:
+            pages = hocr.parse(obj[TEXT_KEY])
+        except (ET.ParseError, ValueError, IndexError) as err:
             raise self.reader(obj).fail(f"unreadable hOCR: {err}") from None
-        image = self.engine_image(ctx)
-        for line in lines:
-            row = ctx.columns.add_item(image, line.text, box=bbox(line.polygon))
-            ctx.columns.add_chars(
-                row, line.text, [c.confidence for c in line.chars], [c.box for c in line.chars]
-            )
+        for page in pages:
+            width, height = page.size or (None, None)
+            image = self.engine_image(ctx, image_width=width, image_height=height)
+            for line in page.lines:
+                where = bbox(line.polygon) if line.polygon else None
+                row = ctx.columns.add_item(image, line.text, box=where)
+                ctx.columns.add_chars(
+                    row, line.text, [c.confidence for c in line.chars], [c.box for c in line.chars]
+                )
 
 
 ADAPTERS: list[Adapter] = [TesseractData(), TesseractTsv(), Hocr()]

@@ -2,7 +2,10 @@
 
 ``data.items[]`` holds ``itemstring``, ``itemcoord{x,y,width,height}`` and ``words[]{character,
 confidence}``. General documents confidence on 0–100 (its example gives 90.9); minorlanguage gives
-0–1. The local engine answers in this shape too and adds, as extension fields, ``data.engine
+0–1. The two are told apart by :func:`says_minorlanguage`. The real general service also sends
+``class``, ``angle``, ``recognize_warn_code``/``recognize_warn_msg`` (the warnings go to
+``images.warn_codes``/``warn_messages``) and confidences on 0–1. The local engine answers in
+this shape too and adds, as extension fields, ``data.engine
 {name, version}``, ``data.image_width``/``image_height``, ``data.angle``, ``items[].itempolygon
 [{x, y}, …]`` and ``words[].wordcoord{x, y, width, height}``.
 """
@@ -13,14 +16,20 @@ from ._base import Adapter, Context, Reader, effective_scale, unknown_keys
 
 TOP_KEYS = frozenset({"code", "message", "data"})
 DATA_KEYS = frozenset(
-    {"items", "session_id", "angle", "class", "engine", "image_width", "image_height"}
-)
+    {"items", "session_id", "angle", "class", "engine", "image_width", "image_height",
+     "recognize_warn_code", "recognize_warn_msg"}
+)  # fmt: skip
+#: what ``images.extra["endpoint_guess"]`` says when a response did not say its endpoint
+GUESS = "general"
 ITEM_KEYS = frozenset({"itemstring", "itemcoord", "words", "itempolygon"})
 WORD_KEYS = frozenset({"character", "confidence", "wordcoord"})
 
 
-def known_extra(cls: object = None, engine_version: str | None = None) -> dict:
-    """The fields this shape knows but has no column for, in the order ``images.extra`` lists them.
+def known_extra(
+    cls: object = None, engine_version: str | None = None, guessed: bool = False
+) -> dict:
+    """The fields this shape knows but has no column for, in the order ``images.extra`` lists
+    them, and whether the endpoint was a guess.
 
     Null values say nothing and are left out (so absent and null read the same everywhere).
     """
@@ -29,7 +38,22 @@ def known_extra(cls: object = None, engine_version: str | None = None) -> dict:
         extra["class"] = cls
     if engine_version is not None:
         extra["engine_version"] = engine_version
+    if guessed:
+        extra["endpoint_guess"] = GUESS
     return extra
+
+
+def says_minorlanguage(data: dict) -> bool:
+    """Whether a response of this shape says it is minorlanguage's: it names a language class,
+    or it is ocrframe's own answer, which writes ``class`` only for minorlanguage.
+
+    The two endpoints answer in the same shape, and the real ``/ocr/general`` service sends
+    ``"class": []`` (and confidences on 0–1) too, so an empty ``class`` says nothing: such a
+    response is read as general, the endpoint nearly all such answers come from, and the
+    guess is recorded in ``images.extra["endpoint_guess"]``.
+    """
+    cls = data.get("class")
+    return bool(cls) or (cls is not None and data.get("engine") is not None)
 
 
 def align_words(text: str, words: list[tuple[str, float | None, tuple | None]]):
@@ -83,9 +107,11 @@ class WordsAdapter(Adapter):
 
         engine_r = data.get("engine", None)
         engine = engine_r.dict() if engine_r.value is not None else {}
+        guessed = ctx.endpoint is None and self.name == "general" and data.has("class")
         extra = known_extra(
             data.get("class", None).value,
             engine_r.get("version", None).opt_str() if engine else None,
+            guessed,
         )
         if unknown_keys(engine, {"name", "version"}):
             extra["engine"] = unknown_keys(engine, {"name", "version"})
@@ -116,6 +142,8 @@ class WordsAdapter(Adapter):
             image_height=data.get("image_height", None).opt_int(),
             extra=extra,
             scale=scale,
+            warn_codes=_list(data.get("recognize_warn_code", None), Reader.int),
+            warn_messages=_list(data.get("recognize_warn_msg", None), Reader.str),
         )
         for (text, box, polygon, _, _), (confs, boxes, _, _) in zip(items, aligned):
             row = cols.add_item(image, text, box=box, polygon=polygon)
@@ -137,6 +165,11 @@ class WordsAdapter(Adapter):
         return text, box, polygon, odd, words
 
 
+def _list(r: Reader, read) -> list | None:
+    """A list of values read with ``read`` (``Reader.int`` …), None when absent."""
+    return None if r.value is None else [read(v) for v in r.each()]
+
+
 class General(WordsAdapter):
     name = "general"
     endpoint = "general"
@@ -151,4 +184,4 @@ class MinorLanguage(WordsAdapter):
     priority = 20
 
     def sniff(self, obj: dict) -> bool:
-        return super().sniff(obj) and obj["data"].get("class") is not None
+        return super().sniff(obj) and says_minorlanguage(obj["data"])

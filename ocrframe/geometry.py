@@ -1,0 +1,41 @@
+"""What engines and readers describe text with: lines of characters, with boxes and polygons.
+
+Engines build :class:`Line` objects from what they found and readers of line-based formats
+(hOCR) from what a file says; both then become rows of the tables.
+
+>>> bbox([(10.2, 5.0), (40.0, 5.5), (40.0, 20.0), (10.0, 19.6)])
+(10, 5, 30, 15)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Char:
+    text: str
+    confidence: float | None  # 0-1
+    box: tuple[int, int, int, int] | None  # x, y, width, height
+
+
+@dataclass
+class Line:
+    polygon: list[tuple[float, float]]  # corners, clockwise from top-left
+    text: str
+    chars: list[Char] = field(default_factory=list)
+
+
+def bbox(points: list[tuple[float, float]]) -> tuple[int, int, int, int]:
+    """The integer rectangle ``(x, y, width, height)`` that holds ``points``."""
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    x0, y0 = math.floor(min(xs)), math.floor(min(ys))
+    return x0, y0, math.ceil(max(xs)) - x0, math.ceil(max(ys)) - y0
+
+
+def rectangle(box: tuple[float, float, float, float]) -> list[tuple[float, float]]:
+    """The corners of ``(x, y, width, height)``, clockwise from the top-left."""
+    x, y, w, h = box
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
