@@ -67,6 +67,8 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/client.py
 	$(PY) benchmarks/dataset.py
 	$(PY) benchmarks/calibration.py
+	$(PY) benchmarks/documents.py
+	$(PY) benchmarks/pdf_dpi.py
 
 # the pictures the README shows
 docs: $(VENV)/.installed

@@ -95,6 +95,7 @@ def char_correct(chars: list[str], truth: str, *, nfkc: bool = True) -> list[boo
 # -- truth -------------------------------------------------------------------------------------
 TRUTH_COLUMNS = {
     "source": schema.STRING,
+    "page": schema.INT,  # the page of a document, NA for a single image
     "line": schema.INT,  # order of a free-text line, NA for fields and labels
     "field": schema.STRING,  # card field key, NA for lines
     "item_id": schema.INT,  # a Reviewer label's item, NA otherwise
@@ -109,10 +110,16 @@ TRUTH_COLUMNS = {
 def read_truth(path_or_records) -> pd.DataFrame:
     """Ground truth as one row per line, card field or reviewed item.
 
-    Reads JSONL (``{"source": …, "lines": [...]}`` with optional ``"boxes"``, or
-    ``{"source": …, "fields": {...}}``, or the Reviewer's saved labels), CSV (``source,text`` or
-    ``source,field,text``), or the records themselves (``ocrframe.samples(truth=True)``).
+    Reads JSONL (``{"source": …, "lines": [...]}`` with optional ``"boxes"`` and ``"page"``,
+    or ``{"source": …, "fields": {...}}``, or the Reviewer's saved labels), CSV (``source,text``
+    or ``source,field,text``), the records themselves (``ocrframe.samples(truth=True)``), or an
+    OcrResult whose text is known to be right — a born-digital PDF's text layer read with
+    ``engine="pdf-text"``: each item a line, with its box.
     """
+    from .result import OcrResult
+
+    if isinstance(path_or_records, OcrResult):
+        return _truth_frame(_result_records(path_or_records))
     if isinstance(path_or_records, pd.DataFrame):
         return _truth_frame(path_or_records.to_dict("records"))
     if isinstance(path_or_records, list | tuple):
@@ -135,28 +142,60 @@ def read_truth(path_or_records) -> pd.DataFrame:
     return _truth_frame(records)
 
 
+def _result_records(result) -> list[dict]:
+    """Truth records of a result: per image (and page), its items' texts and boxes."""
+    records = []
+    for img in result.images[result.images["ok"]].itertuples():
+        items = result.items[result.items["image_id"] == img.image_id]
+        boxes = [
+            None if pd.isna(x) else [int(x), int(y), int(w), int(h)]
+            for x, y, w, h in items[["x", "y", "width", "height"]].itertuples(index=False)
+        ]
+        page = None if pd.isna(img.page) else int(img.page)
+        records.append(
+            {"source": img.source, "page": page, "lines": items["text"].tolist(), "boxes": boxes}
+        )
+    return records
+
+
 def _truth_frame(records: list[dict], csv: bool = False) -> pd.DataFrame:
     rows = []
     for k, rec in enumerate(records):
         if "source" not in rec:
             raise OcrframeError(f"truth record {k}: no 'source'")
-        source = str(rec["source"])
+        where = {"source": str(rec["source"]), "page": _page_of(rec, k)}
         if "corrected_text" in rec:  # a Reviewer label
-            rows.append({"source": source, "item_id": int(rec["item_id"]),
-                         "text": rec["corrected_text"]})  # fmt: skip
+            rows.append({**where, "item_id": int(rec["item_id"]), "text": rec["corrected_text"]})
         elif csv:
-            rows.append({"source": source, "field": rec.get("field") or None, "text": rec["text"]})
+            rows.append({**where, "field": rec.get("field") or None, "text": rec["text"]})
         else:
             boxes = rec.get("boxes") or [None] * len(rec.get("lines", []))
             for n, (text, box) in enumerate(zip(rec.get("lines", []), boxes)):
-                row = {"source": source, "line": n, "text": text}
+                row = {**where, "line": n, "text": text}
                 if box is not None:
                     row.update(zip(("x", "y", "width", "height"), box))
                 rows.append(row)
             for key, text in (rec.get("fields") or {}).items():
-                rows.append({"source": source, "field": key, "text": text})
+                rows.append({**where, "field": key, "text": text})
     frame = pd.DataFrame(rows, columns=list(TRUTH_COLUMNS))
     return frame.astype(TRUTH_COLUMNS)
+
+
+def _page_of(rec: dict, k: int) -> int | None:
+    page = rec.get("page")
+    if page is None or (isinstance(page, str) and not page.strip()) or pd.isna(page):
+        return None
+    try:
+        return int(page)
+    except (TypeError, ValueError):
+        raise OcrframeError(f"truth record {k}: page {page!r} is not a number") from None
+
+
+def _same_page(pages: pd.Series, page) -> pd.Series:
+    """Which truth rows are of ``page`` (NA: a single image, matched by NA)."""
+    if pd.isna(page):
+        return pages.isna()
+    return (pages == page).fillna(False)
 
 
 def _match_sources(result_sources: pd.Series, truth_sources: pd.Series) -> dict[str, str]:
@@ -226,6 +265,8 @@ def evaluate(result, truth, *, nfkc: bool = True) -> Evaluation:
     truth = (
         read_truth(truth) if not isinstance(truth, pd.DataFrame) or "line" not in truth else truth
     )
+    if "page" not in truth:  # a frame made before truth knew pages: single images
+        truth = truth.assign(page=pd.array([pd.NA] * len(truth), dtype=schema.INT))
     mapping = _match_sources(result.images["source"], truth["source"])
     items = result.items.copy()
     items["truth"] = pd.Series(pd.NA, index=items.index, dtype=schema.STRING)
@@ -236,7 +277,8 @@ def evaluate(result, truth, *, nfkc: bool = True) -> Evaluation:
         if tsrc is None:
             image_rows.append((img.image_id, pd.NA, np.nan, np.nan))
             continue
-        t = _relevant(truth[truth["source"] == tsrc], items.loc[mine])
+        mine_truth = truth[(truth["source"] == tsrc) & _same_page(truth["page"], img.page)]
+        t = _relevant(mine_truth, items.loc[mine])
         claimed = _align_image(items.loc[mine], t, nfkc)
         for row, text in claimed.items():
             items.loc[row, "truth"] = text

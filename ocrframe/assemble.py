@@ -22,6 +22,7 @@ from . import schema
 IMAGE_COLUMNS = (
     "response_id",
     "source",
+    "page",
     "engine",
     "endpoint",
     "code",
@@ -30,6 +31,7 @@ IMAGE_COLUMNS = (
     "angle",
     "image_width",
     "image_height",
+    "dpi",
     "warn_codes",
     "warn_messages",
     "extra",
@@ -85,6 +87,8 @@ class Columns:
         missing: float = float("nan"),
         warn_codes: list[int] | None = None,
         warn_messages: list[str] | None = None,
+        page: int | None = None,
+        dpi: int | None = None,
     ) -> int:
         """Append one image row and return its row number."""
         values = locals()
@@ -131,6 +135,15 @@ class Columns:
         x, y, w, h = box if box is not None else (None, None, None, None)
         for name, value in zip(("x", "y", "width", "height"), (x, y, w, h)):
             c[name].append(value)
+
+    def set_page(self, first_row: int, page: int | None, dpi: int | None) -> None:
+        """Give the image rows from ``first_row`` on (one response's) the page and resolution
+        of the input they answer, where the response itself named no page."""
+        for row in range(first_row, self.n_images):
+            if self.images["page"][row] is None:
+                self.images["page"][row] = page
+            if self.images["dpi"][row] is None:
+                self.images["dpi"][row] = dpi
 
     def add_extra(self, first_row: int, extra: dict) -> None:
         """Merge ``extra`` into ``images.extra`` of every image row from ``first_row`` on (the
@@ -249,6 +262,7 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
             "image_id": _ids(np.arange(n_images)),
             "response_id": _ids(img["response_id"]),
             "source": _strings(img["source"]),
+            "page": _int_array(*_ints(img["page"])),
             "engine": _strings(img["engine"]),
             "endpoint": _strings(img["endpoint"]),
             "code": _int_array(*code),
@@ -257,6 +271,7 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
             "angle": _float_array(_floats(img["angle"]), schema.FLOAT64),
             "image_width": _int_array(*_ints(img["image_width"])),
             "image_height": _int_array(*_ints(img["image_height"])),
+            "dpi": _int_array(*_ints(img["dpi"])),
             "ok": (code[0] == 0) & ~code[1],
             "n_items": _ids(items_per_image),
             "n_chars": _ids(chars_per_image.astype(np.int64)),
@@ -474,10 +489,10 @@ def _strings(values) -> pa.Array | pa.ChunkedArray:
     return pa.array(values, type=pa.string())
 
 
-def _lists(values, dtype: pd.ArrowDtype) -> pa.Array | pa.ChunkedArray:
+def _lists(values, column: schema.ListColumn) -> pa.Array | pa.ChunkedArray:
     if isinstance(values, pa.ChunkedArray | pa.Array):
-        return values.cast(dtype.pyarrow_dtype)
-    return pa.array(values, type=dtype.pyarrow_dtype)
+        return values.cast(column.arrow)
+    return pa.array(values, type=column.arrow)
 
 
 def _polygons(values) -> pa.Array | pa.ChunkedArray:

@@ -31,6 +31,7 @@ from . import images as imagery
 from .dataset import OcrDataset
 from .engines.base import CHOICES
 from .errors import OcrframeError
+from .pages import DEFAULT_DPI
 from .reading import read_json
 from .recognize import recognize
 from .result import OcrResult
@@ -40,10 +41,10 @@ LEVELS = ("images", "items", "chars")
 
 
 def summary(result: OcrResult) -> pd.DataFrame:
-    """Per image: source, endpoint, code, items, characters, mean and minimum confidence."""
+    """Per image: source, page, endpoint, code, items, characters, mean and minimum confidence."""
     low = result.items.groupby("image_id")["confidence"].min()
     out = result.images[
-        ["image_id", "source", "endpoint", "code", "n_items", "n_chars", "mean_confidence"]
+        ["image_id", "source", "page", "endpoint", "code", "n_items", "n_chars", "mean_confidence"]
     ].copy()
     out["min_confidence"] = low.reindex(out["image_id"]).array
     return out.set_index("image_id")
@@ -129,7 +130,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     if not dataset_out and (args.resume or args.retry_failed or args.batch_size is not None):
         raise OcrframeError("--resume, --retry-failed and --batch-size need -o DIR (a dataset)")
     # files that do not exist or cannot be opened are bad arguments: said before the engine loads
-    imagery.check_readable(imagery.expand(args.images))
+    imagery.check_readable(imagery.expand(args.images, pages=args.pages, dpi=args.dpi))
     options = {
         k: v
         for k, v in (
@@ -145,6 +146,8 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         "engine": args.engine,
         "progress": not args.no_progress,
         "save_raw": args.save_raw,
+        "pages": args.pages,
+        "dpi": args.dpi,
         **options,
     }
     if dataset_out:
@@ -319,6 +322,25 @@ def _number(low: int, high: int | None = None, what: str = "a number"):
     return parse
 
 
+def page_list(text: str) -> list[int]:
+    """An argparse type: ``--pages 1,3-5`` as ``[1, 3, 4, 5]`` (1-based, as viewers count).
+
+    >>> page_list("1,3-5")
+    [1, 3, 4, 5]
+    """
+    out: list[int] = []
+    for part in text.split(","):
+        first, _, last = part.strip().partition("-")
+        try:
+            low, high = int(first), int(last or first)
+        except ValueError:
+            low = high = 0
+        if low < 1 or high < low:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a list of pages such as 1,3-5")
+        out += range(low, high + 1)
+    return out
+
+
 PORT = _number(0, 65535, "a port")
 COUNT = _number(1, None, "a count")
 MILLISECONDS = _number(0, None, "a delay in ms")
@@ -330,7 +352,14 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     rec = sub.add_parser("recognize", help="run OCR on images and write or print the tables")
-    rec.add_argument("images", nargs="+", help="image files, globs, directories or URLs")
+    rec.add_argument("images", nargs="+", help="image or PDF files, globs, directories or URLs")
+    rec.add_argument(
+        "--pages", type=page_list, help="pages of PDFs and multi-page TIFFs: 1,3-5 (all)"
+    )
+    rec.add_argument(
+        "--dpi", type=_number(36, 1200, "a resolution"), default=DEFAULT_DPI,
+        help=f"resolution PDF pages are rendered at ({DEFAULT_DPI})",
+    )  # fmt: skip
     rec.add_argument("-e", "--endpoint", default="general", help="endpoint shape (general)")
     rec.add_argument("--engine", default="local", choices=engines.names(), help="local (default)")
     rec.add_argument("-o", "--output", help="OUT.parquet (directory), OUT.csv or OUT.jsonl")

@@ -68,6 +68,9 @@ CLIENT_CODES: dict[int, str] = {
     -7: "permission denied",
     -8: "cannot read the file",
     -9: "the response cannot be read (malformed, or of no known format)",
+    -10: "the document is encrypted",
+    -11: "the document is damaged",
+    -12: "the document has no such page",
 }
 
 DECODE_FAILED = -1102
@@ -93,6 +96,9 @@ NO_SUCH_FILE = -6
 PERMISSION_DENIED = -7
 UNREADABLE_FILE = -8
 UNREADABLE_RESPONSE = -9
+ENCRYPTED_DOCUMENT = -10
+DAMAGED_DOCUMENT = -11
+NO_SUCH_PAGE = -12
 
 
 def describe(code: int) -> str:

@@ -40,6 +40,7 @@ import numpy as np
 
 from .errors import OcrframeError
 from .images import Input
+from .pages import DocumentError, DocumentPage, TiffPage, document_bytes_digest
 from .result import OcrResult, concat, read_parquet
 
 MARKER = "_dataset.json"
@@ -49,23 +50,29 @@ COMMITS = "_commits"
 
 @dataclass(frozen=True)
 class InputKey:
-    """Who an input is — its source, and which occurrence of that source (a list may name a
-    file twice) — and the SHA-256 of what it held when answered."""
+    """Who an input is — its source, its page (of a document) and which occurrence of them (a
+    list may name a file twice) — and the SHA-256 of what it held when answered."""
 
     source: str
     sha256: str
     occurrence: int
+    page: int | None = None
 
     @property
-    def who(self) -> tuple[str, int]:
-        return self.source, self.occurrence
+    def who(self) -> tuple[str, int | None, int]:
+        return self.source, self.page, self.occurrence
 
 
 def content_sha256(inp: Input) -> str:
-    """SHA-256 of what an input holds: file bytes, bytes, a URL's text, or pixels."""
+    """SHA-256 of what an input holds: file bytes, bytes, a URL's text, or pixels; a page of a
+    document, its document's bytes (a changed document is read again, every page)."""
     value = inp.value
     h = hashlib.sha256()
-    if isinstance(value, str):
+    if isinstance(value, DocumentPage | TiffPage):
+        return document_bytes_digest(value.document)
+    if isinstance(value, DocumentError):
+        h.update(f"{value.code}:{value.detail}".encode())
+    elif isinstance(value, str):
         h.update(b"url:" + value.encode())
     elif isinstance(value, Path):
         try:
@@ -84,11 +91,21 @@ def content_sha256(inp: Input) -> str:
 
 
 def input_keys(inputs: list[Input]) -> list[InputKey]:
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, int | None], int] = {}
+    digests: dict[int, str] = {}  # a document's pages share its digest: read it once
     out = []
     for inp in inputs:
-        seen[inp.source] = seen.get(inp.source, -1) + 1
-        out.append(InputKey(inp.source, content_sha256(inp), seen[inp.source]))
+        who = (inp.source, inp.page)
+        seen[who] = seen.get(who, -1) + 1
+        if isinstance(inp.value, DocumentPage | TiffPage):
+            document = inp.value.document
+            key = id(document)
+            if key not in digests:
+                digests[key] = content_sha256(inp)
+            sha = digests[key]
+        else:
+            sha = content_sha256(inp)
+        out.append(InputKey(inp.source, sha, seen[who], inp.page))
     return out
 
 
@@ -186,15 +203,18 @@ def write_part(
     oks = result.images["ok"].tolist()
     codes = result.images["code"].tolist()
     entries = [
-        {"source": k.source, "sha256": k.sha256, "occurrence": k.occurrence, "ok": bool(ok),
-         "code": int(code)}
+        {"source": k.source, **({"page": k.page} if k.page is not None else {}),
+         "sha256": k.sha256, "occurrence": k.occurrence, "ok": bool(ok), "code": int(code)}
         for k, ok, code in zip(keys, oks, codes)
     ]  # fmt: skip
     return name, entries
 
 
-def latest_entries(root: str | os.PathLike) -> dict[tuple[str, int], tuple[str, int, dict]]:
-    """(source, occurrence) -> (part, row, entry) of the input's latest committed answer."""
+def latest_entries(
+    root: str | os.PathLike,
+) -> dict[tuple[str, int | None, int], tuple[str, int, dict]]:
+    """(source, page, occurrence) -> (part, row, entry) of the input's latest committed
+    answer (datasets written before pages existed have no page: None)."""
     out: dict[tuple[str, int], tuple[str, int, dict]] = {}
     for commit in sorted((Path(root) / COMMITS).glob("part-*.json")):
         try:
@@ -202,7 +222,8 @@ def latest_entries(root: str | os.PathLike) -> dict[tuple[str, int], tuple[str, 
         except (OSError, json.JSONDecodeError) as err:
             raise OcrframeError(f"{commit}: unreadable commit record: {err}") from None
         for row, entry in enumerate(entries):
-            out[(entry["source"], entry.get("occurrence", 0))] = (commit.stem, row, entry)
+            who = (entry["source"], entry.get("page"), entry.get("occurrence", 0))
+            out[who] = (commit.stem, row, entry)
     return out
 
 

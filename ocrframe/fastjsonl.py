@@ -273,6 +273,7 @@ def _columns(
         "images": {
             "response_id": np.arange(n),
             "source": sources,
+            "page": pa.nulls(n, pa.int32()),
             "engine": [name or None if good else None for name, good in zip(engine_name, ok)],
             "endpoint": endpoints,
             "code": code.cast(pa.int32()),
@@ -281,6 +282,7 @@ def _columns(
             "angle": _when(ok, d["angle"]),
             "image_width": _when(ok, d["image_width"]).cast(pa.int32()),
             "image_height": _when(ok, d["image_height"]).cast(pa.int32()),
+            "dpi": pa.nulls(n, pa.int32()),
             "warn_codes": _when(ok, d["recognize_warn_code"]).cast(pa.list_(pa.int32())),
             "warn_messages": _when(ok, d["recognize_warn_msg"]),
             "extra": extras,

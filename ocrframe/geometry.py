@@ -39,3 +39,17 @@ def rectangle(box: tuple[float, float, float, float]) -> list[tuple[float, float
     """The corners of ``(x, y, width, height)``, clockwise from the top-left."""
     x, y, w, h = box
     return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+def moved(line: Line, dx: float, dy: float) -> Line:
+    """``line`` shifted by ``(dx, dy)``: a line read in a crop or tile, in the whole image."""
+    polygon = [(x + dx, y + dy) for x, y in line.polygon]
+    chars = [
+        Char(
+            c.text,
+            c.confidence,
+            None if c.box is None else (c.box[0] + dx, c.box[1] + dy, *c.box[2:]),
+        )
+        for c in line.chars
+    ]
+    return Line(polygon, line.text, chars)

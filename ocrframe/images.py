@@ -1,10 +1,11 @@
 """Inputs to recognition: what users pass, turned into images an engine can read.
 
 ``images`` may be a path, a glob, a directory, an http(s) URL, bytes, a PIL image, a numpy array
-(RGB, RGBA or greyscale, uint8) or a list of those. Each input keeps ``source``: exactly what the
-user gave (a path or URL string), or a generated name for bytes, PIL images and arrays. Loading
-never raises for a bad image: it returns a :class:`Failure` with the service's code, so a batch
-goes on.
+(RGB, RGBA or greyscale, uint8) or a list of those; a PDF or a multi-page TIFF (a path or its
+bytes) becomes one input per page (:mod:`ocrframe.pages`), rendered only when it is read. Each
+input keeps ``source``: exactly what the user gave (a path or URL string), or a generated name
+for bytes, PIL images and arrays, and its ``page``. Loading never raises for a bad image: it
+returns a :class:`Failure` with the service's code, so a batch goes on.
 """
 
 from __future__ import annotations
@@ -21,20 +22,34 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import codes, files
 from .errors import OcrframeError
+from .pages import (
+    DEFAULT_DPI,
+    DocumentError,
+    DocumentPage,
+    TiffPage,
+    check_dpi,
+    is_pdf,
+    render,
+    split,
+    tiff_frame,
+)
 
 IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".jp2", ".pbm", ".pgm",
-     ".ppm"}
+     ".ppm", ".pdf"}
 )  # fmt: skip
 URL_TIMEOUT = (5, 30)  # connect, read seconds
 
 
 @dataclass(frozen=True)
 class Input:
-    """One input as the user gave it: ``source`` to report, ``value`` to load."""
+    """One input as the user gave it: ``source`` to report, ``value`` to load; a document's
+    page says its ``page`` (1-based) and the ``dpi`` it is rendered at (PDF pages)."""
 
     source: str
     value: object
+    page: int | None = None
+    dpi: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,8 +95,9 @@ def is_url(text: str) -> bool:
     return text.startswith(("http://", "https://"))
 
 
-def expand(images: object) -> list[Input]:
-    """The inputs named by ``images``, in order (a glob or directory expands, sorted).
+def expand(images: object, pages=None, dpi: int = DEFAULT_DPI) -> list[Input]:
+    """The inputs named by ``images``, in order (a glob or directory expands, sorted; a
+    document, into its ``pages`` — all by default — rendered at ``dpi``).
 
     A mapping names in-memory images: ``{"scan 1.png": b"...", ...}`` keeps each key as the
     source (a notebook upload, a zip member).
@@ -91,15 +107,17 @@ def expand(images: object) -> list[Input]:
     >>> [i.source for i in expand({"upload.jpg": b"..."})]
     ['upload.jpg']
     """
+    dpi = check_dpi(dpi)
     if isinstance(images, Mapping):
-        return [_named(str(name), value) for name, value in images.items()]
+        return [i for name, value in images.items() for i in _named(str(name), value, pages, dpi)]
     items = list(images) if isinstance(images, list | tuple) else [images]
     out: list[Input] = []
     for k, item in enumerate(items):
         if isinstance(item, str | os.PathLike):
-            out += _expand_path(item)
+            for inp in _expand_path(item):
+                out += _documents(inp, pages, dpi)
         elif isinstance(item, bytes | bytearray | memoryview):
-            out.append(Input(f"<bytes #{k}>", bytes(item)))
+            out += _documents(Input(f"<bytes #{k}>", bytes(item)), pages, dpi)
         elif isinstance(item, Image.Image):
             out.append(Input(f"<PIL #{k}>", item))
         elif isinstance(item, np.ndarray):
@@ -112,12 +130,27 @@ def expand(images: object) -> list[Input]:
     return out
 
 
-def _named(name: str, value: object) -> Input:
+def _named(name: str, value: object, pages, dpi: int) -> list[Input]:
     if isinstance(value, bytes | bytearray | memoryview):
-        return Input(name, bytes(value))
+        return _documents(Input(name, bytes(value)), pages, dpi)
     if isinstance(value, Image.Image | np.ndarray):
-        return Input(name, value)
+        return [Input(name, value)]
     raise OcrframeError(f"images[{name!r}]: expected bytes, a PIL image or an array")
+
+
+def _documents(inp: Input, pages, dpi: int) -> list[Input]:
+    """A PDF or multi-page TIFF as one input per page; any other input as it is."""
+    if not isinstance(inp.value, Path | bytes):
+        return [inp]
+    if isinstance(inp.value, Path) and not inp.value.is_file():
+        return [inp]  # missing: fails, with its reason, when read
+    found = split(inp.value, pages, dpi)
+    if found is None:
+        return [inp]
+    return [
+        Input(inp.source, value, number, value.dpi if isinstance(value, DocumentPage) else None)
+        for number, value in found.pages
+    ]
 
 
 def _expand_path(item: str | os.PathLike) -> list[Input]:
@@ -135,8 +168,20 @@ def load(inp: Input, session=None) -> Loaded | Failure:
     """Decode one input, or say why it cannot be used (never raises for bad image data)."""
     value = inp.value
     try:
+        if isinstance(value, DocumentError):
+            return Failure(inp.source, value.code, f"{inp.source}: {value.detail}")
+        if isinstance(value, DocumentPage):
+            rgb = render(value)
+            return Loaded(inp.source, rgb, None, _digest(None, rgb))
+        if isinstance(value, TiffPage):
+            return _from_pil(inp.source, tiff_frame(value), None)
         if isinstance(value, str):  # a URL
             data = _download(value, session)
+            if is_pdf(data):
+                raise _Fail(
+                    codes.ILLEGAL_FORMAT,
+                    f"{inp.source}: a PDF given by URL: download it and pass the file or its bytes",
+                )
             return _decode(inp.source, data)
         if isinstance(value, Path):
             data = value.read_bytes()

@@ -32,6 +32,7 @@ from . import files
 from . import images as images_mod
 from .errors import OcrframeError
 from .fonts import font_for
+from .pages import DocumentPage, TiffPage
 
 MISSING_COLOR = (0.6, 0.6, 0.6, 1.0)  # boxes whose value is NA
 GID_PREFIX = "ocrframe-box:"  # every drawn box has gid GID_PREFIX + its row label
@@ -41,9 +42,14 @@ def image_array(image: object) -> np.ndarray:
     """RGB pixels of ``image``: a path, URL, bytes, PIL image or array."""
     if isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3:
         return image
-    inp = images_mod.expand(image)
+    if isinstance(image, DocumentPage | TiffPage):  # a page of a document, read again
+        image = images_mod.Input("page", image)
+    inp = [image] if isinstance(image, images_mod.Input) else images_mod.expand(image)
     if len(inp) != 1:
-        raise OcrframeError(f"expected one image, got {len(inp)}")
+        raise OcrframeError(
+            f"expected one image, got {len(inp)} (a document's pages: draw one with "
+            "result.plot(image_id))"
+        )
     loaded = images_mod.load(inp[0])
     if isinstance(loaded, images_mod.Failure):
         raise OcrframeError(f"cannot show {loaded.source}: {loaded.detail}")

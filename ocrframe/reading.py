@@ -21,7 +21,7 @@ from .engines.base import BATCH_ENDPOINTS, batch_entry
 from .errors import OcrFormatError, OcrframeError, OcrScaleWarning
 from .result import OcrResult, concat
 
-RECORD_KEYS = frozenset({"source", "endpoint", "engine", "response"})
+RECORD_KEYS = frozenset({"source", "endpoint", "engine", "response", "page", "dpi"})
 #: the further keys of ocrframe.records files (recognize --save-raw, the legacy client's cache)
 RECORD_FILE_KEYS = RECORD_KEYS | {"format", "options", "image_sha256", "url", "scope"}
 
@@ -125,6 +125,18 @@ def _record_fields(rec: dict, where: str | None) -> tuple[str | None, str | None
     return values[0], values[1], values[2]
 
 
+def _record_number(rec: dict, key: str, where: str | None, default: int | None) -> int | None:
+    """A record's ``page`` or ``dpi``: a positive whole number when given."""
+    value = rec.get(key)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise OcrFormatError(
+            f"expected a positive int, got {value!r}", format="record", path=key, source=where
+        )
+    return value
+
+
 def parse_into(
     cols: assemble.Columns,
     obj: object,
@@ -136,8 +148,11 @@ def parse_into(
     where: str | None,
     notes: list[str],
     image_size: tuple[int, int] | None = None,
+    page: int | None = None,
+    dpi: int | None = None,
 ) -> str:
-    """Parse one response into ``cols``; returns the raw JSON text to keep for it."""
+    """Parse one response into ``cols``; returns the raw JSON text to keep for it. ``page`` and
+    ``dpi`` are the input's (a page of a document), for the rows whose response names none."""
     added: dict = {}
     # null means what an absent key means, in every format and at any depth: the adapters read
     # a copy without nulls, the raw text keeps them
@@ -149,6 +164,7 @@ def parse_into(
         engine = rec_engine or engine
         source = rec_source if rec_source is not None else source  # null: where it was read
         added = {k: v for k, v in rec.items() if k not in RECORD_FILE_KEYS}
+        page, dpi = _record_number(rec, "page", where, page), _record_number(rec, "dpi", where, dpi)
         value, raw = rec.get("response"), obj["response"]
         if endpoint in BATCH_ENDPOINTS and isinstance(value, dict) and "result_list" not in value:
             # a record holds one image's own entry of a batch answer
@@ -171,6 +187,8 @@ def parse_into(
         formats.choose(value, endpoint).parse(value, ctx)
     except OcrFormatError as err:
         raise err.located(where) if where else err from None
+    if page is not None or dpi is not None:
+        cols.set_page(first_row, page, dpi)
     if added:  # keys a user put beside a record's response: kept, not dropped
         cols.add_extra(first_row, {"record": added})
     cols.n_responses += 1

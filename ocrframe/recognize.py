@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -13,6 +13,7 @@ from . import images as imagery
 from .dataset import DatasetWriter, OcrDataset, input_keys
 from .engines.base import BATCH_ENDPOINTS, Answer, Engine, endpoint_options
 from .errors import OcrframeError
+from .pages import DEFAULT_DPI
 from .reading import parse_into, warn_scale_notes
 from .result import OcrResult
 
@@ -28,12 +29,16 @@ def recognize(
     resume: bool = False,
     retry_failed: bool = False,
     batch_size: int | None = None,
+    pages: int | Iterable[int] | None = None,
+    dpi: int = DEFAULT_DPI,
     **options: object,
 ) -> OcrResult | OcrDataset:
     """Recognise ``images`` with ``engine`` as ``endpoint`` would, and return the tables.
 
     ``images`` is a path, glob, directory, http(s) URL, bytes, PIL image, numpy array (RGB,
-    uint8) or a list of them; ``images.source`` is each input as given. ``options`` are the
+    uint8) or a list of them; ``images.source`` is each input as given. A PDF or a multi-page
+    TIFF is read page by page (``images.page``, 1-based): ``pages=`` chooses pages (an int, a
+    list or a ``range``) and PDF pages are rendered at ``dpi`` (300), one at a time. ``options`` are the
     endpoint's parameters with the pages' names and defaults (``language="zh"`` for
     minorlanguage, ``card_type=0`` for idcard, ``type=0`` for drivinglicence, ``ret_image=0``
     for namecard). An unreadable input (missing, not an image, animated GIF, empty) becomes a
@@ -62,7 +67,7 @@ def recognize(
     opts = endpoint_options(endpoint, options)
     eng = engines.get(engine)
     eng.check_endpoint(endpoint)
-    inputs = imagery.expand(images)
+    inputs = imagery.expand(images, pages=pages, dpi=dpi)
     if save_raw is not None:
         records.prepare(save_raw)  # before any recognition, so a bad directory costs nothing
     report = progress if callable(progress) else None
@@ -172,6 +177,8 @@ class _Run:
                 engine=self.eng.name,
                 where=inp.source,
                 notes=self.notes,
+                page=inp.page,
+                dpi=inp.dpi,
             )
         )
         if answer.extra:
@@ -203,7 +210,10 @@ def _record(root, endpoint: str, options: dict, inp, answer: Answer) -> None:
     if endpoint in BATCH_ENDPOINTS and "result_list" in response:
         entry = response["result_list"][0]
         response = {k: v for k, v in entry.items() if k not in ("filename", "url")}
-    rec = records.Record(endpoint, options, response, answer.image_sha256, answer.url, inp.source)
+    rec = records.Record(
+        endpoint, options, response, answer.image_sha256, answer.url, inp.source,
+        page=inp.page, dpi=inp.dpi,
+    )  # fmt: skip
     records.write(root, rec)
 
 

@@ -67,6 +67,8 @@ class Record:
     url: str | None = None
     source: str | None = None
     scope: dict | None = None
+    page: int | None = None  # the page of a document the image was
+    dpi: int | None = None
 
     def file_key(self) -> str:
         """The key that names the record's file (scope included)."""
@@ -94,6 +96,8 @@ class Record:
             "image_sha256": self.image_sha256,
             "url": self.url,
             "source": self.source,
+            **({"page": self.page} if self.page is not None else {}),
+            **({"dpi": self.dpi} if self.dpi is not None else {}),
             "scope": self.scope,
             "response": self.response,
         }
@@ -153,6 +157,8 @@ def read(path: str | os.PathLike) -> Record:
             url=obj.get("url"),
             source=obj.get("source"),
             scope=obj.get("scope"),
+            page=obj.get("page"),
+            dpi=obj.get("dpi"),
         )
     except KeyError as err:
         raise OcrframeError(f"{path}: record lacks {err.args[0]!r}") from None

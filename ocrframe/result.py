@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from . import schema
 from .errors import OcrframeError
+from .pages import DEFAULT_DPI
 
 PARQUET_LAYOUT_VERSION = 1
 _MARKER = "_ocrframe.json"
@@ -154,7 +155,7 @@ class OcrResult:
         )
 
     def _repr_html_(self) -> str:
-        cols = ["source", "endpoint", "code", "n_items", "n_chars", "mean_confidence"]
+        cols = ["source", "page", "endpoint", "code", "n_items", "n_chars", "mean_confidence"]
         return f"<p>{_escape(repr(self))}</p>" + self.images[cols].head(20).to_html()
 
     @property
@@ -234,13 +235,19 @@ class OcrResult:
         row = self._ids([image_id])[0]
         if row in self.pixels:
             return image_array(self.pixels[row])
-        source = self.images.loc[row, "source"]
+        source, page, dpi = (self.images.loc[row, c] for c in ("source", "page", "dpi"))
         if pd.isna(source) or str(source).startswith("<"):
             raise OcrframeError(
                 f"image {image_id} ({source}) was given in memory and is not kept in this "
                 "result; pass the image to ocrframe.plot_boxes yourself"
             )
-        return image_array(str(source))
+        if pd.isna(page):
+            return image_array(str(source))
+        # a page of a document: rendered again as it was read
+        from .images import expand
+
+        resolution = int(dpi) if pd.notna(dpi) else DEFAULT_DPI
+        return image_array(expand(str(source), pages=[int(page)], dpi=resolution)[0])
 
     def plot(self, image_id: int | None = None, level: str = "items", ax=None, **kwargs):
         """Draw image ``image_id`` (default: the first image with items) with the boxes of its
@@ -260,12 +267,14 @@ class OcrResult:
 
     def title(self, image_id: int) -> str:
         """A short name for image ``image_id``: the file name of its source (a URL's last
-        part), not the whole path."""
-        source = self.images.loc[self._ids([image_id])[0], "source"]
+        part), not the whole path, and its page of a document (``"scan.pdf p. 2"``)."""
+        row = self._ids([image_id])[0]
+        source, page = self.images.loc[row, "source"], self.images.loc[row, "page"]
         if pd.isna(source):
             return f"image {image_id}"
         name = str(source).rstrip("/").rsplit("/", 1)[-1] or str(source)
-        return name if len(name) <= 50 else "…" + name[-49:]
+        name = name if len(name) <= 50 else "…" + name[-49:]
+        return name if pd.isna(page) else f"{name} p. {page}"
 
     def show(self, n: int = 6, cols: int = 3, level: str = "items", **kwargs):
         """A grid of the first ``n`` images that have rows, each with its boxes. Returns the

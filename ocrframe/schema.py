@@ -10,6 +10,9 @@ left to pandas' defaults, which differ between pandas 2 and 3.
     image_id       Int32     dense 0..n-1 within one OcrResult (``concat`` renumbers)
     response_id    Int32     index into ``OcrResult.raw`` (a batch response covers several images)
     source         string    the input as the user gave it (path, URL, batch filename/url as sent)
+    page           Int32     the page within its source, 1-based as PDF viewers show it (a PDF,
+                             a multi-page TIFF, a multi-page response); NA for a single image.
+                             ``groupby("source")`` is a document, ``(source, page)`` a page
     engine         string    what produced the response (``rapidocr``, ``tencent-legacy`` …); NA if unknown
     endpoint       string    ``general``, ``minorlanguage``, ``idcard``, ``namecard``, ``drivinglicence`` …
     code           Int32     the service's code for this image; 0 is success
@@ -18,13 +21,15 @@ left to pandas' defaults, which differ between pandas 2 and 3.
     angle          Float64   rotation the service reports, in degrees
     image_width    Int32     pixels, when the engine reports it
     image_height   Int32     pixels, when the engine reports it
+    dpi            Int32     the resolution ocrframe rendered the page at (a PDF page); NA for
+                             pictures it did not render
     ok             bool      ``code == 0``
     n_items        Int32     rows of this image in ``items``
     n_chars        Int32     rows of this image in ``chars``
     mean_confidence Float32  mean of the image's item confidences (0–1)
-    warn_codes     list<int32> the service's warnings about the picture (API 3.0 ``RecognizeWarnCode``,
+    warn_codes     object    int32 arrays: the service's warnings about the picture (API 3.0 ``RecognizeWarnCode``,
                              ``AdvancedInfo.WarnInfos`` …: a copy, a photocopy, glare); NA when none given
-    warn_messages  list<string> their texts (``RecognizeWarnMsg``), where the service gives them
+    warn_messages  object    string arrays: their texts (``RecognizeWarnMsg``), where the service gives them
     extra          string    JSON of the response's fields that have no column; NA when none
     ============== ========= =====================================================================
 
@@ -39,7 +44,8 @@ left to pandas' defaults, which differ between pandas 2 and 3.
     confidence_raw Float64   the service's item confidence untouched; NA when it gives none
     x, y           Int32     top-left corner in pixels; NA when the endpoint gives no box
     width, height  Int32     box size in pixels; NA when the endpoint gives no box
-    polygon        list<int32> ``[x1, y1, x2, y2, …]`` where the engine gives a quadrilateral
+    polygon        object    int32 arrays ``[x1, y1, x2, y2, …]`` where the engine gives a
+                             quadrilateral (None where it does not); ``list<int32>`` in files
     n_chars        Int32     characters in ``text`` (= its rows in ``chars``)
     ============== ========= =====================================================================
 
@@ -82,6 +88,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -94,14 +101,31 @@ INT = pd.Int32Dtype()
 FLOAT32 = pd.Float32Dtype()
 FLOAT64 = pd.Float64Dtype()
 BOOL = np.dtype(bool)
-POLYGON = pd.ArrowDtype(pa.list_(pa.int32()))
-CODES = POLYGON  # a list of int32 too: the same dtype object
-MESSAGES = pd.ArrowDtype(pa.list_(pa.string()))
+OBJECT = np.dtype(object)
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of arrays: ``object`` in pandas, each value a numpy array (or None), and an
+    Arrow list in files. (pandas' own ``ArrowDtype`` lists would be tidier in memory, but a
+    parquet file pandas writes of one cannot be read back by ``pd.read_parquet``: its metadata
+    names a dtype pandas cannot parse. Object columns of arrays are what every reader gives.)"""
+
+    arrow: pa.DataType
+
+    def __str__(self) -> str:
+        return f"object ({self.arrow})"
+
+
+POLYGON = ListColumn(pa.list_(pa.int32()))
+CODES = POLYGON  # a list of int32 too: the same column kind
+MESSAGES = ListColumn(pa.list_(pa.string()))
 
 IMAGES: dict[str, object] = {
     "image_id": INT,
     "response_id": INT,
     "source": STRING,
+    "page": INT,
     "engine": STRING,
     "endpoint": STRING,
     "code": INT,
@@ -110,6 +134,7 @@ IMAGES: dict[str, object] = {
     "angle": FLOAT64,
     "image_width": INT,
     "image_height": INT,
+    "dpi": INT,
     "ok": BOOL,
     "n_items": INT,
     "n_chars": INT,
@@ -172,6 +197,10 @@ TABLES: dict[str, dict[str, object]] = {
     "chars": CHARS,
     "cells": CELLS,
 }
+#: columns added to a table after files were first written: a file without them reads with
+#: them NA (``from_arrow``), so parquet written by an older ocrframe still opens
+ADDED: dict[str, frozenset[str]] = {"images": frozenset({"page", "dpi"})}
+
 KEYS: dict[str, tuple[str, ...]] = {
     "images": ("image_id",),
     "items": ("image_id", "item_id"),
@@ -190,10 +219,20 @@ def columns(table: str) -> dict[str, object]:
         ) from None
 
 
+def dtypes(table: str) -> dict[str, object]:
+    """The ordered ``{column: pandas dtype}`` of ``table``: what ``df.dtypes`` shows."""
+    return {name: pandas_dtype(spec) for name, spec in columns(table).items()}
+
+
+def pandas_dtype(spec: object) -> object:
+    """The pandas dtype of a column of the contract (a list column is ``object``)."""
+    return OBJECT if isinstance(spec, ListColumn) else spec
+
+
 def empty(table: str) -> pd.DataFrame:
     """An empty frame of ``table`` with the contract's columns and dtypes."""
     return pd.DataFrame(
-        {name: pd.Series([], dtype=dtype) for name, dtype in columns(table).items()}
+        {name: pd.Series([], dtype=pandas_dtype(spec)) for name, spec in columns(table).items()}
     )
 
 
@@ -214,14 +253,21 @@ def frame(table: str, data: Mapping[str, object]) -> pd.DataFrame:
 
 def as_column(values: object, dtype: object) -> object:
     """Convert one column's values (list, numpy, arrow) to an array of ``dtype``."""
+    if isinstance(dtype, ListColumn):
+        if not isinstance(values, pa.ChunkedArray | pa.Array):
+            values = pa.array(values, type=dtype.arrow)
+        elif values.type != dtype.arrow:
+            values = values.cast(dtype.arrow)
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
+        # each value a numpy array of its list (or None): Arrow builds them in C++
+        return values.to_numpy(zero_copy_only=False)
     if isinstance(values, pa.ChunkedArray | pa.Array):
         if dtype is BOOL:
             return np.asarray(values.to_numpy(zero_copy_only=False), dtype=bool)
         return dtype.__from_arrow__(values)  # exact, no round trip through Python objects
     if dtype is BOOL:
         return np.asarray(values, dtype=bool)
-    if isinstance(dtype, pd.ArrowDtype):  # the list columns
-        return pd.array(pa.array(values, type=dtype.pyarrow_dtype), dtype=dtype)
     return pd.array(values, dtype=dtype, copy=False)
 
 
@@ -238,7 +284,13 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for name, dtype in spec.items():
         col = df[name]
-        out[name] = col.array if col.dtype == dtype else col.astype(dtype).array
+        if isinstance(dtype, ListColumn):  # any lists or arrays (an ArrowDtype list too)
+            values = col.array.__arrow_array__() if isinstance(col.dtype, pd.ArrowDtype) else [
+                None if v is None or (np.ndim(v) == 0 and pd.isna(v)) else list(v) for v in col
+            ]
+            out[name] = as_column(values, dtype)
+        else:
+            out[name] = col.array if col.dtype == dtype else col.astype(dtype).array
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
 
 
@@ -247,7 +299,7 @@ def validate(table: str, df: pd.DataFrame) -> None:
     spec = columns(table)
     if list(df.columns) != list(spec):
         raise OcrframeError(f"{table}: columns {list(df.columns)} differ from {list(spec)}")
-    wrong = {c: str(df[c].dtype) for c, d in spec.items() if df[c].dtype != d}
+    wrong = {c: str(df[c].dtype) for c, d in spec.items() if df[c].dtype != pandas_dtype(d)}
     if wrong:
         raise OcrframeError(f"{table}: wrong dtypes {wrong}")
     if "confidence" in df:
@@ -264,8 +316,8 @@ def arrow_schema(table: str) -> pa.Schema:
 def _arrow_type(dtype: object) -> pa.DataType:
     if dtype is BOOL:
         return pa.bool_()
-    if isinstance(dtype, pd.ArrowDtype):
-        return dtype.pyarrow_dtype
+    if isinstance(dtype, ListColumn):
+        return dtype.arrow
     return {STRING: pa.string(), INT: pa.int32(), FLOAT32: pa.float32(), FLOAT64: pa.float64()}[
         dtype
     ]
@@ -274,11 +326,15 @@ def _arrow_type(dtype: object) -> pa.DataType:
 def from_arrow(table: str, data: pa.Table) -> pd.DataFrame:
     """Read an arrow table (for example from parquet) back into the contract's dtypes."""
     schema = arrow_schema(table)
-    missing = [name for name in schema.names if name not in data.column_names]
+    added = ADDED.get(table, frozenset())
+    missing = [n for n in schema.names if n not in data.column_names and n not in added]
     if missing:
         raise OcrframeError(f"{table}: missing columns {missing}")
     cols = {}
     for fld in schema:
+        if fld.name not in data.column_names:  # written before the column existed
+            cols[fld.name] = as_column(pa.nulls(data.num_rows, fld.type), columns(table)[fld.name])
+            continue
         col = data.column(fld.name)
         if col.type != fld.type:
             col = col.cast(fld.type)

@@ -77,7 +77,9 @@ class Recognizer(w.VBox):
     def __init__(self, out_dir: str | Path = ".") -> None:
         self.result: OcrResult | None = None
         self.out_dir = Path(out_dir)
-        self.upload = w.FileUpload(accept="image/*", multiple=True, description="Upload")
+        self.upload = w.FileUpload(
+            accept="image/*,.pdf,application/pdf", multiple=True, description="Upload"
+        )
         self.paths = w.Textarea(
             placeholder="or paths / URLs, one per line",
             layout=w.Layout(width="420px", height="60px"),
@@ -202,7 +204,9 @@ class Recognizer(w.VBox):
             f"{len(res.images)} image(s), {len(res.items)} items, {len(res.chars)} characters"
             + note
         )
-        choices = [(str(r.source), int(r.image_id)) for r in res.images.itertuples() if r.ok]
+        choices = [
+            (res.title(int(r.image_id)), int(r.image_id)) for r in res.images.itertuples() if r.ok
+        ]
         self.image_choice.options = choices
         if choices:
             self.image_choice.value = choices[0][1]
@@ -269,7 +273,7 @@ class Reviewer(w.VBox):
     ``source -> [lines]``; the known text is shown beside each item.
     """
 
-    LABEL_COLUMNS = ("source", "item_id", "text", "corrected_text", "decided_at")
+    LABEL_COLUMNS = ("source", "page", "item_id", "text", "corrected_text", "decided_at")
 
     def __init__(
         self,
@@ -280,7 +284,7 @@ class Reviewer(w.VBox):
     ) -> None:
         self.result = result
         self.truth = _truth_lookup(truth)
-        self._decisions: dict[tuple[str, int], dict] = {}
+        self._decisions: dict[tuple[str, int | None, int], dict] = {}
         self.order = self._order(order_by)
         self.position = 0
         self.prev_button = w.Button(description="◀ previous")
@@ -332,18 +336,21 @@ class Reviewer(w.VBox):
             return
         self.position = max(0, min(position, len(self.order) - 1))
         source = str(self.result.images.loc[self.image_id, "source"])
+        page = self.result.images.loc[self.image_id, "page"]
+        page = None if pd.isna(page) else int(page)
+        shown = source if page is None else f"{source}, page {page}"
         self.where.value = (
-            f"image {self.position + 1} of {len(self.order)}: <code>{html.escape(source)}</code>"
+            f"image {self.position + 1} of {len(self.order)}: <code>{html.escape(shown)}</code>"
         )
         self.image.value = picture(self.result, self.image_id, self.threshold.value, 560)
-        self.item_rows = [self._row(source, item) for _, item in self.doubtful().iterrows()]
+        self.item_rows = [self._row(source, page, item) for _, item in self.doubtful().iterrows()]
         self.rows.children = [r["box"] for r in self.item_rows] or [
             w.HTML("<i>nothing below the threshold here</i>")
         ]
 
-    def _row(self, source: str, item) -> dict:
+    def _row(self, source: str, page: int | None, item) -> dict:
         item_id = int(item["item_id"])
-        decided = self._decisions.get((source, item_id))
+        decided = self._decisions.get((source, page, item_id))
         text = w.Text(
             value=decided["corrected_text"] if decided else str(item["text"]),
             layout=w.Layout(width="260px"),
@@ -354,7 +361,7 @@ class Reviewer(w.VBox):
         correct = w.Button(
             description="correct", button_style="warning", layout=w.Layout(width="70px")
         )
-        known = self.truth.get(source, {}).get(item_id)
+        known = self.truth.get((source, page), {}).get(item_id)
         info = (
             f"#{item_id} {item['confidence']:.3f}"
             if pd.notna(item["confidence"])
@@ -364,9 +371,11 @@ class Reviewer(w.VBox):
         parts = [w.HTML(info, layout=w.Layout(width="90px")), text, accept, correct, state]
         if known is not None:
             parts.insert(2, w.HTML(f"<span style='color:#555'>truth: {html.escape(known)}</span>"))
-        accept.on_click(lambda *_: self.decide(source, item_id, str(item["text"]), None, state))
+        accept.on_click(
+            lambda *_: self.decide(source, item_id, str(item["text"]), None, state, page=page)
+        )
         correct.on_click(
-            lambda *_: self.decide(source, item_id, str(item["text"]), text.value, state)
+            lambda *_: self.decide(source, item_id, str(item["text"]), text.value, state, page=page)
         )
         return {
             "item_id": item_id,
@@ -376,10 +385,21 @@ class Reviewer(w.VBox):
             "box": w.HBox(parts),
         }
 
-    def decide(self, source: str, item_id: int, text: str, corrected: str | None, state=None):
-        """Record a decision: ``corrected`` is the right text (``None`` accepts ``text``)."""
-        self._decisions[(source, item_id)] = {
+    def decide(
+        self,
+        source: str,
+        item_id: int,
+        text: str,
+        corrected: str | None,
+        state=None,
+        *,
+        page: int | None = None,
+    ):
+        """Record a decision: ``corrected`` is the right text (``None`` accepts ``text``);
+        ``page`` is the page of a document the item is on."""
+        self._decisions[(source, page, item_id)] = {
             "source": source,
+            **({"page": page} if page is not None else {}),
             "item_id": item_id,
             "text": text,
             "corrected_text": text if corrected is None else corrected,
@@ -390,11 +410,12 @@ class Reviewer(w.VBox):
 
     @property
     def labels(self) -> pd.DataFrame:
-        """One row per decision: source, item_id, text, corrected_text, decided_at."""
+        """One row per decision: source, page, item_id, text, corrected_text, decided_at."""
         frame = pd.DataFrame(list(self._decisions.values()), columns=list(self.LABEL_COLUMNS))
         return frame.astype(
-            {"source": "string[pyarrow]", "item_id": "Int32", "text": "string[pyarrow]",
-             "corrected_text": "string[pyarrow]", "decided_at": "string[pyarrow]"}
+            {"source": "string[pyarrow]", "page": "Int32", "item_id": "Int32",
+             "text": "string[pyarrow]", "corrected_text": "string[pyarrow]",
+             "decided_at": "string[pyarrow]"}
         )  # fmt: skip
 
     def save(self, path: str | Path) -> Path:
@@ -406,12 +427,12 @@ class Reviewer(w.VBox):
         return out
 
 
-def _truth_lookup(truth) -> dict[str, dict[int, str]]:
-    """source -> {item_id: known text}; lines are matched to items by order."""
+def _truth_lookup(truth) -> dict[tuple[str, int | None], dict[int, str]]:
+    """(source, page) -> {item_id: known text}; lines are matched to items by order."""
     if truth is None:
         return {}
     if isinstance(truth, dict):
         records = [{"source": k, "lines": v} for k, v in truth.items()]
     else:
         records = list(truth)
-    return {str(r["source"]): dict(enumerate(r.get("lines", []))) for r in records}
+    return {(str(r["source"]), r.get("page")): dict(enumerate(r.get("lines", []))) for r in records}

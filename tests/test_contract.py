@@ -35,7 +35,7 @@ def test_formats_cover_all_five_endpoints():
 def test_pd_concat_of_all_formats_keeps_every_dtype(table):
     frames = [getattr(r, table) for r in every_format()]
     joined = pd.concat(frames, ignore_index=True)
-    assert dict(joined.dtypes) == dict(frames[0].dtypes) == schema.columns(table)
+    assert dict(joined.dtypes) == dict(frames[0].dtypes) == schema.dtypes(table)
 
 
 def test_ocrframe_concat_renumbers_ids_and_keeps_raw():

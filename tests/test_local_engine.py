@@ -249,10 +249,10 @@ class _FailsOnSquares(LocalEngine):
     """RapidOCR failing on one kind of picture (stands in for an engine bug, not for
     recognize, which is what the test is about)."""
 
-    def lines(self, rgb):
+    def reading(self, rgb):
         if rgb.shape[0] == rgb.shape[1]:
             raise RuntimeError("engine bug on square images")
-        return super().lines(rgb)
+        return super().reading(rgb)
 
 
 def test_an_engine_failure_on_one_image_keeps_the_others(tmp_path):

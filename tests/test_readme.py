@@ -1,8 +1,8 @@
 """The README's Python examples, run top to bottom as a reader would, on the bundled samples.
 
 Each block runs in one namespace (like a notebook), in a folder laid out as the README's paths
-assume: ``scans/`` holds the sample images (``scans/ids/`` the ID card), ``responses/`` saved
-responses. Every expression statement must show something: a non-empty table, a drawing, a
+assume: ``scans/`` holds the sample images (``scans/ids/`` the ID card) and a scanned PDF,
+``docs/`` a born-digital PDF, ``responses/`` saved responses. Every expression statement must show something: a non-empty table, a drawing, a
 number. A block preceded by ``<!-- not run by tests/test_readme.py: REASON -->`` is skipped
 (it needs a cloud account).
 """
@@ -68,6 +68,11 @@ def workspace(tmp_path, monkeypatch):
         shutil.copy(sample, scans)
     shutil.copy(scans / "idcard_front.png", scans / "ids")
     shutil.copytree(ocrframe.data_path("responses"), tmp_path / "responses")
+    from test_documents import born_digital_pdf, image_pdf
+
+    image_pdf(scans / "contract.pdf", ["en_document.png", "receipt.png", "zh_document.png"])
+    (tmp_path / "docs").mkdir()
+    born_digital_pdf(tmp_path / "docs" / "report.pdf")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -91,7 +91,14 @@ def test_reviewer_pages_worst_first_and_records_decisions(tmp_path):
     second["text"].value = "fixed text"
     second["correct"].click()
     labels = rev.labels
-    assert list(labels.columns) == ["source", "item_id", "text", "corrected_text", "decided_at"]
+    assert list(labels.columns) == [
+        "source",
+        "page",
+        "item_id",
+        "text",
+        "corrected_text",
+        "decided_at",
+    ]
     assert labels.loc[0, "corrected_text"] == labels.loc[0, "text"]
     assert labels.loc[1, "corrected_text"] == "fixed text"
     rev.next_button.click()
@@ -107,3 +114,18 @@ def test_reviewer_pages_worst_first_and_records_decisions(tmp_path):
     saved = [json.loads(line) for line in path.read_text().splitlines()]
     assert [s["item_id"] for s in saved] == labels["item_id"].tolist()
     assert all("truth:" in r["box"].children[2].value for r in rev.item_rows)
+
+
+def test_an_uploaded_pdf_is_read_page_by_page(tmp_path):
+    from test_documents import image_pdf
+
+    pdf = image_pdf(tmp_path / "scan.pdf", ["en_document.png", "receipt.png"])
+    app = Recognizer(out_dir=tmp_path)
+    app.upload.value = upload_value(str(pdf))
+    app.run_button.click()
+    assert app.result.images["source"].tolist() == ["scan.pdf", "scan.pdf"]
+    assert app.result.images["page"].tolist() == [1, 2]
+    assert [label for label, _ in app.image_choice.options] == ["scan.pdf p. 1", "scan.pdf p. 2"]
+    app.image_choice.value = 1
+    assert "好又多超市" in app.table.value  # the second page's table and picture
+    assert app.image.value[:8] == b"\x89PNG\r\n\x1a\n"

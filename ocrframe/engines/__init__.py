@@ -7,7 +7,7 @@ and reused (loading models is the slow part).
 
 >>> from ocrframe import engines
 >>> sorted(engines.names())
-['local', 'tencent-cloud', 'tencent-legacy', 'tesseract']
+['local', 'pdf-text', 'tencent-cloud', 'tencent-legacy', 'tesseract']
 """
 
 from __future__ import annotations
@@ -58,6 +58,12 @@ def _tesseract() -> Engine:
     return TesseractEngine()
 
 
+def _pdf_text() -> Engine:
+    from .pdf_text import PdfTextEngine
+
+    return PdfTextEngine()
+
+
 def _legacy() -> Engine:
     from .legacy import TencentLegacy
 
@@ -72,5 +78,6 @@ def _cloud() -> Engine:
 
 register("local", _local)
 register("tesseract", _tesseract)
+register("pdf-text", _pdf_text)
 register("tencent-legacy", _legacy)
 register("tencent-cloud", _cloud)

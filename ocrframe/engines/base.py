@@ -158,6 +158,16 @@ class Engine:
         return f"<{type(self).__name__} {self.name}>"
 
 
+def package_version(package: str) -> str:
+    """The installed version of ``package`` (what a response says read it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"
+
+
 def batch_entry(entry: dict, name: str, key: str = "filename") -> dict:
     """A ``result_list`` entry: ``code``, ``message``, the image's ``filename`` (or ``url``)
     and ``data``, in the pages' order.

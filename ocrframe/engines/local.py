@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import math
 import threading
-from importlib.metadata import PackageNotFoundError, version
 
 import numpy as np
 
 from .. import codes
 from ..errors import OcrframeError
+from ..geometry import moved
 from ..images import Loaded
-from .base import ENDPOINTS, Engine
+from .base import ENDPOINTS, Engine, package_version
 from .shape import Char, Line, bbox, respond
+from .tiles import read_any_size
+from .upright import Reading, read_upright
 
 # a strip padded to a readable shape may not exceed this (about 120 MB of RGB)
 MAX_PADDED_PIXELS = 40_000_000
@@ -50,8 +52,19 @@ class LocalEngine(Engine):
         self._ocr = RapidOCR(det_limit_type="max", det_limit_side_len=det_limit_side_len)
         self._det_limit = det_limit_side_len
         self.text_score = text_score
-        self.version = _version("rapidocr-onnxruntime")
+        self.version = package_version("rapidocr-onnxruntime")
         self._lock = threading.Lock()
+        # what the line direction classifier decided for each line of the last reading: the
+        # page's orientation shows in it (engines.upright)
+        self._classified: list = []
+        classify = self._ocr.text_cls
+
+        def remember(crops):
+            found = classify(crops)
+            self._classified = list(found[1] or [])
+            return found
+
+        self._ocr.text_cls = remember
 
     def respond(self, image: Loaded, endpoint: str, options: dict) -> dict:
         self.check_endpoint(endpoint)
@@ -62,29 +75,51 @@ class LocalEngine(Engine):
 
             return get("tesseract").respond(image, endpoint, options)
         try:
-            lines = self.lines(image.rgb)
+            reading, turns, upright = read_upright(image.rgb, self.page_reading)
         except Exception as err:  # RapidOCR's failure on this image; the others go on
             return codes.error_response(
                 codes.OCR_FAILED,
                 f"{image.source}: recognition failed ({type(err).__name__}: {err})",
             )
         return respond(
-            lines,
+            reading.lines,
             endpoint,
             image,
             options,
             self.name,
             self.version,
-            reread=lambda box: self.lines_in(image.rgb, box),
+            reread=lambda box: self.lines_in(upright, box),
+            turns=turns,
         )
 
+    def page_reading(self, rgb: np.ndarray) -> Reading:
+        """A page's reading at the resolution its text needs (large scans in tiles)."""
+        return read_any_size(rgb, self.reading)
+
     def lines(self, rgb: np.ndarray) -> list[Line]:
-        """The text lines RapidOCR finds in an RGB image."""
+        """The text lines RapidOCR finds in an RGB image (as it lies, not turned upright)."""
+        return self.reading(rgb).lines
+
+    def reading(self, rgb: np.ndarray) -> Reading:
+        """The lines of an RGB image and which of them the direction classifier turned."""
         rgb = self._padded(rgb)
         bgr = np.ascontiguousarray(rgb[..., ::-1])  # RapidOCR reads arrays as OpenCV's BGR
         with self._lock:
-            result, _ = self._ocr(bgr, return_word_box=True, text_score=self.text_score)
-        return [_line(r) for r in result or []]
+            self._classified = []
+            # text_score 0: every line comes back, in the classifier's order; ours is applied
+            # below. RapidOCR resets the detector's thresholds to these unless they are given.
+            result, _ = self._ocr(
+                bgr, return_word_box=True, text_score=0.0, box_thresh=0.5, unclip_ratio=1.6
+            )
+            classified = self._classified
+        lines, turned = [], []
+        for k, res in enumerate(result or []):
+            if float(res[2]) < self.text_score:
+                continue
+            lines.append(_line(res))
+            label = classified[k][0] if k < len(classified) else "0"
+            turned.append(str(label) == "180")
+        return Reading(lines, turned)
 
     def _padded(self, rgb: np.ndarray) -> np.ndarray:
         """``rgb``, with a long thin strip padded so that no side shrinks below 32 px.
@@ -120,7 +155,7 @@ class LocalEngine(Engine):
         if x1 - x0 < 4 or y1 - y0 < 4:
             return []
         found = self.lines(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
-        return [_moved(line, x0, y0) for line in found]
+        return [moved(line, x0, y0) for line in found]
 
     def raw(self, rgb: np.ndarray):
         """RapidOCR's own output for an RGB image (for comparison and benchmarks)."""
@@ -141,23 +176,3 @@ def _line(res: list) -> Line:
     else:  # no per-character detail: the line score for each character, no boxes
         chars = [Char(ch, float(res[2]), None) for ch in text]
     return Line(polygon, text, chars)
-
-
-def _moved(line: Line, dx: int, dy: int) -> Line:
-    polygon = [(x + dx, y + dy) for x, y in line.polygon]
-    chars = [
-        Char(
-            c.text,
-            c.confidence,
-            None if c.box is None else (c.box[0] + dx, c.box[1] + dy, *c.box[2:]),
-        )
-        for c in line.chars
-    ]
-    return Line(polygon, line.text, chars)
-
-
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:  # pragma: no cover
-        return "unknown"

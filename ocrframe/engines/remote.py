@@ -139,6 +139,7 @@ def prepare(index: int, inp: images.Input, endpoint: str) -> Outgoing | Answer:
 
 
 def _bytes_of(value, source: str) -> bytes:
+    """The bytes to send: a file's, or a PNG of pixels (a document's page, rendered now)."""
     if isinstance(value, Path):
         return value.read_bytes()
     if isinstance(value, bytes):
@@ -147,7 +148,7 @@ def _bytes_of(value, source: str) -> bytes:
         buf = io.BytesIO()
         value.convert("RGB").save(buf, format="PNG")
         return buf.getvalue()
-    loaded = images.load(images.Input(source, value))
+    loaded = images.load(images.Input(source, value))  # arrays, document pages
     if isinstance(loaded, images.Failure):
         raise images.ImageError(loaded)
     return images.encode_png(loaded.rgb)

@@ -18,6 +18,7 @@ import math
 from .. import codes
 from ..geometry import Char, Line, bbox
 from ..images import Loaded, encode_png
+from .upright import box_back, lines_back, vendor_angle
 
 __all__ = ["Char", "Line", "bbox", "respond", "skew", "words_response"]
 
@@ -53,8 +54,10 @@ def words_response(
     version: str,
     *,
     minor_class: list | None = None,
+    angle: float | None = None,
 ) -> dict:
-    """The endpoint's response for ``lines`` found in ``image``."""
+    """The endpoint's response for ``lines`` found in ``image`` (``angle``: the page's
+    rotation when known, else the lines' own slant)."""
     scale = SCALES[endpoint]
     items = []
     for line in lines:
@@ -80,7 +83,7 @@ def words_response(
         data["class"] = minor_class if minor_class is not None else []
     data.update(
         {
-            "angle": skew(lines),
+            "angle": skew(lines) if angle is None else angle,
             "items": items,
             "session_id": f"local-{image.sha256[:16]}",
             "engine": {"name": engine, "version": version},
@@ -99,15 +102,21 @@ def respond(
     engine: str,
     version: str,
     reread=None,
+    turns: int = 0,
 ) -> dict:
     """The response of ``endpoint`` (one ``result_list`` entry for idcard/namecard).
 
-    ``reread(box)`` (optional) recognises the text inside a box of the image again; card
-    reading uses it where a label has no value beside it."""
+    ``lines`` were read on the page turned upright by ``turns`` counter-clockwise quarter
+    turns (:mod:`ocrframe.engines.upright`); boxes are answered in the pixels of ``image`` as
+    given, with the page's rotation as ``angle``. ``reread(box)`` (optional) recognises the
+    text inside a box of the upright page again; card reading uses it where a label has no
+    value beside it."""
     from . import cards
 
+    angle = vendor_angle(turns, skew(lines))
     if endpoint in SCALES:
-        return words_response(lines, endpoint, image, engine, version)
+        mapped = lines_back(lines, turns, image.rgb.shape)
+        return words_response(mapped, endpoint, image, engine, version, angle=angle)
     if endpoint == "idcard":
         back = options.get("card_type") == 1
         read = cards.idcard_back if back else cards.idcard_front
@@ -129,6 +138,11 @@ def respond(
         if items is None:
             what = "driver licence" if kind == 1 else "vehicle licence"
             return codes.error_response(codes.LICENCE_OCR_FAILED, f"{image.source}: no {what}")
-        data = {"items": items, "session_id": f"local-{image.sha256[:16]}", "angle": skew(lines)}
+        for item in items if turns else []:
+            where = item.get("itemcoord")
+            if where:
+                box = (where["x"], where["y"], where["width"], where["height"])
+                item["itemcoord"] = _coord(box_back(box, turns, image.rgb.shape))
+        data = {"items": items, "session_id": f"local-{image.sha256[:16]}", "angle": angle}
         return {"code": 0, "message": "OK", "data": data}
     raise ValueError(f"unknown endpoint {endpoint!r}")

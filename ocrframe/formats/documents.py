@@ -30,8 +30,8 @@ from ._base import Adapter, Context, Reader, add_words_line, join_words
 
 
 class _Pages(Adapter):
-    def page_image(self, ctx: Context, width=None, height=None) -> int:
-        return self.engine_image(ctx, image_width=width, image_height=height)
+    def page_image(self, ctx: Context, width=None, height=None, page=None) -> int:
+        return self.engine_image(ctx, image_width=width, image_height=height, page=page)
 
 
 def _relative_box(r: Reader, width: float, height: float) -> tuple[int, int, int, int]:
@@ -56,10 +56,12 @@ class Doctr(_Pages):
         return isinstance(pages, list) and all(isinstance(p, dict) and "blocks" in p for p in pages)
 
     def parse(self, obj: dict, ctx: Context) -> None:
-        for page in self.reader(obj).get("pages").each():
+        pages = self.reader(obj).get("pages").each()
+        for k, page in enumerate(pages):
             dims = page.get("dimensions")
             height, width = dims.at(0).number(), dims.at(1).number()
-            image = self.page_image(ctx, round(width), round(height))
+            number = page.get("page_idx", k).int() + 1 if len(pages) > 1 else None
+            image = self.page_image(ctx, round(width), round(height), number)
             for block in page.get("blocks").each():
                 for line in block.get("lines").each():
                     words = [
@@ -97,14 +99,18 @@ class Textract(_Pages):
         )
 
     def parse(self, obj: dict, ctx: Context) -> None:
-        doc = _TextractDocument(self.reader(obj).get("Blocks").each(), ctx.image_size)
+        r = self.reader(obj)
+        doc = _TextractDocument(r.get("Blocks").each(), ctx.image_size)
+        numbers = {b.get("Page", 1).int() for b in doc.blocks}
+        # a document of several pages numbers them; a single page may be a picture
+        several = len(numbers) > 1 or r.get("DocumentMetadata", {}).get("Pages", 1).int() > 1
         pages: dict[int, int] = {}
 
         def image_of(block: Reader) -> int:
             page = block.get("Page", 1).int()
             if page not in pages:
                 w, h = ctx.image_size if ctx.image_size else (None, None)
-                pages[page] = self.page_image(ctx, w, h)
+                pages[page] = self.page_image(ctx, w, h, page if several else None)
             return pages[page]
 
         for b in doc.of_type("PAGE"):
@@ -310,14 +316,16 @@ class CloudVision(_Pages):
 
     def parse(self, obj: dict, ctx: Context) -> None:
         for response in _image_responses(self.reader(obj)):
+            # a file's page says its number; images of a batch are no pages
+            number = response.get("context", {}).get("pageNumber", None).opt_int()
             error = response.get("error", None)
             if error.value and error.get("code", 0).int() != 0:
-                self.failed_page(ctx, error)
+                self.failed_page(ctx, error, number)
                 continue
             text = response.get("fullTextAnnotation", None)
             pages = text.get("pages", []).each() if text.value is not None else []
             if not pages:  # nothing found: an image without items, not an error
-                self.page_image(ctx)
+                self.page_image(ctx, page=number)
                 continue
             for page in pages:
                 width = page.get("width", None).opt_number()
@@ -326,6 +334,7 @@ class CloudVision(_Pages):
                     ctx,
                     None if width is None else round(width),
                     None if height is None else round(height),
+                    number,
                 )
                 for para in (
                     p for block in page.get("blocks", []).each()
@@ -334,11 +343,11 @@ class CloudVision(_Pages):
                     for pieces in _lines(para, width or 0.0, height or 0.0):
                         self._line(ctx, image, pieces)
 
-    def failed_page(self, ctx: Context, error: Reader) -> int:
+    def failed_page(self, ctx: Context, error: Reader, page: int | None) -> int:
         return ctx.columns.add_image(
             response_id=ctx.response_id, source=ctx.source, engine=ctx.engine or self.endpoint,
             endpoint=self.endpoint, code=error.get("code", -1).int(),
-            message=error.get("message", "").str(),
+            message=error.get("message", "").str(), page=page,
         )  # fmt: skip
 
     def _line(self, ctx: Context, image: int, pieces: list[tuple[str, float | None, tuple | None]]):

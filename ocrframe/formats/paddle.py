@@ -182,10 +182,7 @@ class Paddle3(_Lines):
             raise body.fail("rec_polys must give one polygon per text")
         if len(scores.list()) != len(texts):
             raise body.fail("rec_scores must give one score per text")
-        source = body.get("input_path", None).value
-        if ctx.source is None and isinstance(source, str):
-            ctx.source = source
-        image = self.engine_image(ctx)
+        image = self.engine_image(ctx, page=_page(body, ctx))
         for text, score, poly in zip(texts, scores.each(), polys.each()):
             self.add(ctx, image, poly, text.str(), score.confidence(1.0), poly.value)
 
@@ -207,10 +204,7 @@ class PaddleXTable(_Lines):
     def parse(self, obj: dict, ctx: Context) -> None:
         r = self.reader(obj)
         body = r.get("res") if r.has("res") else r
-        source = body.get("input_path", None).value
-        if ctx.source is None and isinstance(source, str):
-            ctx.source = source
-        image = self.engine_image(ctx)
+        image = self.engine_image(ctx, page=_page(body, ctx))
         ocr = body.get("overall_ocr_res", {})
         texts = ocr.get("rec_texts", []).each()
         scores = ocr.get("rec_scores", [None] * len(texts)).each()
@@ -231,6 +225,16 @@ class PaddleXTable(_Lines):
                     x0, y0, x1, y1 = (round(boxes[k].at(i).number()) for i in range(4))
                     box = (x0, y0, x1 - x0, y1 - y0)
                 ctx.columns.add_cell(image, table, position, text, kind=kind, box=box)
+
+
+def _page(body: Reader, ctx: Context) -> int | None:
+    """The page a PaddleOCR 3.x / PaddleX result is of (``page_index`` counts from 0; null for
+    a picture); its ``input_path`` is the source when the caller knows none."""
+    source = body.get("input_path", None).value
+    if ctx.source is None and isinstance(source, str):
+        ctx.source = source
+    index = body.get("page_index", None).opt_int()
+    return None if index is None else index + 1
 
 
 def html_cells(html: str) -> list[tuple[tuple[int, int, int, int], str, str | None]]:

@@ -77,10 +77,11 @@ class TesseractData(Adapter):
         texts = [_text(r, k, v) for k, v in enumerate(cols["text"])]
         pages: dict[int, int] = {}
         lines: dict[tuple, dict] = {}
+        several = len(set(num["page_num"])) > 1
         for k in range(n):
             level, page = int(num["level"][k]), int(num["page_num"][k])
             if page not in pages:
-                pages[page] = self.engine_image(ctx)
+                pages[page] = self.engine_image(ctx, page=page if several else None)
             key = tuple(int(num[c][k]) for c in ("page_num", "block_num", "par_num", "line_num"))
             box = tuple(int(num[c][k]) for c in ("left", "top", "width", "height"))
             if level == 4:
@@ -152,9 +153,10 @@ class Hocr(Adapter):
             pages = hocr.parse(obj[TEXT_KEY])
         except (ET.ParseError, ValueError, IndexError) as err:
             raise self.reader(obj).fail(f"unreadable hOCR: {err}") from None
-        for page in pages:
+        for k, page in enumerate(pages, start=1):
             width, height = page.size or (None, None)
-            image = self.engine_image(ctx, image_width=width, image_height=height)
+            number = (page.number or k) if len(pages) > 1 else None
+            image = self.engine_image(ctx, image_width=width, image_height=height, page=number)
             for line in page.lines:
                 where = bbox(line.polygon) if line.polygon else None
                 row = ctx.columns.add_item(image, line.text, box=where)

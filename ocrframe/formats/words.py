@@ -17,7 +17,7 @@ from ._base import Adapter, Context, Reader, effective_scale, unknown_keys
 TOP_KEYS = frozenset({"code", "message", "data"})
 DATA_KEYS = frozenset(
     {"items", "session_id", "angle", "class", "engine", "image_width", "image_height",
-     "recognize_warn_code", "recognize_warn_msg"}
+     "recognize_warn_code", "recognize_warn_msg", "page"}
 )  # fmt: skip
 #: what ``images.extra["endpoint_guess"]`` says when a response did not say its endpoint
 GUESS = "general"
@@ -142,6 +142,7 @@ class WordsAdapter(Adapter):
             image_height=data.get("image_height", None).opt_int(),
             extra=extra,
             scale=scale,
+            page=data.get("page", None).opt_int(),
             warn_codes=_list(data.get("recognize_warn_code", None), Reader.int),
             warn_messages=_list(data.get("recognize_warn_msg", None), Reader.str),
         )

@@ -43,6 +43,11 @@ class Capacity:
             self.pending -= n
 
 
+def document_page(name: str, data: bytes, page: int) -> images.Input:
+    """An uploaded image as an input; a PDF or multi-page TIFF, as its page ``page``."""
+    return images.expand({name: data}, pages=[page])[0]
+
+
 class Answerer:
     """Turns the images of a request into per-image responses."""
 
@@ -82,8 +87,11 @@ class Answerer:
             return await loop.run_in_executor(
                 self._io_threads, self._replayed, image, endpoint, options
             )
-        value = image.url if image.url is not None else image.data
-        loaded = await self.load(images.Input(image.name, value))
+        if image.url is not None:
+            inp = images.Input(image.name, image.url)
+        else:  # a PDF or multi-page TIFF: its first page (API 3.0 chooses with PdfPageNumber)
+            inp = document_page(image.name, image.data or b"", 1)
+        loaded = await self.load(inp)
         if isinstance(loaded, dict):  # the image's own error
             return loaded
         size = len(loaded.data or b"")
@@ -91,7 +99,10 @@ class Answerer:
             return codes.error_response(
                 codes.IMAGE_TOO_LARGE, f"{image.name}: {size} bytes; at most 1 MB per image"
             )
-        return await self.respond(loaded, endpoint, options)
+        response = await self.respond(loaded, endpoint, options)
+        if inp.page is not None and isinstance(response.get("data"), dict):
+            response["data"]["page"] = inp.page  # which page of the document answered
+        return response
 
     async def load(self, inp: images.Input) -> images.Loaded | dict:
         """Decode (or fetch) one image off the event loop; its error response when it fails."""

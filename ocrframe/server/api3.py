@@ -34,7 +34,8 @@ from datetime import datetime, timezone
 from starlette.requests import Request
 
 from .. import codes, images
-from .answer import Answerer
+from ..pages import page_count
+from .answer import Answerer, document_page
 from .app import Reply
 from .config import ServerConfig
 
@@ -155,7 +156,8 @@ async def _answer(action: str, params: dict, answerer: Answerer) -> dict:
 
 
 async def _answer_one(action: str, params: dict, answerer: Answerer) -> dict:
-    loaded = await answerer.load(_image(params))
+    inp, pages = _image(params)
+    loaded = await answerer.load(inp)
     if isinstance(loaded, dict):
         raise Api3Error(*_image_error(loaded))
     legacy, options = _legacy(action, params)
@@ -165,7 +167,8 @@ async def _answer_one(action: str, params: dict, answerer: Answerer) -> dict:
     data = response.get("data", {})
     if action in TEXT_ACTIONS:
         words = action == "GeneralAccurateOCR" and bool(params.get("IsWords"))
-        return text_detections(data, words, action == "GeneralAccurateOCR")
+        found = text_detections(data, words, action == "GeneralAccurateOCR")
+        return {**found, "PdfPageSize": pages} if pages is not None else found
     if action == "IDCardOCR":
         return {**dict.fromkeys(IDCARD_KEYS.values(), ""),
                 **{IDCARD_KEYS[k]: v for k, v in data.items() if k in IDCARD_KEYS},
@@ -186,19 +189,28 @@ async def _answer_one(action: str, params: dict, answerer: Answerer) -> dict:
             "VehicleLicenseType": "FRONT"}  # fmt: skip
 
 
-def _image(params: dict) -> images.Input:
+def _image(params: dict) -> tuple[images.Input, int | None]:
+    """The image asked about, and the number of pages when it is a PDF (``IsPdf``: the page
+    ``PdfPageNumber``, 1 by default, is answered)."""
     url = params.get("ImageUrl")
     if isinstance(url, str) and url:
-        return images.Input(url, url)
+        return images.Input(url, url), None
     data = params.get("ImageBase64")
     if not isinstance(data, str) or not data:
         raise Api3Error("InvalidParameter", "ImageBase64 or ImageUrl is required")
     if "," in data[:100] and data.startswith("data:"):
         data = data.split(",", 1)[1]
     try:
-        return images.Input("ImageBase64", base64.b64decode(data, validate=True))
+        raw = base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError):
         raise Api3Error("FailedOperation.ImageDecodeFailed", "ImageBase64 is not base64") from None
+    pages = page_count(raw)
+    if pages is None:
+        return images.Input("ImageBase64", raw), None
+    number = params.get("PdfPageNumber", 1)
+    if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= pages:
+        raise Api3Error("InvalidParameter", f"PdfPageNumber {number!r}: the PDF has {pages} pages")
+    return document_page("ImageBase64", raw, number), pages
 
 
 def _legacy(action: str, params: dict) -> tuple[str, dict]:

@@ -1,0 +1,99 @@
+"""Pages of any size: small print on a large scan is read at the scan's own resolution.
+
+OCR detectors see a large image shrunk to about 2000 px (RapidOCR's limit): a 5000 x 7000 scan
+is read at 0.29x, where 12 px print becomes 3 px and vanishes. So a large image whose first
+reading found no text, or only text too small to trust at that scale, is read again in tiles at
+its own resolution — overlapping, so that a line cut by one tile is whole in another — and the
+tiles' lines are merged: a line that another, larger line covers is the same text read twice
+and is dropped. Text the first reading found large and clear keeps it: a scan of large print
+costs one reading, not dozens.
+
+>>> merged = merge([_line((0, 0, 100, 20)), _line((10, 2, 40, 16)), _line((0, 50, 80, 20))])
+>>> [bbox(line.polygon) for line in merged]
+[(0, 0, 100, 20), (0, 50, 80, 20)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ..geometry import Char, Line, bbox, moved, rectangle
+from .upright import Reading
+
+#: the longer side detection works at: larger images are shrunk to it
+DETECTION_SIDE = 2000
+#: tiles are read as they are (RapidOCR does not shrink an image under 1500 px)
+TILE = 1400
+OVERLAP = 240
+#: a line this short (px) at detection scale is too small to trust: read the page in tiles
+SMALLEST_LINE = 14
+#: a line covered this much (share of its own area) by a larger one is the same text again
+COVERED = 0.5
+
+
+def read_any_size(rgb: np.ndarray, read: Callable[[np.ndarray], Reading]) -> Reading:
+    """``read(rgb)``, and for a large image whose text is small at detection scale, its tiles
+    read at full resolution and merged with what the first reading found."""
+    first = read(rgb)
+    scale = DETECTION_SIDE / max(rgb.shape[:2])
+    if scale >= 1.0:
+        return first
+    heights = [bbox(line.polygon)[3] for line in first.lines if len(line.polygon) >= 3]
+    if heights and scale * float(np.median(heights)) >= SMALLEST_LINE:
+        return first
+    return _tiled(rgb, read, first)
+
+
+def tile_origins(length: int, tile: int = TILE, overlap: int = OVERLAP) -> list[int]:
+    """Where tiles of ``tile`` px start along a side of ``length`` px, overlapping by at
+    least ``overlap``; the last ends at the edge.
+
+    >>> tile_origins(3000)
+    [0, 1160, 1600]
+    """
+    if length <= tile:
+        return [0]
+    step = tile - overlap
+    starts = list(range(0, length - tile, step))
+    return [*starts, length - tile]
+
+
+def _tiled(rgb: np.ndarray, read: Callable[[np.ndarray], Reading], first: Reading) -> Reading:
+    height, width = rgb.shape[:2]
+    found: list[tuple[Line, bool]] = list(zip(first.lines, first.turned))
+    for y in tile_origins(height):
+        for x in tile_origins(width):
+            tile = np.ascontiguousarray(rgb[y : y + TILE, x : x + TILE])
+            part = read(tile)
+            found += [(moved(line, x, y), turned) for line, turned in zip(part.lines, part.turned)]
+    kept = merge([line for line, _ in found])
+    turned = {id(line): t for line, t in found}
+    kept.sort(key=lambda line: (bbox(line.polygon)[1], bbox(line.polygon)[0]))
+    return Reading(kept, [turned[id(line)] for line in kept])
+
+
+def merge(lines: list[Line]) -> list[Line]:
+    """Lines read more than once (in overlapping tiles, or at two scales) once each: larger
+    lines first, a line mostly covered by one already kept is dropped."""
+    boxed = [(line, bbox(line.polygon)) for line in lines if len(line.polygon) >= 3]
+    boxed.sort(key=lambda pair: pair[1][2] * pair[1][3], reverse=True)
+    kept: list[tuple[Line, tuple]] = []
+    for line, box in boxed:
+        area = max(box[2] * box[3], 1)
+        if all(_overlap(box, other) < COVERED * area for _, other in kept):
+            kept.append((line, box))
+    order = {id(line): k for k, line in enumerate(lines)}
+    return [line for line, _ in sorted(kept, key=lambda pair: order[id(pair[0])])]
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return float(max(w, 0) * max(h, 0))
+
+
+def _line(box: tuple[int, int, int, int]) -> Line:
+    """A line with only a box (for examples)."""
+    return Line([(float(x), float(y)) for x, y in rectangle(box)], "x", [Char("x", 1.0, box)])
