@@ -285,9 +285,13 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     for name, dtype in spec.items():
         col = df[name]
         if isinstance(dtype, ListColumn):  # any lists or arrays (an ArrowDtype list too)
-            values = col.array.__arrow_array__() if isinstance(col.dtype, pd.ArrowDtype) else [
-                None if v is None or (np.ndim(v) == 0 and pd.isna(v)) else list(v) for v in col
-            ]
+            values = (
+                col.array.__arrow_array__()
+                if isinstance(col.dtype, pd.ArrowDtype)
+                else [
+                    None if v is None or (np.ndim(v) == 0 and pd.isna(v)) else list(v) for v in col
+                ]
+            )
             out[name] = as_column(values, dtype)
         else:
             out[name] = col.array if col.dtype == dtype else col.astype(dtype).array
