@@ -9,10 +9,14 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint unit compat bench docs runtime-deps system-deps python clean
+.PHONY: demo test lint unit compat tools bench docs runtime-deps system-deps python clean
 
 # The oldest pandas the contract supports gets its own environment and the same tests.
 COMPAT_VENV ?= .venv-pandas22
+# The third-party tools that check the files ocrframe writes (dinglehopper, ocrd, hocr-tools,
+# label-studio-sdk) pin what ocrframe must not be bound by: they get their own environment.
+TOOLS_VENV ?= .venv-tools
+export OCRFRAME_TOOLS_PYTHON := $(abspath $(TOOLS_VENV))/bin/python
 
 python:
 	@test -n "$(PYTHON)" || { echo "ocrframe needs Python 3.10, 3.11 or 3.12 (python3.1x on PATH, or make PYTHON=...)" >&2; exit 1; }
@@ -46,7 +50,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-unit: $(VENV)/.installed-dev
+unit: $(VENV)/.installed-dev tools
 	$(PY) -m pytest
 
 $(COMPAT_VENV)/.installed: pyproject.toml | python runtime-deps
@@ -54,7 +58,14 @@ $(COMPAT_VENV)/.installed: pyproject.toml | python runtime-deps
 	$(COMPAT_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -e ".[dev]" "pandas==2.2.*" "numpy<2.3"
 	touch $@
 
-compat: $(COMPAT_VENV)/.installed
+$(TOOLS_VENV)/.installed: tests/third_party/requirements.txt | python
+	$(PYTHON) -m venv $(TOOLS_VENV) || { rm -rf $(TOOLS_VENV); exit 1; }
+	$(TOOLS_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -r tests/third_party/requirements.txt
+	touch $@
+
+tools: $(TOOLS_VENV)/.installed
+
+compat: $(COMPAT_VENV)/.installed tools
 	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider tests ocrframe --ignore=tests/test_browser.py -m "not slow"
 
 test: system-deps lint unit compat
@@ -69,10 +80,11 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/calibration.py
 	$(PY) benchmarks/documents.py
 	$(PY) benchmarks/pdf_dpi.py
+	$(PY) benchmarks/exports.py
 
 # the pictures the README shows
 docs: $(VENV)/.installed
 	$(PY) docs/make_figures.py
 
 clean:
-	rm -rf $(VENV) $(COMPAT_VENV) out notebooks/out ocrframe.egg-info .pytest_cache .hypothesis .ruff_cache
+	rm -rf $(VENV) $(COMPAT_VENV) $(TOOLS_VENV) out notebooks/out ocrframe.egg-info .pytest_cache .hypothesis .ruff_cache

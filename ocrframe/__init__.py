@@ -17,14 +17,16 @@ from .engines.cloud import TencentCloud
 from .engines.legacy import TencentLegacy
 from .errors import (
     OcrDetectionError,
+    OcrExportWarning,
     OcrFormatError,
     OcrframeError,
     OcrRequestError,
     OcrResendWarning,
     OcrScaleWarning,
 )
+from .export.tables import read_csv
 from .plot import plot_boxes, plot_confidence, plot_lowest
-from .reading import from_response, read_json
+from .reading import from_response, read_json, read_xml
 from .recognize import recognize
 from .result import OcrResult, RawResponses, concat, read_parquet
 from .samples import data_path, samples
@@ -33,6 +35,7 @@ from .signature import legacy_signature
 __all__ = [
     "OcrDataset",
     "OcrDetectionError",
+    "OcrExportWarning",
     "OcrFormatError",
     "OcrRequestError",
     "OcrResendWarning",
@@ -53,9 +56,11 @@ __all__ = [
     "plot_calibration",
     "plot_confidence",
     "plot_lowest",
+    "read_csv",
     "read_json",
     "read_parquet",
     "read_truth",
+    "read_xml",
     "recognize",
     "samples",
     "schema",

@@ -111,11 +111,13 @@ def read_truth(path_or_records) -> pd.DataFrame:
     """Ground truth as one row per line, card field or reviewed item.
 
     Reads JSONL (``{"source": …, "lines": [...]}`` with optional ``"boxes"`` and ``"page"``,
+    a Label Studio export (``.json``: the reviewed transcription of every region),
     or ``{"source": …, "fields": {...}}``, or the Reviewer's saved labels), CSV (``source,text``
     or ``source,field,text``), the records themselves (``ocrframe.samples(truth=True)``), or an
     OcrResult whose text is known to be right — a born-digital PDF's text layer read with
     ``engine="pdf-text"``: each item a line, with its box.
     """
+    from .export import label_studio
     from .result import OcrResult
 
     if isinstance(path_or_records, OcrResult):
@@ -123,10 +125,20 @@ def read_truth(path_or_records) -> pd.DataFrame:
     if isinstance(path_or_records, pd.DataFrame):
         return _truth_frame(path_or_records.to_dict("records"))
     if isinstance(path_or_records, list | tuple):
+        if label_studio.is_export(list(path_or_records)):
+            return _truth_frame(label_studio.truth_records(list(path_or_records)))
         return _truth_frame(list(path_or_records))
     path = Path(path_or_records)
     if not path.exists():
         raise OcrframeError(f"{path}: no such truth file")
+    if path.suffix.lower() == ".json":  # a Label Studio export: its reviewed transcriptions
+        try:
+            export = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise OcrframeError(f"{path}: invalid JSON: {err}") from None
+        if not label_studio.is_export(export):
+            raise OcrframeError(f"{path}: not a Label Studio export (tasks with annotations)")
+        return _truth_frame(label_studio.truth_records(export))
     if path.suffix.lower() == ".csv":
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
         if "source" not in table or "text" not in table:

@@ -31,13 +31,14 @@ from . import images as imagery
 from .dataset import OcrDataset
 from .engines.base import CHOICES
 from .errors import OcrframeError
+from .export.tables import write_csv, write_parquet
 from .pages import DEFAULT_DPI
-from .reading import read_json
+from .reading import JSON_SUFFIXES, XML_SUFFIXES, expand_paths, read_json, read_xml
 from .recognize import recognize
-from .result import OcrResult
+from .result import OcrResult, concat
 from .samples import samples
 
-LEVELS = ("images", "items", "chars")
+LEVELS = ("images", "items", "chars", "cells")
 
 
 def summary(result: OcrResult) -> pd.DataFrame:
@@ -50,32 +51,53 @@ def summary(result: OcrResult) -> pd.DataFrame:
     return out.set_index("image_id")
 
 
-OUTPUT_SUFFIXES = ("", ".parquet", ".csv", ".jsonl")
+OUTPUT_SUFFIXES = ("", ".parquet", ".csv", ".jsonl", ".pdf")
+#: --to: the files for other tools, written into -o DIR
+FORMATS = ("hocr", "alto", "page_xml", "label_studio", "text")
 
 
-def check_output(out: str | None) -> None:
+def check_output(out: str | None, to: str | None = None) -> None:
     """Refuse an output path ocrframe cannot write before any work is done."""
     if out is None:
+        if to is not None:
+            raise OcrframeError(f"--to {to} needs -o DIR, the folder to write the files into")
         return
     suffix = Path(out).suffix.lower()
-    if suffix not in OUTPUT_SUFFIXES:
-        raise OcrframeError(f"{out}: unknown output type {suffix!r} (use .parquet, .csv or .jsonl)")
+    if to is not None:
+        if suffix and not (to == "label_studio" and suffix == ".json"):
+            raise OcrframeError(f"--to {to} writes files into -o DIR, not into {out}")
+    elif suffix not in OUTPUT_SUFFIXES:
+        raise OcrframeError(
+            f"{out}: unknown output type {suffix!r} (use DIR, .parquet, .csv, .jsonl or .pdf, "
+            "or --to FORMAT)"
+        )
     existing = next((p for p in Path(out).absolute().parents if p.exists()), None)
     if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK)):
         raise OcrframeError(f"{out}: cannot write there ({existing} is not a writable directory)")
 
 
-def write(result: OcrResult, out: Path, level: str) -> Path:
-    """Write ``result`` to ``out``: a parquet directory (no suffix or ``.parquet``), ``.csv``
-    (the ``level`` table) or ``.jsonl`` (the raw responses, one per line)."""
-    check_output(str(out))
+def write(result: OcrResult, out: Path, level: str, to: str | None = None) -> Path:
+    """Write ``result`` to ``out``: a directory (no suffix: every table and the raw responses,
+    what ``ocrframe.read_parquet`` reads), ``.parquet`` or ``.csv`` (one file of the ``level``
+    table with its image columns), ``.jsonl`` (the raw responses, one per line), ``.pdf`` (a
+    searchable PDF), or with ``to`` the files of another tool's format in directory ``out``."""
+    check_output(str(out), to)
     suffix = out.suffix.lower()
-    if suffix in ("", ".parquet"):
+    if to == "label_studio":
+        return result.to_label_studio(out if suffix == ".json" else out / "tasks.json")
+    if to is not None:
+        getattr(result, f"to_{to}")(out)
+        return out
+    if suffix == "":
         return result.to_parquet(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".pdf":
+        return result.to_pdf(out)
+    if suffix == ".parquet":
+        return write_parquet(result, out, level)
     if suffix == ".csv":
-        getattr(result, level).to_csv(out, index=False)
-    else:
+        return write_csv(result, out, level)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".jsonl":
         lines = [_one_line(t, k) for k, t in enumerate(result.raw.texts)]
         out.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return out
@@ -105,10 +127,10 @@ def _show(result: OcrResult, level: str) -> None:
             print(rows.to_string(max_rows=60) if len(rows) else f"(no {level})")
 
 
-def _finish(result: OcrResult, output: str | None, level: str) -> int:
+def _finish(result: OcrResult, output: str | None, level: str, to: str | None = None) -> int:
     """Write or print ``result``; exit 1 when some images failed."""
     if output:
-        path = write(result, Path(output), level)
+        path = write(result, Path(output), level, to)
         print(f"wrote {path} ({len(result.images)} images, {len(result.items)} items)")
     else:
         _show(result, level)
@@ -125,10 +147,13 @@ def _finish(result: OcrResult, output: str | None, level: str) -> int:
 
 
 def cmd_recognize(args: argparse.Namespace) -> int:
-    check_output(args.output)
-    dataset_out = args.output and Path(args.output).suffix.lower() in ("", ".parquet")
+    check_output(args.output, args.to)
+    dataset_out = bool(args.output) and Path(args.output).suffix == "" and args.to is None
     if not dataset_out and (args.resume or args.retry_failed or args.batch_size is not None):
-        raise OcrframeError("--resume, --retry-failed and --batch-size need -o DIR (a dataset)")
+        raise OcrframeError(
+            "--resume, --retry-failed and --batch-size need -o DIR (a dataset directory, "
+            "no suffix); -o FILE.parquet writes one table"
+        )
     # files that do not exist or cannot be opened are bad arguments: said before the engine loads
     imagery.check_readable(imagery.expand(args.images, pages=args.pages, dpi=args.dpi))
     options = {
@@ -151,7 +176,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         **options,
     }
     if dataset_out:
-        # a parquet directory is written as a dataset, part by part: resumable, memory-bounded
+        # a directory is written as a dataset, part by part: resumable, memory-bounded
         dataset = recognize(
             args.images,
             out=args.output,
@@ -161,7 +186,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
             **common,
         )
         return _finish_dataset(dataset)
-    return _finish(recognize(args.images, **common), args.output, args.level)
+    return _finish(recognize(args.images, **common), args.output, args.level, args.to)
 
 
 def _finish_dataset(dataset: OcrDataset) -> int:
@@ -180,9 +205,15 @@ def _finish_dataset(dataset: OcrDataset) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
-    check_output(args.output)
-    result = read_json(args.responses, endpoint=args.endpoint, errors="row")
-    return _finish(result, args.output, args.level)
+    check_output(args.output, args.to)
+    # a directory or glob may hold both kinds: split the files, not the arguments
+    found = expand_paths(args.responses, JSON_SUFFIXES + XML_SUFFIXES)
+    xml = [p for p in found if p.suffix.lower() in XML_SUFFIXES]
+    json_ = [p for p in found if p.suffix.lower() not in XML_SUFFIXES]
+    parts = [read_json(json_, endpoint=args.endpoint, errors="row")] if json_ else []
+    if xml:
+        parts.append(read_xml(xml, endpoint=args.endpoint, errors="row"))
+    return _finish(concat(parts), args.output, args.level, args.to)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -190,7 +221,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     result = recognize(samples(), progress=False)
     for table in _demo_tables(result):
         print(table, end="\n\n")
-    path = result.to_parquet(Path(args.out) / "demo.parquet")
+    path = result.to_parquet(Path(args.out) / "demo")
     print(f"\nwrote {path}  (ocrframe.read_parquet({str(path)!r}) reads it back)")
     picture = _annotated(result, Path(args.out) / "demo.png")
     print(f"wrote {picture}  (the samples with their boxes, coloured by confidence)")
@@ -362,8 +393,13 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     rec.add_argument("-e", "--endpoint", default="general", help="endpoint shape (general)")
     rec.add_argument("--engine", default="local", choices=engines.names(), help="local (default)")
-    rec.add_argument("-o", "--output", help="OUT.parquet (directory), OUT.csv or OUT.jsonl")
-    rec.add_argument("--level", choices=LEVELS, default="items", help="table for CSV/printing")
+    rec.add_argument(
+        "-o", "--output", help="DIR (a dataset), OUT.parquet or OUT.csv (one table), OUT.jsonl"
+    )
+    rec.add_argument(
+        "--level", choices=LEVELS, default="items", help="the table of OUT.parquet/OUT.csv"
+    )
+    rec.add_argument("--to", choices=FORMATS, help="write these files into -o DIR instead")
     rec.add_argument("--language", choices=CHOICES["language"], help="minorlanguage (zh)")
     rec.add_argument(
         "--card-type", type=int, choices=(0, 1), help="idcard: 0 photo side, 1 emblem side"
@@ -382,14 +418,21 @@ def parser() -> argparse.ArgumentParser:
     rec.set_defaults(run=cmd_recognize)
 
     conv = sub.add_parser("convert", help="turn saved JSON/JSONL responses into the tables")
-    conv.add_argument("responses", nargs="+", help="files, globs or directories")
+    conv.add_argument(
+        "responses", nargs="+", help="JSON/JSONL responses, hOCR/ALTO/PAGE files, globs, folders"
+    )
     conv.add_argument("-e", "--endpoint", help="the responses' format (detected when omitted)")
-    conv.add_argument("-o", "--output", help="OUT.parquet (directory), OUT.csv or OUT.jsonl")
-    conv.add_argument("--level", choices=LEVELS, default="items", help="table for CSV/printing")
+    conv.add_argument(
+        "-o", "--output", help="DIR (every table), OUT.parquet or OUT.csv (one table), OUT.jsonl"
+    )
+    conv.add_argument(
+        "--level", choices=LEVELS, default="items", help="the table of OUT.parquet/OUT.csv"
+    )
+    conv.add_argument("--to", choices=FORMATS, help="write these files into -o DIR instead")
     conv.set_defaults(run=cmd_convert)
 
     demo = sub.add_parser("demo", help="run on the bundled samples and show the result")
-    demo.add_argument("--out", default="out", help="folder for demo.parquet (default: out)")
+    demo.add_argument("--out", default="out", help="folder for demo/ and demo.png (default: out)")
     demo.set_defaults(run=cmd_demo)
     serve = sub.add_parser("serve", help="serve the legacy OCR HTTP API with the local engine")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")

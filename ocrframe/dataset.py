@@ -134,7 +134,9 @@ class DatasetWriter:
         if not is_dataset(self.root):
             _write_atomic(self.root / MARKER, json.dumps(meta, ensure_ascii=False, indent=1))
         self._drop_uncommitted()
+        self._drop_replaced()
         self.next_part = self._next_part()
+        self.next_image_id = self._next_image_id()
 
     def _check_meta(self, meta: dict) -> None:
         old = json.loads((self.root / MARKER).read_text(encoding="utf-8"))
@@ -150,6 +152,30 @@ class DatasetWriter:
         for part in (self.root / PARTS).iterdir():
             if part.name not in committed:
                 shutil.rmtree(part, ignore_errors=True)  # a run stopped before committing it
+
+    def _drop_replaced(self) -> None:
+        """A part rewritten without its superseded rows (``part-00003-r1``) replaces the
+        part; a run killed between the two leaves both: the older goes."""
+        revisions: dict[str, list[str]] = {}
+        for commit in (self.root / COMMITS).glob("part-*.json"):
+            revisions.setdefault(_base(commit.stem), []).append(commit.stem)
+        for names in revisions.values():
+            for old in sorted(names, key=_revision)[:-1]:
+                self._remove_part(old)
+
+    def _remove_part(self, name: str) -> None:
+        (self.root / COMMITS / f"{name}.json").unlink(missing_ok=True)
+        shutil.rmtree(self.root / PARTS / name, ignore_errors=True)
+
+    def _next_image_id(self) -> int:
+        """Where the next part numbers its images: after every image committed so far, so that
+        ``image_id`` is unique across the parts (a glob over them joins right)."""
+        most = -1
+        for commit in (self.root / COMMITS).glob("part-*.json"):
+            entries = _entries(commit)
+            most = max([most, *(e.get("image_id", -1) for e in entries)])
+            most = max(most, len(entries) - 1)
+        return most + 1
 
     def _next_part(self) -> int:
         numbers = [int(p.stem.split("-")[1]) for p in (self.root / COMMITS).glob("part-*.json")]
@@ -176,8 +202,37 @@ class DatasetWriter:
             )
         if not keys:
             return
-        name, entries = write_part(self.root, self.next_part, result, keys)
+        latest = latest_entries(self.root)
+        replaced = [latest[k.who][:2] for k in keys if k.who in latest]
+        ids = range(self.next_image_id, self.next_image_id + len(keys))
+        name, entries = write_part(self.root, self.next_part, result, keys, ids)
         self.commit_written(name, entries)
+        self.next_image_id = ids.stop
+        self._supersede(replaced)
+
+    def _supersede(self, replaced: list[tuple[str, int]]) -> None:
+        """Rewrite the parts that hold older answers of inputs just answered again, without
+        those rows: a plain query over the parts counts every input once. The rewritten part
+        gets a new name (``part-00003-r1``) and its commit; then the old one goes."""
+        rows: dict[str, set[int]] = {}
+        for part, row in replaced:
+            rows.setdefault(part, set()).add(row)
+        for part, drop in rows.items():
+            entries = _entries(self.root / COMMITS / f"{part}.json")
+            keep = [r for r in range(len(entries)) if r not in drop]
+            if keep:
+                kept = [entries[r] for r in keep]
+                revision = f"{_base(part)}-r{_revision(part) + 1}"
+                staging = Path(tempfile.mkdtemp(prefix=f".tmp-{revision}-", dir=self.root / PARTS))
+                old = read_parquet(self.root / PARTS / part).select(keep)
+                old.to_parquet(
+                    staging, image_ids=[e.get("image_id", r) for e, r in zip(kept, keep)]
+                )
+                os.replace(staging, self.root / PARTS / revision)
+                _write_atomic(
+                    self.root / COMMITS / f"{revision}.json", json.dumps(kept, ensure_ascii=False)
+                )
+            self._remove_part(part)
 
     def commit_written(self, name: str, entries: list[dict]) -> None:
         """Commit a part already written by :func:`write_part` (a Dask worker's)."""
@@ -186,13 +241,21 @@ class DatasetWriter:
 
 
 def write_part(
-    root: Path, number: int, result: OcrResult, keys: list[InputKey] | None = None
+    root: Path,
+    number: int,
+    result: OcrResult,
+    keys: list[InputKey] | None = None,
+    image_ids: range | None = None,
 ) -> tuple[str, list[dict]]:
     """Write part ``number`` atomically (a temporary name, then a rename); its commit entries.
-    Without ``keys`` (converted responses) every row is its own input."""
+    Without ``keys`` (converted responses) every row is its own input. ``image_ids`` numbers
+    the part's images in its files (by default from ``number * 2**20``: parts written apart,
+    by Dask workers, stay unique too)."""
     name = f"part-{number:05d}"
+    if image_ids is None:
+        image_ids = range(number * 2**20, number * 2**20 + len(result.images))
     staging = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=root / PARTS))
-    result.to_parquet(staging)
+    result.to_parquet(staging, image_ids=image_ids)
     final = root / PARTS / name
     if final.exists():  # a retried task of the same part
         shutil.rmtree(final)
@@ -204,10 +267,29 @@ def write_part(
     codes = result.images["code"].tolist()
     entries = [
         {"source": k.source, **({"page": k.page} if k.page is not None else {}),
-         "sha256": k.sha256, "occurrence": k.occurrence, "ok": bool(ok), "code": int(code)}
-        for k, ok, code in zip(keys, oks, codes)
+         "sha256": k.sha256, "occurrence": k.occurrence, "ok": bool(ok), "code": int(code),
+         "image_id": image_id}
+        for k, ok, code, image_id in zip(keys, oks, codes, image_ids)
     ]  # fmt: skip
     return name, entries
+
+
+def _base(part: str) -> str:
+    """``part-00003`` of ``part-00003-r2``."""
+    return "-".join(part.split("-")[:2])
+
+
+def _revision(part: str) -> int:
+    """How often a part was rewritten: 2 for ``part-00003-r2``, 0 for ``part-00003``."""
+    tail = part.split("-")[2:]
+    return int(tail[0][1:]) if tail else 0
+
+
+def _entries(commit: Path) -> list[dict]:
+    try:
+        return json.loads(commit.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise OcrframeError(f"{commit}: unreadable commit record: {err}") from None
 
 
 def latest_entries(
@@ -215,13 +297,9 @@ def latest_entries(
 ) -> dict[tuple[str, int | None, int], tuple[str, int, dict]]:
     """(source, page, occurrence) -> (part, row, entry) of the input's latest committed
     answer (datasets written before pages existed have no page: None)."""
-    out: dict[tuple[str, int], tuple[str, int, dict]] = {}
+    out: dict[tuple[str, int | None, int], tuple[str, int, dict]] = {}
     for commit in sorted((Path(root) / COMMITS).glob("part-*.json")):
-        try:
-            entries = json.loads(commit.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as err:
-            raise OcrframeError(f"{commit}: unreadable commit record: {err}") from None
-        for row, entry in enumerate(entries):
+        for row, entry in enumerate(_entries(commit)):
             who = (entry["source"], entry.get("page"), entry.get("occurrence", 0))
             out[who] = (commit.stem, row, entry)
     return out

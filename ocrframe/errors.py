@@ -85,6 +85,11 @@ class OcrResendWarning(UserWarning):
     says how many times each image was sent again."""
 
 
+class OcrExportWarning(UserWarning):
+    """A file format could not carry part of a result, and the file was written without it:
+    items with no box (card fields) in layout formats, pages with no picture at hand in a PDF."""
+
+
 class OcrRequestError(OcrframeError):
     """A request the service refused as a whole (authorisation, a bad request): ``code`` and
     ``message`` are the service's, ``status`` the HTTP status. ``partial`` holds the OcrResult

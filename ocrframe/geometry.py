@@ -25,6 +25,7 @@ class Line:
     polygon: list[tuple[float, float]]  # corners, clockwise from top-left
     text: str
     chars: list[Char] = field(default_factory=list)
+    confidence: float | None = None  # the line's own, where its source says one (0-1)
 
 
 def bbox(points: list[tuple[float, float]]) -> tuple[int, int, int, int]:

@@ -80,9 +80,11 @@ def _require_unicode(text: str, where: str | None) -> None:
 
 
 def _is_text_format(text: str) -> bool:
+    """Tesseract TSV, or XML of the OCR formats (hOCR, ALTO, PAGE): kept as text."""
     head = text.lstrip()[:400]
     return head.startswith("level\tpage_num") or (
-        head.startswith(("<?xml", "<!DOCTYPE", "<html")) and "ocr" in text[:4000]
+        head.startswith(("<?xml", "<!DOCTYPE", "<html", "<alto", "<PcGts"))
+        and any(mark in text[:4000] for mark in ("ocr", "standards/alto", "PcGts"))
     )
 
 
@@ -240,9 +242,15 @@ def from_response(
     return OcrResult([kept], *assemble.tables(cols))
 
 
-def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
-    """Files named by a path, a glob, a directory (its ``*.json``/``*.jsonl``, subdirectories
-    included: a records directory nests them) or a list of those."""
+JSON_SUFFIXES = (".json", ".jsonl")
+XML_SUFFIXES = (".xml", ".hocr", ".html", ".xhtml")
+
+
+def expand_paths(
+    paths: str | os.PathLike | Iterable[str | os.PathLike], suffixes: tuple = JSON_SUFFIXES
+) -> list[Path]:
+    """Files named by a path, a glob, a directory (its files ending in ``suffixes``,
+    subdirectories included: a records directory nests them) or a list of those."""
     if isinstance(paths, str | os.PathLike):
         items = [paths]
     elif isinstance(paths, Iterable) and not isinstance(paths, bytes | dict):
@@ -254,7 +262,7 @@ def expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list
         if not isinstance(item, str | os.PathLike):
             raise OcrframeError(f"expected a path, got {item!r}")
         text = os.fspath(item)
-        found = files.matching(text, (".json", ".jsonl"), ".json/.jsonl", recursive=True)
+        found = files.matching(text, suffixes, "/".join(suffixes), recursive=True)
         if found is None:
             if not Path(text).exists():
                 raise OcrframeError(f"{text}: no such file")
@@ -289,6 +297,36 @@ def read_json(
         raise OcrframeError(f"errors={errors!r}; use one of {ERRORS}")
     notes: list[str] = []
     parts = [_read_file(p, endpoint, notes, errors) for p in expand_paths(paths)]
+    warn_scale_notes(notes)
+    return concat(parts)
+
+
+def read_xml(
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    endpoint: str | None = None,
+    errors: str = "raise",
+) -> OcrResult:
+    """Read hOCR, ALTO and PAGE XML files (``.xml``, ``.hocr``, ``.html``, ``.xhtml``: paths,
+    globs or directories) — the output of Tesseract, OCR-D, Transkribus, eScriptorium or
+    ocrframe's own writers. ``errors`` as in :func:`read_json`.
+
+    >>> import ocrframe
+    >>> res = ocrframe.read_xml(ocrframe.data_path("responses/tesseract.hocr"))
+    >>> res.images[["endpoint", "image_width"]].values.tolist(), res.items["text"].tolist()
+    ([['hocr', 300]], ['OK go'])
+    """
+    if errors not in ERRORS:
+        raise OcrframeError(f"errors={errors!r}; use one of {ERRORS}")
+    notes: list[str] = []
+    parts = []
+    for path in expand_paths(paths, XML_SUFFIXES):
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except (OSError, UnicodeDecodeError) as err:
+            raise OcrframeError(f"{path}: cannot read it as UTF-8 text ({err})") from None
+        parts.append(
+            _parse_all([(str(path), {formats.TEXT_KEY: text}, text)], endpoint, notes, errors)
+        )
     warn_scale_notes(notes)
     return concat(parts)
 

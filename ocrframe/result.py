@@ -361,11 +361,16 @@ class OcrResult:
         return arr
 
     # -- export ------------------------------------------------------------------------------
-    def to_parquet(self, path: str | os.PathLike) -> Path:
+    def to_parquet(
+        self, path: str | os.PathLike, *, image_ids: Sequence[int] | None = None
+    ) -> Path:
         """Write the result to directory ``path``: one parquet file per table and the raw responses.
 
+        Each file opens on its own in any parquet reader (pandas, polars, DuckDB, Arrow);
         ``ocrframe.read_parquet(path)`` gives back equal frames (dtypes included) and the same JSON.
-        An existing ocrframe directory is replaced; any other non-empty directory is refused.
+        ``image_ids`` numbers the images otherwise in the files (a dataset's parts, so that
+        ``image_id`` is unique across them). An existing ocrframe directory is replaced;
+        any other non-empty directory is refused.
         """
         out = Path(path)
         if out.exists() and not out.is_dir():
@@ -373,9 +378,7 @@ class OcrResult:
         if out.is_dir() and any(out.iterdir()) and not (out / _MARKER).exists():
             raise OcrframeError(f"{out} is a non-empty directory that ocrframe did not write")
         tables = {
-            file: pa.Table.from_pandas(
-                getattr(self, name), schema=schema.arrow_schema(name), preserve_index=False
-            )
+            file: schema.arrow_table(_renumbered(getattr(self, name), image_ids), name)
             for name, file in _TABLE_FILES.items()
         }
         tables[_RAW_FILE] = pa.table(
@@ -395,6 +398,46 @@ class OcrResult:
             raise OcrframeError(f"{out}: cannot write the result there ({err})") from None
         return out
 
+    # -- files for other tools -------------------------------------------------------------
+    def to_hocr(self, directory: str | os.PathLike) -> list[Path]:
+        """One hOCR file per image in ``directory`` (Tesseract's markup, with character boxes
+        and confidences): see :mod:`ocrframe.export.xml_files`. Returns the files."""
+        from .export.xml_files import write_hocr
+
+        return write_hocr(self, directory)
+
+    def to_alto(self, directory: str | os.PathLike) -> list[Path]:
+        """One ALTO 4.2 XML file per image in ``directory``. Returns the files."""
+        from .export.xml_files import write_alto
+
+        return write_alto(self, directory)
+
+    def to_page_xml(self, directory: str | os.PathLike) -> list[Path]:
+        """One PAGE XML (2019) file per image in ``directory``. Returns the files."""
+        from .export.xml_files import write_page_xml
+
+        return write_page_xml(self, directory)
+
+    def to_text(self, directory: str | os.PathLike) -> list[Path]:
+        """One plain text file per image in ``directory``: its lines in reading order."""
+        from .export.xml_files import write_text
+
+        return write_text(self, directory)
+
+    def to_pdf(self, path: str | os.PathLike) -> Path:
+        """A searchable PDF: the images as pages with an invisible text layer on the words
+        (:mod:`ocrframe.export.pdf`)."""
+        from .export.pdf import write_pdf
+
+        return write_pdf(self, path)
+
+    def to_label_studio(self, path: str | os.PathLike, image_url=None) -> Path:
+        """One JSON file of Label Studio tasks, each item a prediction region scored by its
+        confidence (:mod:`ocrframe.export.label_studio`)."""
+        from .export.label_studio import write_tasks
+
+        return write_tasks(self, path, image_url)
+
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -406,6 +449,15 @@ def _remap(df: pd.DataFrame, keep: np.ndarray, img_map: np.ndarray) -> pd.DataFr
     out = df[mask].reset_index(drop=True)
     out["image_id"] = pd.array(img_map[old[mask]], dtype=schema.INT)
     return out
+
+
+def _renumbered(df: pd.DataFrame, image_ids: Sequence[int] | None) -> pd.DataFrame:
+    if image_ids is None:
+        return df
+    ids = np.asarray(image_ids, dtype=np.int64)
+    return df.assign(
+        image_id=pd.array(ids[df["image_id"].to_numpy(dtype=np.int64)], dtype=schema.INT)
+    )
 
 
 def _write_atomic(table: pa.Table, path: Path) -> None:
@@ -488,7 +540,25 @@ def read_parquet(path: str | os.PathLike) -> OcrResult:
         for name, file in _TABLE_FILES.items()
     }
     raw = _read_table(src / _RAW_FILE, None).sort_by("response_id")
-    return OcrResult(raw.column("json").to_pylist(), **frames)
+    return OcrResult(raw.column("json").to_pylist(), **_dense(frames))
+
+
+def _dense(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Tables whose images are numbered 0..n-1 (a dataset's part numbers them from where the
+    dataset was: in one result they are dense again)."""
+    ids = frames["images"]["image_id"].to_numpy(dtype=np.int64)
+    if np.array_equal(ids, np.arange(len(ids))):
+        return frames
+    order = np.argsort(ids)
+    positions = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
+    positions[ids[order]] = np.arange(len(ids))
+    out = {}
+    for name, df in frames.items():
+        old = df["image_id"].to_numpy(dtype=np.int64)
+        out[name] = df.assign(image_id=pd.array(positions[old], dtype=schema.INT))
+    if not np.array_equal(order, np.arange(len(ids))):
+        out["images"] = out["images"].iloc[order].reset_index(drop=True)
+    return out
 
 
 def _read_table(file: Path, name: str | None):

@@ -317,6 +317,21 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema([(name, _arrow_type(dtype)) for name, dtype in columns(table).items()])
 
 
+def arrow_table(df: pd.DataFrame, name: str, arrow: pa.Schema | None = None) -> pa.Table:
+    """``df`` (table ``name``) as Arrow with the contract's Arrow types (or ``arrow``), and
+    pandas' metadata, which gives pandas back the nullable dtypes, without ``df.attrs`` (a link
+    to a live result means nothing in a file)."""
+    import json
+
+    table = pa.Table.from_pandas(df, schema=arrow or arrow_schema(name), preserve_index=False)
+    metadata = dict(table.schema.metadata or {})
+    if b"pandas" in metadata:
+        pandas_meta = json.loads(metadata[b"pandas"])
+        pandas_meta.pop("attributes", None)
+        metadata[b"pandas"] = json.dumps(pandas_meta).encode()
+    return table.replace_schema_metadata(metadata)
+
+
 def _arrow_type(dtype: object) -> pa.DataType:
     if dtype is BOOL:
         return pa.bool_()

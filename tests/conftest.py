@@ -17,3 +17,9 @@ def load():
         return ocrframe.read_json(RESPONSES / name, **kw)
 
     return _load
+
+
+@pytest.fixture(scope="session")
+def samples_result() -> ocrframe.OcrResult:
+    """The bundled samples recognised by the local engine, once per test run."""
+    return ocrframe.recognize(ocrframe.samples(), progress=False)

@@ -20,7 +20,7 @@ def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
 
 def test_recognize_writes_parquet_that_reads_back_with_text_and_boxes(tmp_path):
     records = ocrframe.samples(truth=True)[:3]
-    out = tmp_path / "res.parquet"
+    out = tmp_path / "res"
     done = run("recognize", *[r["source"] for r in records], "-o", str(out), "--no-progress")
     assert done.returncode == 0, done.stderr
     assert "wrote" in done.stdout
@@ -51,10 +51,10 @@ def test_recognize_csv_jsonl_and_printing(tmp_path):
 def test_failed_images_exit_1_with_one_line_and_still_write(tmp_path):
     bad = tmp_path / "bad.png"
     bad.write_text("not an image")
-    done = run("recognize", ocrframe.samples()[0], str(bad), "-o", str(tmp_path / "o.parquet"))
+    done = run("recognize", ocrframe.samples()[0], str(bad), "-o", str(tmp_path / "o"))
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("ocrframe: 1 of 2 images failed")
-    assert len(ocrframe.read_parquet(tmp_path / "o.parquet").images) == 2
+    assert len(ocrframe.read_parquet(tmp_path / "o").images) == 2
 
 
 def test_bad_arguments_exit_2_with_a_message(tmp_path):
@@ -160,8 +160,43 @@ def test_demo_recognises_the_samples(tmp_path):
     assert display_width(widest) <= 80, widest
     header = next(line for line in tables if "file" in line).split()
     assert header == ["image", "file", "code", "items", "chars", "mean", "conf", "min", "conf"]
-    res = ocrframe.read_parquet(tmp_path / "demo.parquet")
+    res = ocrframe.read_parquet(tmp_path / "demo")
     assert len(res.images) == len(ocrframe.samples()) and res.images["ok"].all()
     from PIL import Image
 
     assert Image.open(tmp_path / "demo.png").size[0] > 600  # the annotated samples
+
+
+def test_files_for_other_tools_from_recognize_and_back_through_convert(tmp_path):
+    sample = next(s for s in ocrframe.samples() if s.endswith("en_document.png"))
+    alto = tmp_path / "alto"
+    done = run("recognize", sample, "--to", "alto", "-o", str(alto), "--no-progress")
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in alto.iterdir()] == ["en_document.xml"]
+    back = run("convert", str(alto), "-o", str(tmp_path / "back.parquet"))  # a folder of XML
+    assert back.returncode == 0, back.stderr
+    table = pd.read_parquet(tmp_path / "back.parquet")
+    res = ocrframe.recognize(sample, progress=False)
+    assert table["text"].tolist() == res.items["text"].tolist()
+    assert set(table["endpoint"]) == {"alto"}
+    pdf = run("recognize", sample, "-o", str(tmp_path / "en.pdf"), "--no-progress")
+    assert pdf.returncode == 0, pdf.stderr
+    import pypdfium2
+
+    text = pypdfium2.PdfDocument(tmp_path / "en.pdf")[0].get_textpage().get_text_range()
+    assert text.split() == " ".join(res.items["text"]).split()
+
+
+def test_convert_writes_every_format_of_saved_responses(tmp_path):
+    response = ocrframe.data_path("responses/api3_general_basic.json")
+    for fmt, name in [("hocr", "api3_general_basic.hocr"), ("page_xml", "api3_general_basic.xml"),
+                      ("text", "api3_general_basic.txt"), ("label_studio", "tasks.json")]:  # fmt: skip
+        done = run("convert", response, "--to", fmt, "-o", str(tmp_path / fmt))
+        assert done.returncode == 0, done.stderr
+        assert [p.name for p in (tmp_path / fmt).iterdir()] == [name]
+    pdf = run("convert", response, "-o", str(tmp_path / "x.pdf"))
+    # no picture at hand: the text layer lies on blank pages, and the user is told
+    assert pdf.returncode == 0 and "blank pages" in pdf.stderr
+    one_line_exit_2(
+        run("convert", response, "--to", "alto", "-o", str(tmp_path / "a.xml")), "-o DIR"
+    )

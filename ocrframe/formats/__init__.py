@@ -14,7 +14,7 @@ untouched.
 from __future__ import annotations
 
 from ..errors import OcrDetectionError, OcrframeError
-from . import api3, documents, paddle, tesseract
+from . import api3, documents, paddle, tesseract, xml_layouts
 from ._base import TEXT_KEY, Adapter, Context, Reader
 from .batch import ErrorBody, LegacyBatch
 from .drivinglicence import DrivingLicence
@@ -42,7 +42,8 @@ def names() -> list[str]:
 
 def endpoints() -> list[str]:
     """Endpoint names that ``endpoint=`` accepts."""
-    return sorted({a.endpoint for a in _REGISTRY.values() if a.endpoint} | set(_REGISTRY))
+    names = {a.endpoint for a in _REGISTRY.values() if a.endpoint} | set(_REGISTRY)
+    return sorted(names | {alias for a in _REGISTRY.values() for alias in a.aliases})
 
 
 def get(name: str) -> Adapter:
@@ -82,8 +83,8 @@ def detect(obj: object) -> Adapter:
 
 
 def candidates(endpoint: str) -> list[Adapter]:
-    """The adapters that read ``endpoint`` (by name or by endpoint)."""
-    return [a for a in _ordered() if endpoint in (a.name, a.endpoint)]
+    """The adapters that read ``endpoint`` (by name, by endpoint, or as one of its aliases)."""
+    return [a for a in _ordered() if endpoint in (a.name, a.endpoint, *a.aliases)]
 
 
 def choose(obj: object, endpoint: str | None) -> Adapter:
@@ -114,5 +115,6 @@ for _adapter in (
     *tesseract.ADAPTERS,
     *paddle.ADAPTERS,
     *documents.ADAPTERS,
+    *xml_layouts.ADAPTERS,
 ):
     register(_adapter)

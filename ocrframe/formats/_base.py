@@ -178,8 +178,10 @@ class Adapter:
     scale: ClassVar[float] = 1.0
     priority: ClassVar[int] = 50
     #: the Python shape of the response: a JSON object, a JSON array (PaddleOCR 2.x, EasyOCR
-    #: and RapidOCR results) or text (Tesseract TSV and hOCR, wrapped as {"text": …})
+    #: and RapidOCR results) or text (Tesseract TSV, hOCR, ALTO, PAGE, wrapped as {"text": …})
     shape: ClassVar[str] = "object"
+    #: further endpoint names that read this format (``endpoint="tesseract"`` reads hOCR too)
+    aliases: ClassVar[tuple[str, ...]] = ()
 
     def sniff(self, obj: dict) -> bool:
         """True when ``obj`` has this format's shape (cheap, no validation)."""

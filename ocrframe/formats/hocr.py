@@ -175,6 +175,10 @@ def _line(element: ET.Element) -> Line | None:
     Tesseract splits into words the text does not separate); a space has no confidence."""
     words = [el for el in _chosen(element) if "ocrx_word" in _classes(el)]
     chars: list[Char] = []
+    # hOCR has no line confidence: its words' mean (x_wconf), as Tesseract's own tools take it
+    word_confs = [
+        c for c in (_confidence(properties(w), "x_wconf") for w in words) if c is not None
+    ]
     if words:
         for word in words:
             pieces = _word_chars(word)
@@ -190,4 +194,5 @@ def _line(element: ET.Element) -> Line | None:
     props = properties(element)
     where = box(props["bbox"]) if len(props.get("bbox", [])) >= 4 else None
     polygon = [(float(x), float(y)) for x, y in rectangle(where)] if where else []
-    return Line(polygon, "".join(c.text for c in chars), chars)
+    confidence = sum(word_confs) / len(word_confs) if word_confs else None
+    return Line(polygon, "".join(c.text for c in chars), chars, confidence)

@@ -138,10 +138,15 @@ class Hocr(Adapter):
     ``bbox``; lines with word, and with ``hocr_char_boxes`` character, detail."""
 
     name = "hocr"
-    endpoint = "tesseract"
+    endpoint = "hocr"
+    aliases = ("tesseract",)  # Tesseract's own output: endpoint="tesseract" reads it too
     scale = 1.0  # the parser gives 0-1
     priority = 61
     shape = "text"
+
+    def endpoint_for(self, ctx: Context) -> str | None:
+        """``hocr`` (hOCR is not only Tesseract's), or ``tesseract`` when asked for by it."""
+        return "tesseract" if ctx.endpoint == "tesseract" else "hocr"
 
     def sniff(self, obj: dict) -> bool:
         return any(c in obj[TEXT_KEY] for c in ("ocr_page", "ocr_line", "ocrx_word"))
@@ -159,7 +164,9 @@ class Hocr(Adapter):
             image = self.engine_image(ctx, image_width=width, image_height=height, page=number)
             for line in page.lines:
                 where = bbox(line.polygon) if line.polygon else None
-                row = ctx.columns.add_item(image, line.text, box=where)
+                row = ctx.columns.add_item(
+                    image, line.text, confidence_raw=line.confidence, box=where
+                )
                 ctx.columns.add_chars(
                     row, line.text, [c.confidence for c in line.chars], [c.box for c in line.chars]
                 )

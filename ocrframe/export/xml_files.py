@@ -1,0 +1,288 @@
+"""The OCR ecosystem's XML formats, written: hOCR, ALTO v4 and PAGE XML (2019).
+
+One file per image (see :func:`~ocrframe.export.layout.file_names`), every line with its words
+and, where the result has them, its characters' boxes and confidences:
+
+- **hOCR**: ``ocr_page`` (``bbox``, ``image``, ``ppageno``), ``ocr_line``, ``ocrx_word`` with
+  ``x_wconf`` (0–100) and ``ocrx_cinfo`` characters (``x_bboxes``, ``x_conf``), as Tesseract
+  writes them with ``hocr_char_boxes``.
+- **ALTO 4.2**: ``Page``/``PrintSpace``/``TextBlock``/``TextLine``/``String`` with ``HPOS VPOS
+  WIDTH HEIGHT``, ``WC`` word confidence (0–1), ``CC`` character confidences (0 sure – 9
+  unsure, the schema's scale) and ``Glyph`` elements with ``GC`` (0–1) and their boxes.
+- **PAGE 2019**: ``TextRegion``/``TextLine``/``Word``/``Glyph`` with ``Coords points`` and
+  ``TextEquiv conf``.
+
+Lines without a box (card fields) have no place in these formats and are left out; a warning
+counts them. lxml builds the trees (it writes namespaces and escapes as the schemas expect).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lxml import etree
+
+from ..errors import OcrExportWarning
+from .layout import PageLayout, TextLine, Word, file_names, page_number, pages
+
+ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
+ALTO_SCHEMA = "http://www.loc.gov/standards/alto/v4/alto-4-2.xsd"
+PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
+PAGE_SCHEMA = f"{PAGE_NS}/pagecontent.xsd"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XLINK = "http://www.w3.org/1999/xlink"
+
+
+def _software() -> str:
+    from .. import __version__
+
+    return f"ocrframe {__version__}"
+
+
+def _placed(page: PageLayout) -> list[TextLine]:
+    return [line for line in page.lines if line.box is not None]
+
+
+def _warn_unplaced(pages_: list[PageLayout], what: str) -> None:
+    unplaced = sum(p.unplaced for p in pages_)
+    if unplaced:
+        warnings.warn(
+            f"{unplaced} items have no box (card fields) and are not in the {what} files",
+            OcrExportWarning,
+            stacklevel=3,
+        )
+
+
+def _write_all(result, directory, suffix: str, render, what: str) -> list[Path]:
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    found = pages(result)
+    names = file_names(result, suffix)
+    written = []
+    for page in found:
+        path = out / names[page.image_id]
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(render(page))
+        os.replace(tmp, path)
+        written.append(path)
+    _warn_unplaced(found, what)
+    return written
+
+
+def _corners_text(corners, sep: str = " ") -> str:
+    return sep.join(f"{x},{y}" for x, y in corners)
+
+
+# -- hOCR -----------------------------------------------------------------------------------------
+
+
+def _bbox(box) -> str:
+    x, y, w, h = box
+    return f"bbox {x} {y} {x + w} {y + h}"
+
+
+def hocr_page(page: PageLayout) -> bytes:
+    number = page_number(page)
+    image = f'image "{html.escape(str(page.source or ""), quote=False)}"; ' if page.source else ""
+    body = [
+        f"  <div class='ocr_page' id='page_{number}' "
+        f"title='{image}bbox 0 0 {page.width} {page.height}; ppageno {number - 1}'>"
+    ]
+    for k, line in enumerate(_placed(page), start=1):
+        body.append(
+            f"   <div class='ocr_carea' id='block_{number}_{k}' title='{_bbox(line.box)}'>"
+            f"<p class='ocr_par' id='par_{number}_{k}' title='{_bbox(line.box)}'>"
+        )
+        body.append(f"    <span class='ocr_line' id='line_{number}_{k}' title='{_bbox(line.box)}'>")
+        for j, word in enumerate(line.words, start=1):
+            body.append("     " + _hocr_word(word, line, f"{number}_{k}_{j}"))
+        body.append("    </span></p></div>")
+    body.append("  </div>")
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">\n <head>\n'
+        "  <title></title>\n"
+        '  <meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>\n'
+        f"  <meta name='ocr-system' content='{_software()}'/>\n"
+        "  <meta name='ocr-capabilities' content='ocr_page ocr_carea ocr_par ocr_line ocrx_word "
+        "ocrp_wconf ocrx_cinfo'/>\n </head>\n <body>\n"
+    )
+    return (head + "\n".join(body) + "\n </body>\n</html>\n").encode("utf-8")
+
+
+def _hocr_word(word: Word, line: TextLine, ident: str) -> str:
+    box = word.box or line.box
+    conf = f"; x_wconf {round(word.confidence * 100)}" if word.confidence is not None else ""
+    if all(g.box is not None for g in word.glyphs):
+        inner = "".join(
+            f"<span class='ocrx_cinfo' title='{_xbox(g.box)}"
+            + (f"; x_conf {g.confidence * 100:.2f}" if g.confidence is not None else "")
+            + f"'>{html.escape(g.text)}</span>"
+            for g in word.glyphs
+        )
+    else:
+        inner = html.escape(word.text)
+    return f"<span class='ocrx_word' id='word_{ident}' title='{_bbox(box)}{conf}'>{inner}</span>"
+
+
+def _xbox(box) -> str:
+    x, y, w, h = box
+    return f"x_bboxes {x} {y} {x + w} {y + h}"
+
+
+def write_hocr(result, directory: str | os.PathLike) -> list[Path]:
+    """One ``.hocr`` file per image of ``result`` in ``directory``; the files written."""
+    return _write_all(result, directory, ".hocr", hocr_page, "hOCR")
+
+
+# -- ALTO -----------------------------------------------------------------------------------------
+
+
+def _pos(element, box) -> None:
+    x, y, w, h = box
+    element.set("HPOS", str(x))
+    element.set("VPOS", str(y))
+    element.set("WIDTH", str(w))
+    element.set("HEIGHT", str(h))
+
+
+def _cc(confidence: float) -> str:
+    """A character's confidence on ALTO's CC scale: 0 (sure) to 9 (unsure)."""
+    return str(round((1.0 - confidence) * 9))
+
+
+def alto_page(page: PageLayout) -> bytes:
+    a = f"{{{ALTO_NS}}}"
+    root = etree.Element(f"{a}alto", nsmap={None: ALTO_NS, "xsi": XSI, "xlink": XLINK})
+    root.set(f"{{{XSI}}}schemaLocation", f"{ALTO_NS} {ALTO_SCHEMA}")
+    root.set("SCHEMAVERSION", "4.2")
+    description = etree.SubElement(root, f"{a}Description")
+    etree.SubElement(description, f"{a}MeasurementUnit").text = "pixel"
+    if page.source:
+        info = etree.SubElement(description, f"{a}sourceImageInformation")
+        etree.SubElement(info, f"{a}fileName").text = str(page.source)
+    processing = etree.SubElement(description, f"{a}Processing", ID="ocrframe")
+    software = etree.SubElement(processing, f"{a}processingSoftware")
+    etree.SubElement(software, f"{a}softwareName").text = _software()
+    layout = etree.SubElement(root, f"{a}Layout")
+    number = page_number(page)
+    element = etree.SubElement(
+        layout, f"{a}Page", ID=f"page_{number}", PHYSICAL_IMG_NR=str(number),
+        WIDTH=str(page.width), HEIGHT=str(page.height),
+    )  # fmt: skip
+    if page.confidence is not None:
+        element.set("PC", f"{page.confidence:.4f}")
+    space = etree.SubElement(element, f"{a}PrintSpace")
+    _pos(space, (0, 0, page.width, page.height))
+    for k, line in enumerate(_placed(page)):
+        block = etree.SubElement(space, f"{a}TextBlock", ID=f"block_{k}")
+        _pos(block, line.box)
+        text_line = etree.SubElement(block, f"{a}TextLine", ID=f"line_{k}")
+        _pos(text_line, line.box)
+        for j, word in enumerate(line.words):
+            if j:
+                etree.SubElement(text_line, f"{a}SP")
+            string = etree.SubElement(text_line, f"{a}String", ID=f"string_{k}_{j}")
+            string.set("CONTENT", word.text)
+            _pos(string, word.box or line.box)
+            if word.confidence is not None:
+                string.set("WC", f"{word.confidence:.4f}")
+            if word.glyphs and all(g.confidence is not None for g in word.glyphs):
+                string.set("CC", " ".join(_cc(g.confidence) for g in word.glyphs))
+            for i, glyph in enumerate(word.glyphs):
+                if glyph.box is None:
+                    continue
+                g = etree.SubElement(string, f"{a}Glyph", ID=f"glyph_{k}_{j}_{i}")
+                g.set("CONTENT", glyph.text)
+                if glyph.confidence is not None:
+                    g.set("GC", f"{glyph.confidence:.4f}")
+                _pos(g, glyph.box)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_alto(result, directory: str | os.PathLike) -> list[Path]:
+    """One ALTO 4.2 ``.xml`` file per image of ``result`` in ``directory``."""
+    return _write_all(result, directory, ".xml", alto_page, "ALTO")
+
+
+# -- PAGE -----------------------------------------------------------------------------------------
+
+
+def _coords(parent, corners, ns: str) -> None:
+    etree.SubElement(parent, f"{ns}Coords", points=_corners_text(corners))
+
+
+def _box_corners(box):
+    x, y, w, h = box
+    return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+def _equiv(parent, text: str, confidence: float | None, ns: str) -> None:
+    equiv = etree.SubElement(parent, f"{ns}TextEquiv")
+    if confidence is not None:
+        equiv.set("conf", f"{min(max(confidence, 0.0), 1.0):.4f}")
+    etree.SubElement(equiv, f"{ns}Unicode").text = text
+
+
+def page_xml_page(page: PageLayout) -> bytes:
+    p = f"{{{PAGE_NS}}}"
+    root = etree.Element(f"{p}PcGts", nsmap={None: PAGE_NS, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", f"{PAGE_NS} {PAGE_SCHEMA}")
+    metadata = etree.SubElement(root, f"{p}Metadata")
+    etree.SubElement(metadata, f"{p}Creator").text = _software()
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    etree.SubElement(metadata, f"{p}Created").text = now
+    etree.SubElement(metadata, f"{p}LastChange").text = now
+    element = etree.SubElement(
+        root, f"{p}Page", imageFilename=str(page.source or ""),
+        imageWidth=str(page.width), imageHeight=str(page.height),
+    )  # fmt: skip
+    for k, line in enumerate(_placed(page)):
+        region = etree.SubElement(element, f"{p}TextRegion", id=f"r{k}")
+        _coords(region, line.corners(), p)
+        text_line = etree.SubElement(region, f"{p}TextLine", id=f"r{k}_l0")
+        _coords(text_line, line.corners(), p)
+        if all(word.box is not None for word in line.words):
+            for j, word in enumerate(line.words):
+                w = etree.SubElement(text_line, f"{p}Word", id=f"r{k}_l0_w{j}")
+                _coords(w, _box_corners(word.box), p)
+                for i, glyph in enumerate(word.glyphs):
+                    g = etree.SubElement(w, f"{p}Glyph", id=f"r{k}_l0_w{j}_g{i}")
+                    _coords(g, _box_corners(glyph.box), p)
+                    _equiv(g, glyph.text, glyph.confidence, p)
+                _equiv(w, word.text, word.confidence, p)
+        _equiv(text_line, line.text, line.confidence, p)
+        _equiv(region, line.text, None, p)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def write_page_xml(result, directory: str | os.PathLike) -> list[Path]:
+    """One PAGE XML (2019) ``.xml`` file per image of ``result`` in ``directory``."""
+    return _write_all(result, directory, ".xml", page_xml_page, "PAGE")
+
+
+# -- text -----------------------------------------------------------------------------------------
+
+
+def text_page(page: PageLayout) -> bytes:
+    """A page's text in reading order, one line per item (every item, with a box or not)."""
+    return "".join(line.text + "\n" for line in page.lines).encode("utf-8")
+
+
+def write_text(result, directory: str | os.PathLike) -> list[Path]:
+    """One ``.txt`` file per image of ``result`` in ``directory``: its lines in order."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    names = file_names(result, ".txt")
+    written = []
+    for page in pages(result):
+        path = out / names[page.image_id]
+        path.write_bytes(text_page(page))
+        written.append(path)
+    return written
