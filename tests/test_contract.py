@@ -158,15 +158,17 @@ def test_fields_view_keeps_unknown_labels_and_renames_clashing_keys():
 
 
 def _settable_columns(res: ocrframe.OcrResult) -> list[str]:
-    """Columns of ``res`` in which ``df.loc[row, col] = value`` fails (list columns aside)."""
+    """Columns of ``res`` in which setting one cell fails: ``df.loc[row, col] = value``, or
+    ``df.at`` for a list column (pandas 2.2's ``loc`` takes an array value for a row of values)."""
     failing = []
     for table in ("images", "items", "chars"):
         df = getattr(res, table)
-        for col in df.columns:
-            if len(df) == 0 or isinstance(df[col].dtype, pd.ArrowDtype):
+        for col, spec in schema.columns(table).items():
+            if len(df) == 0:
                 continue
+            setter = df.at if isinstance(spec, schema.ListColumn) else df.loc
             try:
-                df.loc[df.index[0], col] = df[col].iloc[-1]
+                setter[df.index[0], col] = df[col].iloc[-1]
             except (ValueError, TypeError) as err:
                 failing.append(f"{table}.{col}: {err}")
     return failing
