@@ -1,0 +1,71 @@
+"""Text compared as readers read it: normalised, then edit distances (CER, WER) and which
+recognised characters the truth confirms."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+
+# -- text --------------------------------------------------------------------------------------
+def normalize(text: str, *, nfkc: bool = True, whitespace: bool = False) -> str:
+    """``text`` in NFKC form (full-width ``Ａ`` -> ``A``) without whitespace, unless told not to."""
+    if nfkc:
+        text = unicodedata.normalize("NFKC", text)
+    if not whitespace:
+        text = "".join(text.split())
+    return text
+
+
+def cer(truth: str, text: str, *, nfkc: bool = True, whitespace: bool = False) -> float:
+    """Character error rate: edits to turn ``text`` into ``truth``, over ``truth``'s length.
+
+    >>> cer("abcd", "abxd"), cer("", ""), cer("", "x")
+    (0.25, 0.0, 1.0)
+    """
+    t = normalize(truth, nfkc=nfkc, whitespace=whitespace)
+    p = normalize(text, nfkc=nfkc, whitespace=whitespace)
+    if not t:
+        return 0.0 if not p else 1.0
+    return Levenshtein.distance(t, p) / len(t)
+
+
+def wer(truth: str, text: str, *, nfkc: bool = True) -> float:
+    """Word error rate over whitespace-separated words (a line of CJK text is one word).
+
+    >>> wer("the cat sat", "the cat sit")
+    0.3333333333333333
+    """
+    t = normalize(truth, nfkc=nfkc, whitespace=True).split()
+    p = normalize(text, nfkc=nfkc, whitespace=True).split()
+    if not t:
+        return 0.0 if not p else 1.0
+    return Levenshtein.distance(t, p) / len(t)
+
+
+def char_correct(chars: list[str], truth: str, *, nfkc: bool = True) -> list[bool | None]:
+    """Which of ``chars`` (one recognised item, in order) the truth confirms.
+
+    Both sides are normalised (NFKC, no whitespace) and aligned by edit distance; a character is
+    correct when every normalised code point it produced is kept unchanged by the alignment.
+    Whitespace is not judged (``None``).
+
+    >>> char_correct(list("h3llo"), "hello")
+    [True, False, True, True, True]
+    >>> char_correct(list("ａ b"), "ab")  # full-width a folds to a; the space is not judged
+    [True, None, True]
+    """
+    pieces = [normalize(c, nfkc=nfkc) for c in chars]
+    owner = [k for k, piece in enumerate(pieces) for _ in piece]
+    pred = "".join(pieces)
+    good = np.ones(len(pred), dtype=bool)
+    for op in Levenshtein.editops(pred, normalize(truth, nfkc=nfkc)):
+        if op.tag in ("replace", "delete"):
+            good[op.src_pos] = False
+    verdict: list[bool | None] = [None if not p else True for p in pieces]
+    for pos, k in enumerate(owner):
+        if not good[pos]:
+            verdict[k] = False
+    return verdict
