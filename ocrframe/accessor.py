@@ -29,11 +29,12 @@ class OcrAccessor:
         """:func:`ocrframe.plot_confidence` of this frame."""
         return plot.plot_confidence(self._frame, by=by, kind=kind, **kwargs)
 
-    def lowest(self, n: int = 10) -> pd.DataFrame:
-        """The ``n`` rows with the lowest confidence."""
-        return plot.lowest(self._frame, n)
+    def lowest(self, n: int = 10, column: str = "confidence") -> pd.DataFrame:
+        """The ``n`` rows with the lowest ``column``."""
+        return plot.lowest(self._frame, n, column)
 
-    def below(self, threshold: float) -> pd.DataFrame:
-        """The rows whose confidence is below ``threshold`` (NA is not below anything)."""
-        conf = self._frame["confidence"]
+    def below(self, threshold: float, column: str = "confidence") -> pd.DataFrame:
+        """The rows whose ``column`` (``confidence``, or ``confidence_calibrated`` after a
+        recalibration) is below ``threshold`` (NA is not below anything)."""
+        conf = self._frame[column]
         return self._frame[(conf < threshold).fillna(False)]

@@ -188,7 +188,7 @@ def plot_boxes(
     warning. Boxes are coloured by ``color_by`` — confidence on a fixed 0–1 scale with a colour
     bar, any numeric column over its range, or any other column with one colour per value and a
     legend. With ``threshold``, boxes whose confidence is below it are drawn thick and the others
-    faint. ``show_text`` writes each row's text above its box in a font that has its glyphs
+    faint (the confidence ``color_by`` names: ``confidence_calibrated`` after a recalibration). ``show_text`` writes each row's text above its box in a font that has its glyphs
     (``font=`` picks one); ``show_ids`` writes the item (or char) id. Extra keyword arguments go
     to the patches (``linewidth``, ``linestyle`` …). Returns the axes.
 
@@ -209,6 +209,7 @@ def plot_boxes(
     if color_by not in frame.columns:
         raise OcrframeError(f"color_by={color_by!r} is not a column of the frame")
     colors, mappable, legend = _colors(frame[color_by], cmap, color_by)
+    judged_by = color_by if color_by.startswith("confidence") else "confidence"
     base_width = style.pop("linewidth", 1.5)
     skipped = outside = 0
     for (label, row), color in zip(frame.iterrows(), colors):
@@ -221,7 +222,7 @@ def plot_boxes(
             continue
         width, alpha = base_width, style.get("alpha", 0.95)
         if threshold is not None:
-            low = pd.notna(row.get("confidence")) and row["confidence"] < threshold
+            low = pd.notna(row.get(judged_by)) and row[judged_by] < threshold
             width, alpha = (base_width * 2.5, 1.0) if low else (base_width * 0.7, 0.45)
         patch = Polygon(
             outline, closed=True, fill=False, edgecolor=color, linewidth=width,
@@ -270,16 +271,19 @@ def plot_confidence(
     kind: str = "hist",
     ax: Axes | None = None,
     bins: int = 20,
+    column: str = "confidence",
 ) -> Axes:
-    """The distribution of ``confidence`` in an items or chars frame (or an OcrResult's items),
-    one line per value of ``by`` (``field``, ``endpoint``, ``engine``, ``source`` …).
+    """The distribution of ``column`` (``confidence``, or ``confidence_calibrated`` after a
+    recalibration) in an items or chars frame (or an OcrResult's items), one line per value of
+    ``by`` (``field``, ``endpoint``, ``engine``, ``source`` …).
 
-    ``kind="hist"`` draws step histograms (counts), ``kind="ecdf"`` cumulative shares, which
-    read off directly "what share of items is below 0.8".
+    ``kind="hist"`` draws step histograms (counts) over 0–1, ``kind="ecdf"`` cumulative shares,
+    which read off directly "what share of items is below 0.8", with the x-axis from just
+    below the lowest value to 1 (confidences of a good engine crowd near 1).
     """
     frame = _with_image_columns(data)
-    if "confidence" not in frame.columns:
-        raise OcrframeError("the frame has no confidence column")
+    if column not in frame.columns:
+        raise OcrframeError(f"the frame has no {column} column")
     if by is not None and by not in frame.columns:
         raise OcrframeError(f"by={by!r} is not a column (have {list(frame.columns)})")
     if kind not in ("hist", "ecdf"):
@@ -287,17 +291,24 @@ def plot_confidence(
     ax = _new_axes(ax, figsize=(7, 4))
     groups = [("all", frame)] if by is None else list(frame.groupby(by, dropna=False, sort=True))
     edges = np.linspace(0, 1, bins + 1)
+    lowest = 1.0
     for name, group in groups:
-        values = group["confidence"].dropna().to_numpy(dtype=float)
+        values = group[column].dropna().to_numpy(dtype=float)
+        if len(values):
+            lowest = min(lowest, float(values.min()))
         label = f"{'<NA>' if pd.isna(name) else name} (n={len(values)})"
         if kind == "hist":
             ax.hist(values, bins=edges, histtype="step", linewidth=1.5, label=label)
         else:
             xs = np.sort(values)
             ys = np.arange(1, len(xs) + 1) / max(len(xs), 1)
-            ax.step(np.r_[0, xs], np.r_[0, ys], where="post", label=label)
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("confidence")
+            start = xs[0] if len(xs) else 0.0  # the curve starts at the lowest value, not at 0
+            ax.step(np.r_[start, xs], np.r_[0, ys], where="post", label=label)
+    if kind == "ecdf":
+        ax.set_xlim(max(0.0, lowest - 0.05 * (1 - lowest) - 1e-3), 1.0)
+    else:
+        ax.set_xlim(0, 1)
+    ax.set_xlabel(column)
     ax.set_ylabel("count" if kind == "hist" else "share at or below")
     if by is not None or kind == "ecdf":
         ax.legend(fontsize=8, title=by, prop=font_for("".join(str(g[0]) for g in groups)))
@@ -313,9 +324,9 @@ def _with_image_columns(data) -> pd.DataFrame:
     raise OcrframeError(f"expected a DataFrame or an OcrResult, got {type(data).__name__}")
 
 
-def lowest(frame: pd.DataFrame, n: int = 12) -> pd.DataFrame:
-    """The ``n`` rows with the lowest confidence (rows without one are left out)."""
-    return frame.dropna(subset=["confidence"]).nsmallest(n, "confidence")
+def lowest(frame: pd.DataFrame, n: int = 12, column: str = "confidence") -> pd.DataFrame:
+    """The ``n`` rows with the lowest ``column`` (rows without one are left out)."""
+    return frame.dropna(subset=[column]).nsmallest(n, column)
 
 
 def plot_lowest(result, n: int = 12, cols: int = 4, level: str = "items", pad: int = 6) -> Figure:

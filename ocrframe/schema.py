@@ -42,6 +42,9 @@ left to pandas' defaults, which differ between pandas 2 and 3.
     text           string    the recognised text
     confidence     Float32   0–1; the service's item confidence, else the mean of the characters'
     confidence_raw Float64   the service's item confidence untouched; NA when it gives none
+    confidence_calibrated
+                   Float32   0–1, ``confidence`` mapped by a fitted ``analysis.Calibration``
+                             (``cal.apply(result)``); NA until one is applied
     x, y           Int32     top-left corner in pixels; NA when the endpoint gives no box
     width, height  Int32     box size in pixels; NA when the endpoint gives no box
     polygon        object    int32 arrays ``[x1, y1, x2, y2, …]`` where the engine gives a
@@ -57,6 +60,8 @@ left to pandas' defaults, which differ between pandas 2 and 3.
     char           string    one character (a Unicode code point)
     confidence     Float32   0–1; NA where the service gives no per-character confidence
     confidence_raw Float64   the service's number untouched (namecard's -1 stays -1)
+    confidence_calibrated
+                   Float32   as in ``items``: NA until a calibration is applied
     x, y           Int32     character box where the engine gives one, else NA
     width, height  Int32
     ============== ========= =====================================================================
@@ -152,6 +157,7 @@ ITEMS: dict[str, object] = {
     "text": STRING,
     "confidence": FLOAT32,
     "confidence_raw": FLOAT64,
+    "confidence_calibrated": FLOAT32,
     "x": INT,
     "y": INT,
     "width": INT,
@@ -167,6 +173,7 @@ CHARS: dict[str, object] = {
     "char": STRING,
     "confidence": FLOAT32,
     "confidence_raw": FLOAT64,
+    "confidence_calibrated": FLOAT32,
     "x": INT,
     "y": INT,
     "width": INT,
@@ -199,7 +206,11 @@ TABLES: dict[str, dict[str, object]] = {
 }
 #: columns added to a table after files were first written: a file without them reads with
 #: them NA (``from_arrow``), so parquet written by an older ocrframe still opens
-ADDED: dict[str, frozenset[str]] = {"images": frozenset({"page", "dpi"})}
+ADDED: dict[str, frozenset[str]] = {
+    "images": frozenset({"page", "dpi"}),
+    "items": frozenset({"confidence_calibrated"}),
+    "chars": frozenset({"confidence_calibrated"}),
+}
 
 KEYS: dict[str, tuple[str, ...]] = {
     "images": ("image_id",),
@@ -278,11 +289,15 @@ def conform(table: str, df: pd.DataFrame) -> pd.DataFrame:
     elsewhere (an older file, a user's edit) before handing them to ocrframe.
     """
     spec = columns(table)
-    missing = [c for c in spec if c not in df.columns]
+    added = ADDED.get(table, frozenset())
+    missing = [c for c in spec if c not in df.columns and c not in added]
     if missing:
         raise OcrframeError(f"{table}: missing columns {missing}")
     out = {}
     for name, dtype in spec.items():
+        if name not in df.columns:  # a frame made before the column existed
+            out[name] = as_column([None] * len(df), dtype)
+            continue
         col = df[name]
         if isinstance(dtype, ListColumn):  # any lists or arrays (an ArrowDtype list too)
             values = (

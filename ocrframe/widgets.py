@@ -44,19 +44,26 @@ TABLE_STYLE = (
 )
 
 
-def picture(result: OcrResult, image_id: int, threshold: float | None, width_px: int = 640):
-    """PNG bytes of one image of ``result`` with its boxes (a figure outside pyplot)."""
+def picture(
+    result: OcrResult,
+    image_id: int,
+    threshold: float | None,
+    width_px: int = 640,
+    column: str = "confidence",
+):
+    """PNG bytes of one image of ``result`` with its boxes coloured by ``column`` (a figure
+    outside pyplot)."""
     pixels = result.pixels_of(image_id)
     h, wd = pixels.shape[:2]
     fig = Figure(figsize=(width_px / 100, max(2.0, width_px / 100 * h / wd)), dpi=100)
     ax = fig.add_axes((0, 0, 0.9, 1))
     rows = result.items[result.items["image_id"] == image_id]
-    plot_boxes(pixels, rows, ax=ax, threshold=threshold, colorbar=False)
+    plot_boxes(pixels, rows, ax=ax, threshold=threshold, colorbar=False, color_by=column)
     cax = fig.add_axes((0.92, 0.1, 0.02, 0.8))
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import Normalize
 
-    fig.colorbar(ScalarMappable(Normalize(0, 1), "RdYlGn"), cax=cax, label="confidence")
+    fig.colorbar(ScalarMappable(Normalize(0, 1), "RdYlGn"), cax=cax, label=column)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
@@ -270,7 +277,9 @@ class Reviewer(w.VBox):
     ground-truth format ``ocrframe.analysis`` reads.
 
     ``truth`` (optional): ``ocrframe.samples(truth=True)``-style records or a mapping
-    ``source -> [lines]``; the known text is shown beside each item.
+    ``source -> [lines]``; the known text is shown beside each item. ``column`` is the
+    confidence that orders and picks the doubtful items: ``confidence``, or
+    ``confidence_calibrated`` of a result a calibration was applied to.
     """
 
     LABEL_COLUMNS = ("source", "page", "item_id", "text", "corrected_text", "decided_at")
@@ -281,8 +290,12 @@ class Reviewer(w.VBox):
         truth: list | dict | None = None,
         order_by: str = "min_confidence",
         threshold: float = 0.9,
+        column: str = "confidence",
     ) -> None:
+        if column not in result.items:
+            raise OcrframeError(f"column={column!r} is not a column of the result's items")
         self.result = result
+        self.column = column
         self.truth = _truth_lookup(truth)
         self._decisions: dict[tuple[str, int | None, int], dict] = {}
         self.order = self._order(order_by)
@@ -313,7 +326,7 @@ class Reviewer(w.VBox):
     def _order(self, order_by: str) -> list[int]:
         images = self.result.images[self.result.images["ok"]].copy()
         if order_by == "min_confidence":
-            low = self.result.items.groupby("image_id")["confidence"].min()
+            low = self.result.items.groupby("image_id")[self.column].min()
             images["min_confidence"] = low.reindex(images["image_id"]).to_numpy()
         if order_by not in images.columns:
             raise OcrframeError(f"order_by={order_by!r} is not a column of images")
@@ -326,8 +339,8 @@ class Reviewer(w.VBox):
     def doubtful(self) -> pd.DataFrame:
         """The items of the current image below the threshold, least confident first."""
         items = self.result.items[self.result.items["image_id"] == self.image_id]
-        low = (items["confidence"] < self.threshold.value).fillna(True)
-        return items[low].sort_values("confidence", na_position="first")
+        low = (items[self.column] < self.threshold.value).fillna(True)
+        return items[low].sort_values(self.column, na_position="first")
 
     def go(self, position: int) -> None:
         """Show image number ``position`` in the review order."""
@@ -342,7 +355,9 @@ class Reviewer(w.VBox):
         self.where.value = (
             f"image {self.position + 1} of {len(self.order)}: <code>{html.escape(shown)}</code>"
         )
-        self.image.value = picture(self.result, self.image_id, self.threshold.value, 560)
+        self.image.value = picture(
+            self.result, self.image_id, self.threshold.value, 560, column=self.column
+        )
         self.item_rows = [self._row(source, page, item) for _, item in self.doubtful().iterrows()]
         self.rows.children = [r["box"] for r in self.item_rows] or [
             w.HTML("<i>nothing below the threshold here</i>")
@@ -363,9 +378,7 @@ class Reviewer(w.VBox):
         )
         known = self.truth.get((source, page), {}).get(item_id)
         info = (
-            f"#{item_id} {item['confidence']:.3f}"
-            if pd.notna(item["confidence"])
-            else f"#{item_id}"
+            f"#{item_id} {item[self.column]:.3f}" if pd.notna(item[self.column]) else f"#{item_id}"
         )
         state = w.HTML("✓" if decided else "")
         parts = [w.HTML(info, layout=w.Layout(width="90px")), text, accept, correct, state]

@@ -129,3 +129,18 @@ def test_an_uploaded_pdf_is_read_page_by_page(tmp_path):
     app.image_choice.value = 1
     assert "好又多超市" in app.table.value  # the second page's table and picture
     assert app.image.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_reviewer_orders_and_picks_by_the_calibrated_confidence_when_told():
+    res = ocrframe.recognize(ocrframe.samples()[:3], progress=False)
+    # a calibration that ranks the images the other way round than the engine does
+    turned = res.items["image_id"].map({0: 0.2, 1: 0.6, 2: 0.95}).astype("Float32")
+    res.items["confidence_calibrated"] = turned
+    rev = Reviewer(res, column="confidence_calibrated", threshold=0.7)
+    assert rev.order == [0, 1, 2]
+    assert (rev.doubtful()["confidence_calibrated"] < 0.7).all()
+    assert len(rev.item_rows) == int((res.items["image_id"] == 0).sum())
+    rev.go(2)
+    assert rev.item_rows == []  # 0.95 is above the threshold: nothing to review there
+    with pytest.raises(ocrframe.OcrframeError, match="column='nope'"):
+        Reviewer(res, column="nope")

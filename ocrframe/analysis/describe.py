@@ -9,6 +9,7 @@ import pandas as pd
 from ..errors import OcrframeError
 from .evaluation import evaluate
 from .text import cer
+from .uncertainty import cer_difference
 
 DEFAULT_THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99)
 
@@ -71,7 +72,11 @@ def page_text(result, image_id: int) -> str:
 
 def compare_engines(a, b, truth=None, names: tuple[str, str] = ("a", "b")) -> pd.DataFrame:
     """The same images through two engines, side by side per source: how far their page texts
-    agree (1 - CER between them) and, with ``truth``, each engine's CER against it."""
+    agree (1 - CER between them) and, with ``truth``, each engine's CER against it.
+
+    With ``truth``, ``table.attrs["difference"]`` says whether the engines' CERs differ on this
+    data (:func:`cer_difference`: the difference ``a - b``, its 95% interval, ``p_value`` and
+    ``significant``)."""
     na, nb = names
     rows = []
     ev_a = evaluate(a, truth) if truth is not None else None
@@ -91,4 +96,8 @@ def compare_engines(a, b, truth=None, names: tuple[str, str] = ("a", "b")) -> pd
                 ev_b.images["image_id"] == b_by_source[img.source], "cer"
             ].iloc[0]
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if truth is not None and len(table):
+        # is the difference real on this data? a paired bootstrap over the common sources
+        table.attrs["difference"] = cer_difference(ev_a, ev_b)
+    return table

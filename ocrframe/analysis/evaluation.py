@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import Levenshtein
 
 from .. import schema
-from .text import cer, char_correct, normalize, wer
+from ..errors import OcrframeError
+from .text import cer, char_correct, edits, length, normalize, wer
 from .truth import match_sources, read_truth, same_page
 
 
@@ -31,6 +31,30 @@ class Evaluation:
         length = judged["truth_chars"].sum()
         return float(judged["edits"].sum() / length) if length else float("nan")
 
+    def select(self, image_ids) -> Evaluation:
+        """The evaluation of the images ``image_ids`` only (their rows of every table)."""
+        keep = set(int(i) for i in image_ids)
+        return Evaluation(*(t[t["image_id"].isin(keep)].copy()
+                            for t in (self.images, self.items, self.chars)))  # fmt: skip
+
+    def split(self, share: float = 0.5, seed: int | None = 0) -> tuple[Evaluation, Evaluation]:
+        """Two evaluations of disjoint images, ``share`` of the images in the first (drawn with
+        ``seed``): fit a calibration on one, check it on the other. Images, not rows, are split:
+        the lines of one picture are alike, and a check on lines of pictures it was fitted on
+        would flatter it."""
+        if not 0 < share < 1:
+            raise OcrframeError(f"share={share!r}: give a fraction between 0 and 1")
+        ids = np.random.default_rng(seed).permutation(self.images["image_id"].to_numpy())
+        cut = round(len(ids) * share)
+        return self.select(ids[:cut]), self.select(ids[cut:])
+
+    def intervals(self, metrics=None, **kwargs) -> pd.DataFrame:
+        """CER, WER, accuracy and ECE with bootstrap intervals over images
+        (:func:`ocrframe.analysis.intervals`)."""
+        from .uncertainty import intervals
+
+        return intervals(self, metrics, **kwargs)
+
     def by(self, column: str) -> pd.DataFrame:
         """CER, WER and item accuracy per value of an items column (``field``, ``image_id`` …)
         or an images column (``endpoint``, ``engine``, ``source``)."""
@@ -39,10 +63,9 @@ class Evaluation:
             items = items.merge(self.images[["image_id", column]], on="image_id", how="left")
         judged = items[items["truth"].notna()].copy()
         judged["edits"] = [
-            Levenshtein.distance(normalize(t), normalize(p))
-            for p, t in zip(judged["text"], judged["truth"])
+            edits(normalize(t), normalize(p)) for p, t in zip(judged["text"], judged["truth"])
         ]
-        judged["length"] = [len(normalize(t)) for t in judged["truth"]]
+        judged["length"] = [length(normalize(t)) for t in judged["truth"]]
         table = judged.groupby(column, dropna=False).agg(
             items=("item_id", "size"),
             edits=("edits", "sum"),
@@ -84,13 +107,15 @@ def evaluate(result, truth, *, nfkc: bool = True) -> Evaluation:
         for row, text in claimed.items():
             items.loc[row, "truth"] = text
         unclaimed = t[~t.index.isin(claimed.attrs.get("used", []))]
-        deletions = sum(len(normalize(s, nfkc=nfkc)) for s in unclaimed["text"].dropna())
-        edits = sum(
-            Levenshtein.distance(normalize(tt, nfkc=nfkc), normalize(p, nfkc=nfkc))
+        deletions = sum(length(normalize(s, nfkc=nfkc)) for s in unclaimed["text"].dropna())
+        changed = sum(
+            edits(normalize(tt, nfkc=nfkc), normalize(p, nfkc=nfkc))
             for p, tt in zip(items.loc[mine, "text"], items.loc[mine, "truth"].fillna(""))
         )
-        total = sum(len(normalize(s, nfkc=nfkc)) for s in t["text"].dropna())
-        image_rows.append((img.image_id, " / ".join(t["text"].dropna()), edits + deletions, total))
+        total = sum(length(normalize(s, nfkc=nfkc)) for s in t["text"].dropna())
+        image_rows.append(
+            (img.image_id, " / ".join(t["text"].dropna()), changed + deletions, total)
+        )
     has = items["truth"].notna()
     items["cer"] = pd.array(
         [cer(tt, p, nfkc=nfkc) if h else np.nan for p, tt, h in zip(items["text"], items["truth"], has)],
@@ -238,7 +263,5 @@ def line_errors(chars: pd.DataFrame, lines: list[str], boxes: list[list[int]]) -
         t, p = normalize(truth), normalize(text)
         if k == len(lines) and not p:
             continue
-        rows.append(
-            {"truth": truth, "text": text, "edits": Levenshtein.distance(t, p), "length": len(t)}
-        )
+        rows.append({"truth": truth, "text": text, "edits": edits(t, p), "length": length(t)})
     return pd.DataFrame(rows, columns=["truth", "text", "edits", "length"])

@@ -6,7 +6,10 @@ from __future__ import annotations
 import unicodedata
 
 import numpy as np
+import regex
 from rapidfuzz.distance import Levenshtein
+
+_GRAPHEME = regex.compile(r"\X")
 
 
 # -- text --------------------------------------------------------------------------------------
@@ -19,17 +22,54 @@ def normalize(text: str, *, nfkc: bool = True, whitespace: bool = False) -> str:
     return text
 
 
+def graphemes(text: str) -> list[str]:
+    """``text`` split into user-perceived characters (Unicode extended grapheme clusters): a
+    letter with its combining marks, an emoji with its modifiers, a Hangul syllable's jamo.
+
+    >>> graphemes("q\u0301a")  # q + combining acute has no precomposed form: still one character
+    ['q́', 'a']
+    """
+    return _GRAPHEME.findall(text)
+
+
+def _units(text: str) -> str | list[str]:
+    """What an edit distance counts in ``text``: the string itself when every code point is its
+    own grapheme (the usual case, and rapidfuzz's fast path), else its grapheme list."""
+    clusters = graphemes(text)
+    return text if len(clusters) == len(text) else clusters
+
+
+def edits(truth: str, text: str) -> int:
+    """Edits (insertions, deletions, substitutions of graphemes) that turn ``text`` into ``truth``.
+
+    >>> edits("cafe\u0301", "cafe")  # é as e + combining acute: one character, one edit
+    1
+    """
+    t, p = _units(truth), _units(text)
+    if isinstance(t, list) or isinstance(p, list):
+        t, p = list(t), list(p)
+    return Levenshtein.distance(t, p)
+
+
+def length(text: str) -> int:
+    """Characters in ``text`` as a reader counts them (grapheme clusters)."""
+    return len(_units(text))
+
+
 def cer(truth: str, text: str, *, nfkc: bool = True, whitespace: bool = False) -> float:
-    """Character error rate: edits to turn ``text`` into ``truth``, over ``truth``'s length.
+    """Character error rate: edits to turn ``text`` into ``truth``, over ``truth``'s length,
+    both counted in grapheme clusters (a letter and its combining accent are one character).
 
     >>> cer("abcd", "abxd"), cer("", ""), cer("", "x")
     (0.25, 0.0, 1.0)
+    >>> cer("q\u0301", "q")  # q + combining acute (no precomposed form survives NFKC): one char
+    1.0
     """
     t = normalize(truth, nfkc=nfkc, whitespace=whitespace)
     p = normalize(text, nfkc=nfkc, whitespace=whitespace)
     if not t:
         return 0.0 if not p else 1.0
-    return Levenshtein.distance(t, p) / len(t)
+    return edits(t, p) / length(t)
 
 
 def wer(truth: str, text: str, *, nfkc: bool = True) -> float:
