@@ -10,12 +10,13 @@ card samples also list their fields. Deterministic: the same fonts give the same
 from __future__ import annotations
 
 import json
-import math
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from ocrframe import hard_pages
 
 HERE = Path(__file__).resolve().parent / "samples"
 CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
@@ -55,25 +56,9 @@ def render(sample: Sample) -> tuple[Image.Image, list[dict]]:
 
 def rotate(img: Image.Image, truth: list[dict], degrees: float) -> Image.Image:
     """Rotate about the centre (counter-clockwise, like PIL) and move the boxes with it."""
-    w, h = img.size
-    out = img.rotate(degrees, resample=Image.Resampling.BICUBIC, fillcolor="white")
-    a = math.radians(degrees)
-    cx, cy = w / 2, h / 2
-
-    def turn(px, py):
-        dx, dy = px - cx, py - cy
-        return cx + dx * math.cos(a) + dy * math.sin(a), cy - dx * math.sin(a) + dy * math.cos(a)
-
-    for line in truth:
-        x, y, bw, bh = line["box"]
-        pts = [turn(px, py) for px, py in ((x, y), (x + bw, y), (x + bw, y + bh), (x, y + bh))]
-        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        line["box"] = [
-            round(min(xs)),
-            round(min(ys)),
-            round(max(xs) - min(xs)),
-            round(max(ys) - min(ys)),
-        ]
+    out, boxes = hard_pages.rotate(img, [line["box"] for line in truth], degrees)
+    for line, box in zip(truth, boxes):
+        line["box"] = box
     return out
 
 

@@ -254,7 +254,7 @@ def fit_calibration(
             thin = []
             for key, group in judged.groupby("key"):
                 if _enough(group["right"].to_numpy(), min_rows):
-                    maps[key] = _fit_one(group, method, f"{table} of {key}")
+                    maps[key] = _fit_one(group, method, f"{table} of {key}", quiet=True)
                 else:
                     thin.append(
                         f"{key} ({len(group)} rows, {int(len(group) - group['right'].sum())} wrong)"
@@ -280,21 +280,29 @@ MIN_CLASS = 5  # right and wrong rows a value of ``by`` needs for a map of its o
 
 
 def _enough(right: np.ndarray, min_rows: int) -> bool:
+    """Enough rows for a map of their own: ``min_rows``, and either a few of each kind or none
+    of one (a value that is always right is worth its own map: the model's would lower it)."""
     wrong = int(len(right) - right.sum())
-    return len(right) >= min_rows and min(wrong, len(right) - wrong) >= MIN_CLASS
+    fewest = min(wrong, len(right) - wrong)
+    return len(right) >= min_rows and (fewest >= MIN_CLASS or fewest == 0)
 
 
-def _fit_one(group: pd.DataFrame, method: str, what: str) -> ConfidenceMap:
+def _fit_one(group: pd.DataFrame, method: str, what: str, quiet: bool = False) -> ConfidenceMap:
     conf, right = group["conf"].to_numpy(), group["right"].to_numpy()
     accuracy = float(right.mean())
     if right.min() == right.max():
-        warnings.warn(
-            f"{what}: every one of {len(right)} rows is {'right' if accuracy else 'wrong'}; "
-            f"the map is the constant {accuracy:.0f} (fit on data with errors to learn more)",
-            OcrCalibrationWarning,
-            stacklevel=4,
-        )
-        return ConfidenceMap("isotonic", (0.0, 1.0), (accuracy, accuracy), rows=len(right),
+        # Laplace's rule of succession: n right of n is evidence for (n + 1) / (n + 2), never
+        # for certainty; the map is flat (still monotone)
+        value = (right.sum() + 1) / (len(right) + 2)
+        if not quiet:
+            warnings.warn(
+                f"{what}: every one of {len(right)} rows is "
+                f"{'right' if accuracy else 'wrong'}; the map is the constant {value:.4f} "
+                "(fit on data with errors to learn more)",
+                OcrCalibrationWarning,
+                stacklevel=4,
+            )
+        return ConfidenceMap("isotonic", (0.0, 1.0), (value, value), rows=len(right),
                              accuracy=accuracy)  # fmt: skip
     if method == "isotonic":
         x, y = _centred_isotonic(conf, right)
