@@ -180,6 +180,17 @@ def test_by_a_column_fits_each_value_and_falls_back_for_thin_ones(fitted, tmp_pa
     assert {"rapidocr 1.4.4 | first", "rapidocr 1.4.4 | second", "rapidocr 1.4.4 | *"} <= set(
         cal.maps["items"]
     )
+    # each half's map refines the model's: chained the same way after a save and a load
+    assert cal.maps["items"]["rapidocr 1.4.4 | first"].after == "rapidocr 1.4.4 | *"
+    loaded = analysis.Calibration.load(cal.save(tmp_path / "by.json"))
+    pd.testing.assert_series_equal(loaded.apply(res).items["confidence_calibrated"],
+                                   cal.apply(res).items["confidence_calibrated"])  # fmt: skip
+    first = res.items["half"] == "first"
+    refined = cal.apply(res).items.loc[first, "confidence_calibrated"].to_numpy(dtype=float)
+    pooled_only = cal.map_for("items", "rapidocr 1.4.4", "*").predict(
+        res.items.loc[first, "confidence"].to_numpy(dtype=float)
+    )
+    assert not np.allclose(refined, pooled_only)  # the value's own map did something
     res.items["half"] = "unseen"  # a value never fitted: the model's map over all its rows
     applied = cal.apply(res)
     expected = cal.map_for("items", "rapidocr 1.4.4", "*").predict(
