@@ -45,7 +45,11 @@ def edits(truth: str, text: str) -> int:
     >>> edits("cafe\u0301", "cafe")  # é as e + combining acute: one character, one edit
     1
     """
-    t, p = _units(truth), _units(text)
+    return _distance(_units(truth), _units(text))
+
+
+def _distance(t: str | list[str], p: str | list[str]) -> int:
+    """The edit distance of two texts already split by :func:`_units`."""
     if isinstance(t, list) or isinstance(p, list):
         t, p = list(t), list(p)
     return Levenshtein.distance(t, p)
@@ -69,7 +73,8 @@ def cer(truth: str, text: str, *, nfkc: bool = True, whitespace: bool = False) -
     p = normalize(text, nfkc=nfkc, whitespace=whitespace)
     if not t:
         return 0.0 if not p else 1.0
-    return edits(t, p) / length(t)
+    units = _units(t)  # split once: both the distance and the length count graphemes
+    return _distance(units, _units(p)) / len(units)
 
 
 def wer(truth: str, text: str, *, nfkc: bool = True) -> float:

@@ -37,10 +37,15 @@ def _ratio(w: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(total > 0, (w @ num) / total, np.nan)
 
 
+def _positions(frame: pd.DataFrame, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's image as a position in ``ids``, and which rows have one."""
+    pos = pd.Index(ids).get_indexer(frame["image_id"].to_numpy())
+    return pos, pos >= 0
+
+
 def _per_image(frame: pd.DataFrame, ids: np.ndarray, values: dict[str, np.ndarray]) -> dict:
     """Sums of ``values`` per image, in the order of ``ids`` (0 for images without rows)."""
-    pos = pd.Index(ids).get_indexer(frame["image_id"].to_numpy())
-    keep = pos >= 0
+    pos, keep = _positions(frame, ids)
     return {
         name: np.bincount(pos[keep], weights=np.asarray(v, dtype=float)[keep], minlength=len(ids))
         for name, v in values.items()
@@ -53,8 +58,7 @@ def _ece_parts(frame: pd.DataFrame, ids: np.ndarray, bins: int, column: str):
     conf = judged["confidence"].to_numpy(dtype=float)
     right = judged["correct"].to_numpy(dtype=bool).astype(float)
     b = np.minimum((conf * bins).astype(int), bins - 1)
-    pos = pd.Index(ids).get_indexer(judged["image_id"].to_numpy())
-    keep = pos >= 0
+    pos, keep = _positions(judged, ids)
     cell = pos[keep] * bins + b[keep]
     shape = (len(ids), bins)
     count = np.bincount(cell, minlength=len(ids) * bins).reshape(shape)
