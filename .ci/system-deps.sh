@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ocrframe needs, only those that are missing.
-#   system-deps.sh runtime   what `make demo` needs: venv support, OpenCV's libraries, a CJK font
+#   system-deps.sh runtime   what `make demo` needs: venv support, GLib for OpenCV, a CJK font
 #   system-deps.sh test      that, plus what the test suite uses: Tesseract, fonts, Chromium
 # PYTHON names the interpreter the virtual environment is made with (default python3).
 set -euo pipefail
@@ -25,11 +25,12 @@ if ! "$python" -c "import ensurepip, venv" 2>/dev/null; then
   version="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
   need_package "python${version}-venv"
 fi
-# opencv-python (under rapidocr-onnxruntime) links libGL and GLib
-need_library libGL.so.1 libgl1
+# the headless OpenCV under rapidocr links GLib (not libGL)
 need_library libglib-2.0.so.0 libglib2.0-0t64 libglib2.0-0
 need_package fonts-wqy-microhei  # CJK text in plots
 if [ "$kind" = test ]; then
+  # the v4 model's rapidocr-onnxruntime (a test dependency) pulls in opencv-python: libGL
+  need_library libGL.so.1 libgl1
   # the Tesseract engine and the language packs of the minorlanguage page
   for p in tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim tesseract-ocr-jpn \
            tesseract-ocr-kor tesseract-ocr-fra tesseract-ocr-deu tesseract-ocr-spa \

@@ -30,6 +30,7 @@ from . import __version__, engines
 from . import images as imagery
 from .dataset import OcrDataset
 from .engines.base import CHOICES
+from .engines.local import DEFAULT_MODEL, MODELS
 from .errors import OcrframeError
 from .export.tables import write_csv, write_parquet
 from .pages import DEFAULT_DPI
@@ -169,6 +170,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     common = {
         "endpoint": args.endpoint,
         "engine": args.engine,
+        "model": args.model,
         "progress": not args.no_progress,
         "save_raw": args.save_raw,
         "pages": args.pages,
@@ -293,12 +295,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         bucket=args.bucket,
         auth=False if args.no_auth else None,
         engine=args.engine,
+        model=args.model,
         queue=args.queue,
         replay=args.replay,
         latency_ms=args.latency_ms,
     )
     where = f"http://{args.host}:{args.port}"
-    mode = f"replaying {config.replay}" if config.replay else f"engine {config.engine}"
+    model = f" ({config.model})" if config.model else ""
+    mode = f"replaying {config.replay}" if config.replay else f"engine {config.engine}{model}"
     auth = "signature required" if config.auth else "no authorisation (--no-auth)"
     print(f"ocrframe serve: {where}/ocr/<endpoint>, {mode}, {auth}", flush=True)
     run(config, host=args.host, port=args.port, workers=args.workers, log_level=args.log_level)
@@ -393,6 +397,7 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     rec.add_argument("-e", "--endpoint", default="general", help="endpoint shape (general)")
     rec.add_argument("--engine", default="local", choices=engines.names(), help="local (default)")
+    rec.add_argument("--model", choices=MODELS, help=f"the local engine's model ({DEFAULT_MODEL})")
     rec.add_argument(
         "-o", "--output", help="DIR (a dataset), OUT.parquet or OUT.csv (one table), OUT.jsonl"
     )
@@ -444,6 +449,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-auth", action="store_true", help="accept unsigned requests")
     serve.add_argument("--workers", type=COUNT, default=1, help="processes, each with an engine")
     serve.add_argument("--engine", choices=("local", "tesseract"), help="local (default)")
+    serve.add_argument(
+        "--model", choices=MODELS, help=f"the local engine's model ({DEFAULT_MODEL})"
+    )
     serve.add_argument("--queue", type=COUNT, help="images that may wait per process (40)")
     serve.add_argument("--replay", metavar="DIR", help="answer from recorded responses")
     serve.add_argument(

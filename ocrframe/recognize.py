@@ -23,6 +23,7 @@ def recognize(
     endpoint: str = "general",
     engine: str | Engine = "local",
     *,
+    model: str | None = None,
     progress: bool | Callable[[int, int], object] | None = None,
     save_raw: str | Path | None = None,
     out: str | Path | None = None,
@@ -34,6 +35,9 @@ def recognize(
     **options: object,
 ) -> OcrResult | OcrDataset:
     """Recognise ``images`` with ``engine`` as ``endpoint`` would, and return the tables.
+
+    ``model`` chooses the local engine's model: ``"v6-small"`` (the default) or ``"v4"``
+    (``ocrframe.engines.local.MODELS``); each response names its model.
 
     ``images`` is a path, glob, directory, http(s) URL, bytes, PIL image, numpy array (RGB,
     uint8) or a list of them; ``images.source`` is each input as given. A PDF or a multi-page
@@ -65,7 +69,7 @@ def recognize(
     """
     size = _dataset_settings(out, batch_size, resume, retry_failed)
     opts = endpoint_options(endpoint, options)
-    eng = engines.get(engine)
+    eng = engines.get(engine, model=model)
     eng.check_endpoint(endpoint)
     inputs = imagery.expand(images, pages=pages, dpi=dpi)
     if save_raw is not None:

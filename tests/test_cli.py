@@ -30,7 +30,8 @@ def test_recognize_writes_parquet_that_reads_back_with_text_and_boxes(tmp_path):
         chars = res.chars[res.chars["image_id"] == img.image_id]
         errors = analysis.line_errors(chars, rec["lines"], rec["boxes"])
         assert errors["edits"].sum() / errors["length"].sum() <= 0.02
-        assert chars["x"].notna().mean() >= 0.95
+        printed = chars[chars["char"] != " "]  # a space between words has no box
+        assert printed["x"].notna().mean() >= 0.95
     assert res.raw[0]["data"]["engine"]["name"] == "rapidocr"
 
 

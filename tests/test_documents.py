@@ -309,7 +309,8 @@ def test_a_phone_photo_whose_exif_says_it_is_turned(tmp_path, orientation):
     exif = Image.Exif()
     exif[0x0112] = orientation
     path = tmp_path / f"photo-{orientation}.jpg"
-    stored.save(path, quality=95, exif=exif)
+    # near-lossless, so that the upright reading compared with is of the same pixels
+    stored.save(path, quality=100, subsampling=0, exif=exif)
     res = ocrframe.recognize(path, progress=False)
     upright = ocrframe.recognize(SAMPLES["receipt.png"], progress=False)
     assert cer_of(res, 0, "receipt.png") <= cer_of(upright, 0, "receipt.png") + 0.01
@@ -318,7 +319,7 @@ def test_a_phone_photo_whose_exif_says_it_is_turned(tmp_path, orientation):
     for a, b in zip(upright.items.itertuples(), res.items.itertuples()):
         assert (
             max(abs(a.x - b.x), abs(a.y - b.y), abs(a.width - b.width), abs(a.height - b.height))
-            <= 3
+            <= 6  # JPEG moves an edge by a few pixels; a box left in the turned frame, hundreds
         )
 
 

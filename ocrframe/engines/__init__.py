@@ -34,8 +34,15 @@ def names() -> list[str]:
     return list(_FACTORIES)
 
 
-def get(engine: str | Engine) -> Engine:
-    """The engine object for ``engine`` (a registered name, or an engine object itself)."""
+def get(engine: str | Engine, model: str | None = None) -> Engine:
+    """The engine object for ``engine`` (a registered name, or an engine object itself);
+    ``model`` chooses the local engine's model (``"v6-small"``, ``"v4"``).
+
+    >>> get("local", model="v4") is get("local", model="v4")          # doctest: +SKIP
+    True
+    """
+    if model is not None:
+        return _local_with(engine, model)
     if isinstance(engine, Engine):
         return engine
     if not isinstance(engine, str) or engine not in _FACTORIES:
@@ -44,6 +51,25 @@ def get(engine: str | Engine) -> Engine:
         if engine not in _INSTANCES:
             _INSTANCES[engine] = _FACTORIES[engine]()
         return _INSTANCES[engine]
+
+
+def _local_with(engine: str | Engine, model: str) -> Engine:
+    """The local engine reading with ``model``, one per model and process."""
+    from .local import DEFAULT_MODEL, LocalEngine, check_model
+
+    check_model(model)
+    if isinstance(engine, LocalEngine) and engine.model == model:
+        return engine
+    if engine != "local":
+        named = engine if isinstance(engine, str) else type(engine).__name__
+        raise OcrframeError(
+            f"model={model!r} chooses a model of the local engine; engine {named!r} has none"
+        )
+    key = "local" if model == DEFAULT_MODEL else f"local/{model}"
+    with _LOCK:
+        if key not in _INSTANCES:
+            _INSTANCES[key] = LocalEngine(model=model)
+        return _INSTANCES[key]
 
 
 def _local() -> Engine:

@@ -1,17 +1,20 @@
-"""The embedded default engine: RapidOCR (PP-OCRv4 ONNX models shipped in its wheel), offline.
+"""The embedded default engine: PP-OCRv6 small (or v4) run by RapidOCR on the CPU, offline.
 
 It answers all five endpoints in the pages' JSON shapes: ``general`` and ``minorlanguage``
-(``language="zh"``: Chinese and English) with per-character boxes and confidences (RapidOCR's
-``return_word_box``) and each line's quadrilateral as extension fields; ``idcard``,
-``namecard`` and ``drivinglicence`` with the fields read from the lines
-(:mod:`ocrframe.engines.cards`). The other minorlanguage languages (por, fre, ger, spa, jap,
-kor, lat) are answered through the Tesseract engine, which has those packs.
+(``language="zh"``: Chinese and English) with per-character boxes and confidences and each
+line's quadrilateral as extension fields; ``idcard``, ``namecard`` and ``drivinglicence`` with
+the fields read from the lines (:mod:`ocrframe.engines.cards`). The other minorlanguage
+languages (por, fre, ger, spa, jap, kor, lat) are answered through the Tesseract engine, which
+has those packs.
+
+Models (``LocalEngine(model=...)``, ``recognize(..., model=...)``, ``--model``): see
+:data:`MODELS`; each response names its model in ``data.engine.version``
+(``3.10.0/v6-small``), so a dataset that mixes models can be told apart.
 """
 
 from __future__ import annotations
 
-import math
-import threading
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,51 +23,83 @@ from ..errors import OcrframeError
 from ..geometry import moved
 from ..images import Loaded
 from .base import ENDPOINTS, Engine, package_version
-from .shape import Char, Line, bbox, respond
+from .rapid_v6 import Detection
+from .shape import Line, respond
 from .tiles import read_any_size
 from .upright import Reading, read_upright
 
-# a strip padded to a readable shape may not exceed this (about 120 MB of RGB)
-MAX_PADDED_PIXELS = 40_000_000
+
+@dataclass(frozen=True)
+class Model:
+    """A model the local engine offers: its name, the package whose wheel ships its files,
+    and what it is for."""
+
+    name: str
+    package: str
+    about: str
+
+
+#: the models the local engine offers, the default first
+MODELS = {
+    "v6-small": Model(
+        "v6-small",
+        "rapidocr",
+        "PP-OCRv6 small detection and recognition (rapidocr 3.x wheel); the default: reads "
+        "real photos, pictures and receipts best (README, 'Models')",
+    ),
+    "v4": Model(
+        "v4",
+        "rapidocr-onnxruntime",
+        "PP-OCRv4 mobile (rapidocr-onnxruntime 1.4 wheel; Python <= 3.12; pip install "
+        "'ocrframe[v4]'): what ocrframe read with before, for comparable results",
+    ),
+}
+DEFAULT_MODEL = "v6-small"
+
+
+def check_model(model: str) -> str:
+    """``model`` if the local engine offers it, else an error that lists what it offers."""
+    if model not in MODELS:
+        raise OcrframeError(f"unknown local model {model!r}; offered: {', '.join(MODELS)}")
+    return model
 
 
 class LocalEngine(Engine):
-    """RapidOCR, loaded once and reused; thread-safe (one recognition at a time per engine).
+    """A local model, loaded once and reused; thread-safe.
 
-    ``text_score`` is RapidOCR's threshold below which a line is dropped; keep it low, so that
-    doubtful lines reach the tables with their low confidence rather than vanish. Detection
-    sees the image with its longer side at most ``det_limit_side_len`` pixels.
+    ``text_score`` is the line score below which a line is dropped; keep it low, so that
+    doubtful lines reach the tables with their low confidence rather than vanish.
+    ``detection`` changes how v6-small detects lines (:class:`~.rapid_v6.Detection`).
+
+    >>> engine = LocalEngine(model="v6-small")                  # doctest: +SKIP
+    >>> engine.version                                          # doctest: +SKIP
+    '3.10.0/v6-small'
     """
 
     name = "rapidocr"
     endpoints = ENDPOINTS
 
-    def __init__(self, text_score: float = 0.3, det_limit_side_len: int = 1280) -> None:
-        try:
-            from rapidocr_onnxruntime import RapidOCR
-        except ImportError as err:  # pragma: no cover - a core dependency
-            raise OcrframeError(
-                "the local engine needs rapidocr-onnxruntime: pip install rapidocr-onnxruntime"
-            ) from err
-        # RapidOCR's default scales the *shorter* side up to 736 px: a 30 px text line becomes
-        # a huge picture and detection takes a second. Limiting the longer side instead (as
-        # PaddleOCR does) keeps small images as they are and still shrinks large ones.
-        self._ocr = RapidOCR(det_limit_type="max", det_limit_side_len=det_limit_side_len)
-        self._det_limit = det_limit_side_len
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        text_score: float = 0.3,
+        detection: Detection | None = None,
+    ) -> None:
+        self.model = check_model(model)
+        if model == "v4":
+            if detection is not None:
+                raise OcrframeError(
+                    "detection settings apply to v6-small only; v4 reads as it always did"
+                )
+            from .rapid_v4 import V4Reader
+
+            self._reader = V4Reader()
+        else:
+            from .rapid_v6 import DEFAULT_DETECTION, V6Reader
+
+            self._reader = V6Reader(detection or DEFAULT_DETECTION)
         self.text_score = text_score
-        self.version = package_version("rapidocr-onnxruntime")
-        self._lock = threading.Lock()
-        # what the line direction classifier decided for each line of the last reading: the
-        # page's orientation shows in it (engines.upright)
-        self._classified: list = []
-        classify = self._ocr.text_cls
-
-        def remember(crops):
-            found = classify(crops)
-            self._classified = list(found[1] or [])
-            return found
-
-        self._ocr.text_cls = remember
+        self.version = f"{package_version(MODELS[model].package)}/{model}"
 
     def respond(self, image: Loaded, endpoint: str, options: dict) -> dict:
         self.check_endpoint(endpoint)
@@ -101,50 +136,9 @@ class LocalEngine(Engine):
         return self.reading(rgb).lines
 
     def reading(self, rgb: np.ndarray) -> Reading:
-        """The lines of an RGB image and which of them the direction classifier turned."""
-        rgb = self._padded(rgb)
-        bgr = np.ascontiguousarray(rgb[..., ::-1])  # RapidOCR reads arrays as OpenCV's BGR
-        with self._lock:
-            self._classified = []
-            # text_score 0: every line comes back, in the classifier's order; ours is applied
-            # below. RapidOCR resets the detector's thresholds to these unless they are given.
-            result, _ = self._ocr(
-                bgr, return_word_box=True, text_score=0.0, box_thresh=0.5, unclip_ratio=1.6
-            )
-            classified = self._classified
-        lines, turned = [], []
-        for k, res in enumerate(result or []):
-            if float(res[2]) < self.text_score:
-                continue
-            lines.append(_line(res))
-            label = classified[k][0] if k < len(classified) else "0"
-            turned.append(str(label) == "180")
-        return Reading(lines, turned)
-
-    def _padded(self, rgb: np.ndarray) -> np.ndarray:
-        """``rgb``, with a long thin strip padded so that no side shrinks below 32 px.
-
-        RapidOCR scales the longer side down to its limits and rounds each side to a multiple
-        of 32 px; a 3000 x 5 strip would round to nothing and fail. The padding goes below and
-        to the right, in the strip's own median colour, so coordinates stay as they were.
-        """
-        h, w = rgb.shape[:2]
-        limit = min(self._ocr.max_side_len, self._det_limit)
-        if max(h, w) <= limit:
-            return rgb
-        least = math.ceil(32 * max(h, w) / limit)
-        if min(h, w) >= least:
-            return rgb
-        if max(h, w) * least > MAX_PADDED_PIXELS:
-            raise OcrframeError(
-                f"a {w} x {h} image is too elongated to read (padding it would take "
-                f"{max(h, w) * least / 1e6:.0f} megapixels)"
-            )
-        colour = np.median(rgb.reshape(-1, rgb.shape[-1]), axis=0).astype(rgb.dtype)
-        out = np.empty((max(h, least), max(w, least), rgb.shape[-1]), dtype=rgb.dtype)
-        out[...] = colour
-        out[:h, :w] = rgb
-        return out
+        """The lines of an RGB image scoring at least ``text_score``, and which of them were
+        read turned 180 degrees."""
+        return self._reader.reading(rgb, self.text_score)
 
     def lines_in(self, rgb: np.ndarray, box: tuple[int, int, int, int]) -> list[Line]:
         """The lines found inside ``box`` (x, y, width, height) of the image, in image
@@ -156,23 +150,3 @@ class LocalEngine(Engine):
             return []
         found = self.lines(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
         return [moved(line, x0, y0) for line in found]
-
-    def raw(self, rgb: np.ndarray):
-        """RapidOCR's own output for an RGB image (for comparison and benchmarks)."""
-        with self._lock:
-            return self._ocr(np.ascontiguousarray(rgb[..., ::-1]), return_word_box=True)
-
-
-def _line(res: list) -> Line:
-    polygon = [(float(x), float(y)) for x, y in res[0]]
-    text = res[1]
-    chars: list[Char] = []
-    if len(res) >= 6 and res[3]:
-        boxes, contents, confs = res[3], res[4], res[5]
-        for quad, content, conf in zip(boxes, contents, confs):
-            box = bbox([(float(x), float(y)) for x, y in quad])
-            single = len(content) == 1  # a multi-character piece: no box for its characters
-            chars += [Char(ch, float(conf), box if single else None) for ch in content]
-    else:  # no per-character detail: the line score for each character, no boxes
-        chars = [Char(ch, float(res[2]), None) for ch in text]
-    return Line(polygon, text, chars)

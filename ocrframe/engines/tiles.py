@@ -2,7 +2,7 @@
 
 OCR detectors see a large image shrunk to about 2000 px (RapidOCR's limit): a 5000 x 7000 scan
 is read at 0.29x, where 12 px print becomes 3 px and vanishes. So a large image whose first
-reading found no text, or only text too small to trust at that scale, is read again in tiles at
+reading found no clear text, or only text too small to trust at that scale, is read again in tiles at
 its own resolution — overlapping, so that a line cut by one tile is whole in another — and the
 tiles' lines are merged: a line that another, larger line covers is the same text read twice
 and is dropped. Text the first reading found large and clear keeps it: a scan of large print
@@ -29,6 +29,9 @@ TILE = 1400
 OVERLAP = 240
 #: a line this short (px) at detection scale is too small to trust: read the page in tiles
 SMALLEST_LINE = 14
+#: lines read with less mean confidence than this say nothing about the size of the print: a
+#: sensitive detector finds shapes in 3 px text and reads them as garbage
+CLEAR = 0.8
 #: a line covered this much (share of its own area) by a larger one is the same text again
 COVERED = 0.5
 
@@ -40,10 +43,15 @@ def read_any_size(rgb: np.ndarray, read: Callable[[np.ndarray], Reading]) -> Rea
     scale = DETECTION_SIDE / max(rgb.shape[:2])
     if scale >= 1.0:
         return first
-    heights = [bbox(line.polygon)[3] for line in first.lines if len(line.polygon) >= 3]
+    heights = [bbox(line.polygon)[3] for line in first.lines if _clear(line)]
     if heights and scale * float(np.median(heights)) >= SMALLEST_LINE:
         return first
     return _tiled(rgb, read, first)
+
+
+def _clear(line: Line) -> bool:
+    confidences = [c.confidence for c in line.chars]
+    return len(line.polygon) >= 3 and bool(confidences) and float(np.mean(confidences)) >= CLEAR
 
 
 def tile_origins(length: int, tile: int = TILE, overlap: int = OVERLAP) -> list[int]:
@@ -62,7 +70,8 @@ def tile_origins(length: int, tile: int = TILE, overlap: int = OVERLAP) -> list[
 
 def _tiled(rgb: np.ndarray, read: Callable[[np.ndarray], Reading], first: Reading) -> Reading:
     height, width = rgb.shape[:2]
-    found: list[tuple[Line, bool]] = list(zip(first.lines, first.turned))
+    # what the first reading found unclear at its scale is read again, better, in the tiles
+    found = [(line, turned) for line, turned in zip(first.lines, first.turned) if _clear(line)]
     for y in tile_origins(height):
         for x in tile_origins(width):
             tile = np.ascontiguousarray(rgb[y : y + TILE, x : x + TILE])

@@ -55,7 +55,7 @@ class Answerer:
         self.config = config
         self.capacity = Capacity(config.queue)
         self.replay = records.Index(config.replay) if config.replay else None
-        self.engine = None if self.replay else engines.get(config.engine)
+        self.engine = None if self.replay else engines.get(config.engine, model=config.model)
         self._engine_thread = ThreadPoolExecutor(1, thread_name_prefix="ocrframe-engine")
         self._io_threads = ThreadPoolExecutor(8, thread_name_prefix="ocrframe-fetch")
         self._http = threading.local()
@@ -67,7 +67,11 @@ class Answerer:
     def describe(self) -> dict:
         if self.replay is not None:
             return {"mode": "replay", "records": len(self.replay)}
-        return {"mode": "engine", "engine": self.engine.name}
+        return {
+            "mode": "engine",
+            "engine": self.engine.name,
+            "version": getattr(self.engine, "version", None),
+        }
 
     async def answer(self, ask: Ask, endpoint: str) -> dict:
         """The response body for ``ask``: ``result_list`` on idcard/namecard, else one body."""

@@ -28,6 +28,7 @@ ENV_KEYS = {
 ENV_SETTINGS = {
     "auth": "OCRFRAME_SERVE_AUTH",
     "engine": "OCRFRAME_SERVE_ENGINE",
+    "model": "OCRFRAME_SERVE_MODEL",
     "queue": "OCRFRAME_SERVE_QUEUE",
     "replay": "OCRFRAME_SERVE_REPLAY",
     "latency_ms": "OCRFRAME_SERVE_LATENCY_MS",
@@ -38,7 +39,7 @@ ENV_SETTINGS = {
 class ServerConfig:
     """Settings of one ``ocrframe serve``.
 
-    ``queue`` is how many images may wait for the engine (per worker process); a request that
+    ``model`` is the local engine's model (its default when None). ``queue`` is how many images may wait for the engine (per worker process); a request that
     would overflow it is answered at once with code 15 and HTTP 429.
     """
 
@@ -48,6 +49,7 @@ class ServerConfig:
     bucket: str | None = None
     auth: bool = True
     engine: str = "local"
+    model: str | None = None
     queue: int = 40
     replay: Path | None = None
     latency_ms: int = 0
@@ -76,6 +78,14 @@ class ServerConfig:
 
         if self.replay is None and self.engine not in names():
             raise OcrframeError(f"unknown engine {self.engine!r}; known: {', '.join(names())}")
+        if self.model is not None:
+            from ..engines.local import check_model
+
+            if self.engine != "local":
+                raise OcrframeError(
+                    f"--model chooses the local engine's model, not {self.engine}'s"
+                )
+            check_model(self.model)
 
     @classmethod
     def from_environment(cls, env: dict[str, str] | None = None, **given) -> ServerConfig:

@@ -1,0 +1,144 @@
+"""The local engine's models: each reads offline, says which model read it, keeps word spaces."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import socket
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+import ocrframe
+from ocrframe import analysis, engines
+from ocrframe.engines.local import DEFAULT_MODEL, MODELS, LocalEngine
+from ocrframe.errors import OcrframeError
+from ocrframe.fonts import font_path_for
+
+HAS_V4 = importlib.util.find_spec("rapidocr_onnxruntime") is not None
+OFFERED = [
+    pytest.param(m, marks=pytest.mark.skipif(m == "v4" and not HAS_V4, reason="no v4 extra here"))
+    for m in MODELS
+]
+
+
+def rendered_line(text: str, size: int = 28) -> np.ndarray:
+    """One line of ``text`` in a CJK font, black on white, as an RGB array."""
+    font = ImageFont.truetype(font_path_for(text), size)
+    left, top, right, bottom = font.getbbox(text)
+    image = Image.new("RGB", (right - left + 60, bottom - top + 40), "white")
+    ImageDraw.Draw(image).text((30 - left, 20 - top), text, fill="black", font=font)
+    return np.asarray(image)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Every way to reach the network fails, and each attempt is recorded."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network disabled by the test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    for var in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.setenv(var, "http://127.0.0.1:9")
+    return attempts
+
+
+@pytest.mark.parametrize("model", OFFERED)
+def test_every_model_loads_and_reads_with_the_network_unreachable(model, no_network):
+    engine = LocalEngine(model=model)  # loading is where a model would be fetched
+    res = ocrframe.recognize(ocrframe.samples()[0], engine=engine, progress=False)
+    assert res.images["ok"].all()
+    assert res.items["text"].iloc[0] == "通用文字识别服务提供图片整体文字的检测和识别"
+    assert no_network == []
+
+
+@pytest.mark.parametrize("model", OFFERED)
+def test_each_result_names_the_model_that_read_it(model):
+    res = ocrframe.recognize(ocrframe.samples()[0], model=model, progress=False)
+    version = json.loads(res.images["extra"].iloc[0])["engine_version"]
+    assert version.endswith(f"/{model}")
+    assert res.raw[0]["data"]["engine"] == {"name": "rapidocr", "version": version}
+    assert analysis.model_of(res.images).iloc[0] == f"rapidocr {version}"
+
+
+@pytest.mark.skipif(not HAS_V4, reason="no v4 extra here")
+def test_a_dataset_mixing_models_tells_them_apart(tmp_path):
+    sample = ocrframe.samples()[1]
+    parts = [ocrframe.recognize(sample, model=m, progress=False) for m in ("v4", "v6-small")]
+    mixed = ocrframe.concat(parts)
+    mixed.to_parquet(tmp_path / "mixed")
+    back = ocrframe.read_parquet(tmp_path / "mixed")
+    models = analysis.model_of(back.images)
+    assert models.str.endswith("/v4").sum() == 1 and models.str.endswith("/v6-small").sum() == 1
+    # the items of each model, for a comparison side by side
+    model = dict(zip(back.images["image_id"], models))
+    per_model = back.items.groupby(back.items["image_id"].map(model))["text"].agg(list)
+    assert len(per_model) == 2
+    assert all(texts[0] == "Optical character recognition turns images" for texts in per_model)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("苹果 Apple 12.60", ["苹果", "Apple", "12.60"]),
+        ("好又多超市 HAOYOUDUO", ["好又多超市", "HAOYOUDUO"]),
+    ],
+)
+def test_mixed_chinese_and_english_keep_the_space_between_words(text, words):
+    res = ocrframe.recognize(rendered_line(text), progress=False)
+    assert res.items["text"].tolist() == [text]
+    assert res.items["text"].iloc[0].split(" ") == words
+
+
+def test_the_default_model_gives_each_character_a_box_inside_its_line_and_a_confidence():
+    res = ocrframe.recognize(ocrframe.samples(), progress=False)
+    chars, items = res.chars, res.items
+    assert len(chars) > 300
+    assert chars["confidence"].between(0, 1).all()
+    boxed = chars.dropna(subset=["x"])
+    assert len(boxed) / len(chars[chars["char"] != " "]) > 0.95
+    lines = items[["image_id", "item_id", "x", "width"]]
+    joined = boxed.merge(lines, on=["image_id", "item_id"], suffixes=("", "_line"))
+    slack = 4
+    inside = (joined["x"] >= joined["x_line"] - slack) & (
+        joined["x"] + joined["width"] <= joined["x_line"] + joined["width_line"] + slack
+    )
+    assert inside.mean() > 0.97
+    # the characters of each line spell its text, spaces included
+    spelled = chars.groupby(["image_id", "item_id"])["char"].agg("".join)
+    assert spelled.tolist() == items["text"].tolist()
+
+
+def test_model_choice_is_checked_and_named():
+    with pytest.raises(OcrframeError, match="unknown local model 'v9'; offered: v6-small, v4"):
+        ocrframe.recognize(ocrframe.samples()[0], model="v9", progress=False)
+    with pytest.raises(OcrframeError, match="model='v4' chooses a model of the local engine"):
+        ocrframe.recognize(ocrframe.samples()[0], engine="tesseract", model="v4", progress=False)
+    assert engines.get("local", model=DEFAULT_MODEL) is engines.get("local")
+
+
+def test_the_cli_and_the_server_take_the_model(tmp_path, capsys):
+    from ocrframe.cli import main
+    from ocrframe.server import ServerConfig
+
+    out = tmp_path / "one.parquet"
+    assert (
+        main(["recognize", str(ocrframe.samples()[0]), "--model", DEFAULT_MODEL, "-o", str(out)])
+        == 0
+    )
+    table = pd.read_parquet(out)
+    assert table["engine"].unique().tolist() == ["rapidocr"]
+    assert ServerConfig(auth=False, model="v4").model == "v4"
+    with pytest.raises(OcrframeError, match="--model chooses the local engine's model"):
+        ServerConfig(auth=False, engine="tesseract", model="v4")
+    with pytest.raises(SystemExit):
+        main(["serve", "--no-auth", "--model", "v9"])
+    assert "invalid choice: 'v9'" in capsys.readouterr().err
