@@ -119,12 +119,18 @@ def _draw(found, result, tmp: Path, font: str, ascent, descent, pictures, qualit
                 if all(w.box is not None for w in line.words)
                 else [(line.text, line.box)]
             )
-            for word, box in pieces:
-                _place(text, font, word, box, scale, height, ascent, descent)
+            for word, spaced, box in _spaced(pieces):
+                _place(text, font, word, box, scale, height, ascent, descent, spaced)
         pdf.drawText(text)
         pdf.showPage()
     pdf.save()
     return blank
+
+
+def _spaced(pieces: list[tuple[str, tuple]]) -> list[tuple[str, bool, tuple]]:
+    """The words of a line, each but the last followed by its space: readers that infer spaces
+    from gaps miss the narrow gaps of tight print."""
+    return [(word, k < len(pieces) - 1, box) for k, (word, box) in enumerate(pieces)]
 
 
 def _picture(result, page: PageLayout, pictures: dict | None):
@@ -151,9 +157,12 @@ def _draw_picture(pdf, pixels, width: float, height: float, quality: int) -> Non
     pdf.drawImage(ImageReader(buffer), 0, 0, width=width, height=height)
 
 
-def _place(text, font: str, word: str, box, scale: float, page_height: float, ascent, descent):
+def _place(
+    text, font: str, word: str, box, scale: float, page_height: float, ascent, descent, spaced
+):
     """``word`` set so that its em box fills ``box`` (pixels): size from the box's height,
-    horizontal scale from its width, baseline above the box's bottom by the font's descent."""
+    horizontal scale from its width, baseline above the box's bottom by the font's descent;
+    ``spaced``: a space follows it, past the box."""
     from reportlab.pdfbase import pdfmetrics
 
     x, y, w, h = (v * scale for v in box)
@@ -164,4 +173,4 @@ def _place(text, font: str, word: str, box, scale: float, page_height: float, as
     text.setFont(font, size)
     text.setHorizScale(100.0 * w / natural if natural else 100.0)
     text.setTextOrigin(x, page_height - (y + h) - descent * size)
-    text.textOut(word)
+    text.textOut(word + " " if spaced else word)
