@@ -118,15 +118,17 @@ def samples_cer(engine) -> float:
     return analysis.evaluate(res, truth).cer
 
 
-def hard_figures(engine, pages: int, seed: int) -> tuple[float, float]:
-    """CER and the items' ECE on generated hard pages."""
+def hard_figures(engine, pages: int, seed: int) -> tuple[float, float, float]:
+    """CER, the items' ECE and seconds per page on generated hard pages."""
     with tempfile.TemporaryDirectory() as tmp:
         manifest = hard_pages.write_set(Path(tmp), n=pages, seed=seed)
+        start = time.perf_counter()
         res = ocrframe.recognize(manifest["source"].tolist(), engine=engine, progress=False)
+        seconds = (time.perf_counter() - start) / pages
         ev = analysis.evaluate(res, analysis.read_truth(Path(tmp) / "truth.jsonl"))
     table = analysis.intervals(ev, ["cer", "ece_items"], n_boot=50)
     value = dict(zip(table["metric"], table["estimate"]))
-    return value["cer"], value["ece_items"]
+    return value["cer"], value["ece_items"], seconds
 
 
 def card_accuracy(engine, kind: str, n: int, seed: int = 0) -> float:
@@ -223,8 +225,9 @@ def print_realdev(rows: list[dict]) -> None:
 
 
 def other_figures(name: str, engine, args) -> dict:
-    cer, ece = hard_figures(engine, args.hard, seed=0)
-    row = {"config": name, "samples CER": samples_cer(engine), "hard CER": cer, "hard ECE": ece}
+    cer, ece, seconds = hard_figures(engine, args.hard, seed=0)
+    row = {"config": name, "samples CER": samples_cer(engine), "hard CER": cer, "hard ECE": ece,
+           "hard s/page": seconds}  # fmt: skip
     for kind in CARD_TARGETS:
         row[kind] = card_accuracy(engine, kind, args.cards)
     if not args.no_memory:

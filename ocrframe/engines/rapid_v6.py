@@ -42,7 +42,8 @@ class Detection:
     ``thresh``: a pixel's text probability that counts as text; ``box_thresh``: a region's mean
     probability that keeps it; ``unclip_ratio``: how far a region is grown into a line box;
     ``min_side`` / ``max_side``: the detector's input has its shorter side at least
-    ``min_side`` (small images are enlarged) and its longer side at most ``max_side``.
+    ``min_side`` (small images are enlarged, at most ``max_enlarge`` times) and its longer side
+    at most ``max_side``.
     """
 
     thresh: float = 0.5
@@ -51,18 +52,18 @@ class Detection:
     dilation: bool = False
     min_side: int = 736
     max_side: int = 2000
+    max_enlarge: float = 4.0
 
     def size(self, height: int, width: int) -> tuple[int, int]:
         """(height, width) the detector sees, each a multiple of 32.
 
         >>> Detection().size(172, 252)
-        (736, 1088)
+        (704, 1024)
         >>> Detection().size(7016, 4961)
-        (2016, 1408)
+        (1984, 1408)
         """
-        scale = min(
-            max(1.0, self.min_side / min(height, width)), self.max_side / max(height, width)
-        )
+        enlarge = min(max(1.0, self.min_side / min(height, width)), self.max_enlarge)
+        scale = min(enlarge, self.max_side / max(height, width))
         return (_multiple_of_32(height * scale), _multiple_of_32(width * scale))
 
 
