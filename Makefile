@@ -67,15 +67,20 @@ tools: $(TOOLS_VENV)/.installed
 compat: $(COMPAT_VENV)/.installed tools
 	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider tests ocrframe --ignore=tests/test_browser.py -m "not slow"
 
-# Python 3.13, where this machine has one: ocrframe installs there (without the v4 extra, which
-# has no 3.13 release) and the engine, model and offline tests run on it
+# Python 3.13, where this machine has one (on PATH or installed by pyenv): ocrframe installs
+# there (without the v4 extra, which has no 3.13 release) and the engine and model tests run
 PY313_VENV ?= .venv-py313
+PY313 := $(shell bash .ci/python313.sh)
 py313:
-	@if command -v python3.13 >/dev/null; then \
-	  { test -x $(PY313_VENV)/bin/python || python3.13 -m venv $(PY313_VENV); } && \
-	  $(PY313_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -e ".[dev]" && \
-	  $(PY313_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_local_engine.py tests/test_models.py; \
-	else echo "py313: no python3.13 on this machine, not tested on 3.13"; fi
+ifeq ($(PY313),)
+	@echo "py313: no Python 3.13 on this machine, not tested on 3.13"
+else
+	@test -x $(PY313_VENV)/bin/python || { $(PY313) -m venv $(PY313_VENV) && \
+	  $(PY313_VENV)/bin/python -m pip --quiet --disable-pip-version-check install --upgrade pip; } \
+	  || { rm -rf $(PY313_VENV); exit 1; }
+	$(PY313_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -e ".[dev]"
+	$(PY313_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_local_engine.py tests/test_models.py
+endif
 
 test: system-deps lint unit compat py313
 
