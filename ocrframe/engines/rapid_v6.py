@@ -117,7 +117,9 @@ class V6Reader:
         texts, scores, infos = self._recognise(crops)
         turned = self._turn_where_better(crops, texts, scores, infos)
         lines = [
-            _line(box, texts[k], self._chars(crops[k], box, texts[k], infos[k], turned[k]))
+            _line(
+                box, texts[k], self._chars(crops[k], box, texts[k], infos[k], turned[k], scores[k])
+            )
             for k, box in enumerate(boxes)
         ]
         keep = [k for k, line in enumerate(lines) if line.text.strip() and scores[k] >= text_score]
@@ -156,7 +158,7 @@ class V6Reader:
                 turned[k] = True
         return turned
 
-    def _chars(self, crop, box, text: str, info, turned: bool) -> list[Char]:
+    def _chars(self, crop, box, text: str, info, turned: bool, score: float) -> list[Char]:
         """One Char per character of ``text`` (spaces included): the decoder's confidence and
         the box rapidocr places it in. Its own pairing of pieces with confidences is shifted
         after the first space, so the confidences are taken from the decoder directly."""
@@ -164,7 +166,7 @@ class V6Reader:
 
         confs = list(getattr(info, "confs", None) or [])
         if len(confs) != len(text):  # no per-character detail: the line's own score
-            confs = [float("nan")] * len(text)
+            confs = [float(score)] * len(text)
         quad = np.roll(box, 2, axis=0) if turned else box  # a turned crop starts at the right
         try:
             out = self._boxes(
@@ -194,11 +196,7 @@ class V6Reader:
 
 
 def _line(box: np.ndarray, text: str, chars: list[Char]) -> Line:
-    polygon = [(float(x), float(y)) for x, y in box]
-    known = [c.confidence for c in chars if c.confidence == c.confidence]  # not NaN
-    if len(known) != len(chars):  # the decoder gave no per-character confidence
-        chars = [Char(c.text, float(np.mean(known)) if known else 0.0, c.box) for c in chars]
-    return Line(polygon, text, chars)
+    return Line([(float(x), float(y)) for x, y in box], text, chars)
 
 
 def models_folder():
