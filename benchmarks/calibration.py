@@ -32,7 +32,8 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 import ocrframe
-from ocrframe import analysis, hard_pages
+from ocrframe import analysis
+from ocrframe.sample_images import hard_pages
 
 CAL = "confidence_calibrated"
 

@@ -17,7 +17,7 @@ import sys
 import time
 
 import ocrframe
-from ocrframe import synthetic
+from ocrframe.sample_images import synthetic
 
 TARGET = {"namecard": 0.90}
 DEFAULT_TARGET = 0.95

@@ -24,7 +24,7 @@ from pathlib import Path
 from PIL import Image
 
 import ocrframe
-from ocrframe.pages import DocumentPage, render
+from ocrframe.inputs.pages import DocumentPage, render
 
 SPEED_TARGET = 0.05
 MEMORY_TARGET = 1.5
@@ -78,7 +78,7 @@ def speed(rounds: int, dpi: int) -> dict:
 def loading_seconds(pdf: Path, pngs: list[str], dpi: int, repeat: int = 3) -> dict:
     """Seconds per page to render a PDF page versus to decode its PNG, timed on their own
     (no OCR around them: a figure the machine's noise hardly moves)."""
-    from ocrframe import images
+    from ocrframe.inputs import images
 
     render_times, decode_times = [], []
     for _ in range(repeat):
@@ -113,7 +113,7 @@ def memory() -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
-    parser.add_argument("--dpi", type=int, default=ocrframe.pages.DEFAULT_DPI)
+    parser.add_argument("--dpi", type=int, default=ocrframe.inputs.pages.DEFAULT_DPI)
     parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args(argv)
     ok = True

@@ -30,9 +30,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import ocrframe
-from ocrframe import analysis, hard_pages, synthetic
+from ocrframe import analysis
 from ocrframe.engines.local import MODELS, LocalEngine
 from ocrframe.engines.rapid_v6 import DEFAULT_DETECTION
+from ocrframe.sample_images import hard_pages, synthetic
 
 HERE = Path(__file__).resolve().parent
 REALDEV = Path(os.environ.get("OCRFRAME_REALDEV", HERE.parent.parent / "shared" / "realdev"))

@@ -26,18 +26,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, engines
-from . import images as imagery
+from . import engines
+from .core.version import __version__
 from .dataset import OcrDataset
 from .engines.base import CHOICES
 from .engines.local import DEFAULT_MODEL, MODELS
 from .errors import OcrframeError
 from .export.tables import write_csv, write_parquet
-from .pages import DEFAULT_DPI
-from .reading import JSON_SUFFIXES, XML_SUFFIXES, expand_paths, read_json, read_xml
+from .inputs.images import check_readable, expand
+from .inputs.pages import DEFAULT_DPI
+from .reading.responses import JSON_SUFFIXES, XML_SUFFIXES, expand_paths, read_json, read_xml
 from .recognize import recognize
 from .result import OcrResult, concat
-from .samples import samples
+from .sample_images.bundled import samples
 
 LEVELS = ("images", "items", "chars", "cells")
 
@@ -156,7 +157,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
             "no suffix); -o FILE.parquet writes one table"
         )
     # files that do not exist or cannot be opened are bad arguments: said before the engine loads
-    imagery.check_readable(imagery.expand(args.images, pages=args.pages, dpi=args.dpi))
+    check_readable(expand(args.images, pages=args.pages, dpi=args.dpi))
     options = {
         k: v
         for k, v in (

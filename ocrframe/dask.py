@@ -40,7 +40,7 @@ import pandas as pd
 from . import engines
 from .dataset import DatasetWriter, OcrDataset
 from .errors import OcrframeError
-from .images import expand
+from .inputs.images import expand
 from .result import OcrResult, concat
 
 try:
@@ -185,7 +185,7 @@ def recognize_bag(
 
 
 def _read_part(files: list[str], endpoint: str | None) -> OcrResult:
-    from .reading import read_json
+    from .reading.responses import read_json
 
     return read_json(files, endpoint=endpoint)
 
@@ -198,7 +198,7 @@ def read_json_bag(
 ) -> DaskTables:
     """Lazy conversion of saved responses (JSON/JSONL files, globs, directories) into the
     tables, ``files_per_partition`` files per partition."""
-    from .reading import expand_paths
+    from .reading.responses import expand_paths
 
     found = [str(p) for p in expand_paths(paths)]
     chunks = [found[k : k + files_per_partition] for k in range(0, len(found), files_per_partition)]

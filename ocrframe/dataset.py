@@ -39,9 +39,9 @@ from pathlib import Path
 import numpy as np
 
 from .errors import OcrframeError
-from .images import Input
-from .pages import DocumentError, DocumentPage, TiffPage, document_bytes_digest
-from .result import OcrResult, concat, read_parquet
+from .inputs.images import Input
+from .inputs.pages import DocumentError, DocumentPage, TiffPage, document_bytes_digest
+from .result import OcrResult, concat, read_result_dir
 
 MARKER = "_dataset.json"
 PARTS = "parts"
@@ -224,7 +224,7 @@ class DatasetWriter:
                 kept = [entries[r] for r in keep]
                 revision = f"{_base(part)}-r{_revision(part) + 1}"
                 staging = Path(tempfile.mkdtemp(prefix=f".tmp-{revision}-", dir=self.root / PARTS))
-                old = read_parquet(self.root / PARTS / part).select(keep)
+                old = read_result_dir(self.root / PARTS / part).select(keep)
                 old.to_parquet(
                     staging, image_ids=[e.get("image_id", r) for e, r in zip(kept, keep)]
                 )
@@ -315,7 +315,7 @@ def read_dataset(root: str | os.PathLike) -> OcrResult:
         keep.setdefault(part, []).append(row)
     results = []
     for part in sorted(keep):
-        res = read_parquet(root / PARTS / part)
+        res = read_result_dir(root / PARTS / part)
         rows = sorted(keep[part])
         results.append(res if len(rows) == len(res.images) else res.select(rows))
     return concat(results)
@@ -354,3 +354,21 @@ def _write_atomic(path: Path, text: str) -> None:
         out.flush()
         os.fsync(out.fileno())
     os.replace(tmp, path)
+
+
+def read_parquet(path: str | os.PathLike) -> OcrResult:
+    """Read a directory written by :meth:`OcrResult.to_parquet`, or a dataset written by
+    ``recognize(out=…)``, back into an :class:`OcrResult`.
+
+    >>> import ocrframe, tempfile
+    >>> res = ocrframe.read_json(ocrframe.data_path("responses/general.json"))
+    >>> back = ocrframe.read_parquet(res.to_parquet(tempfile.mkdtemp() + "/out"))
+    >>> back.items.equals(res.items), back.raw[0] == res.raw[0]
+    (True, True)
+    """
+    src = Path(path)
+    if not src.is_dir():
+        raise OcrframeError(f"{src}: no such ocrframe parquet directory")
+    if is_dataset(src):  # written part by part by recognize(out=…)
+        return read_dataset(src)
+    return read_result_dir(src)

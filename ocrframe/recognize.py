@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import assemble, engines, records
-from . import images as imagery
+from . import engines
+from .core import assemble
 from .dataset import DatasetWriter, OcrDataset, input_keys
+from .engines import records
 from .engines.base import BATCH_ENDPOINTS, Answer, Engine, endpoint_options
 from .errors import OcrframeError
-from .pages import DEFAULT_DPI
-from .reading import parse_into, warn_scale_notes
+from .inputs.images import Input, expand
+from .inputs.pages import DEFAULT_DPI
+from .reading.responses import Origin, parse_into, warn_scale_notes
 from .result import OcrResult
 
 
@@ -67,72 +70,120 @@ def recognize(
     >>> bool(res.items["confidence"].between(0.9, 1.0).all())
     True
     """
-    size = _dataset_settings(out, batch_size, resume, retry_failed)
-    opts = endpoint_options(endpoint, options)
+    output = Output.of(out, batch_size, resume, retry_failed)
     eng = engines.get(engine, model=model)
+    task = Task(eng, endpoint, endpoint_options(endpoint, options), save_raw)
     eng.check_endpoint(endpoint)
-    inputs = imagery.expand(images, pages=pages, dpi=dpi)
+    inputs = expand(images, pages=pages, dpi=dpi)
     if save_raw is not None:
         records.prepare(save_raw)  # before any recognition, so a bad directory costs nothing
-    report = progress if callable(progress) else None
-    show = (len(inputs) > 1 if progress is None else bool(progress)) and report is None
-    if out is not None:
-        meta = {"endpoint": endpoint, "engine": eng.name, "options": opts}
-        writer = DatasetWriter(out, meta, resume=resume or retry_failed)
-        return _to_dataset(writer, eng, endpoint, opts, inputs, show, report, save_raw,
-                           retry_failed, size)  # fmt: skip
-    run = _Run(eng, endpoint, inputs, save_raw)
-    with tqdm(total=len(inputs), disable=not show, unit="image", desc=eng.name) as bar:
+    shown = Progress.of(progress, len(inputs))
+    if output.out is not None:
+        return _to_dataset(task, inputs, shown, output)
+    run = _Run(task, inputs)
+    with shown.bar(eng.name) as bar:
         try:
-            _answer(run, eng, endpoint, opts, bar, report, len(inputs))
+            _answer(run, shown, bar)
         except OcrframeError as err:  # a refused request, a record that cannot be saved
             err.partial = run.result()  # nothing already obtained is lost
             raise
     return run.result()
 
 
-def _dataset_settings(out, batch_size, resume: bool, retry_failed: bool) -> int:
-    """The part size of a dataset run; settings that mean something only with ``out=`` are
-    an error without it, never silently ignored."""
-    given = [name for name, value in (("batch_size", batch_size), ("resume", resume),
-             ("retry_failed", retry_failed)) if value not in (None, False)]  # fmt: skip
-    if out is None:
-        if given:
-            raise OcrframeError(f"{', '.join(given)} need out=DIR: they are dataset settings")
-        return 0
-    if batch_size is None:
-        return 100
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise OcrframeError(f"batch_size is a number of images (1 or more), got {batch_size!r}")
-    return batch_size
+@dataclass(frozen=True)
+class Task:
+    """What every input of one call is asked: the engine, the endpoint with its options (the
+    pages' defaults filled in), and where successful answers are also saved as records."""
+
+    engine: Engine
+    endpoint: str
+    options: dict
+    save_raw: str | Path | None = None
 
 
-def _answer(
-    run: _Run, eng: Engine, endpoint: str, opts: dict, bar, report, total: int, before: int = 0
-) -> None:
+@dataclass(frozen=True)
+class Progress:
+    """How a run reports: a tqdm bar when ``show``, and/or ``report(done, total)`` after each
+    image (a notebook app's own progress bar)."""
+
+    total: int
+    show: bool
+    report: Callable[[int, int], object] | None = None
+
+    @classmethod
+    def of(cls, progress: bool | Callable[[int, int], object] | None, total: int) -> Progress:
+        """``recognize``'s ``progress=``: None shows a bar for more than one image."""
+        report = progress if callable(progress) else None
+        show = (total > 1 if progress is None else bool(progress)) and report is None
+        return cls(total, show, report)
+
+    def bar(self, desc: str, done_before: int = 0) -> tqdm:
+        return tqdm(
+            total=self.total, initial=done_before, disable=not self.show, unit="image", desc=desc
+        )
+
+    def step(self, bar: tqdm, done: int, failed: int) -> None:
+        """One more image answered: ``done`` of the total so far, ``failed`` of them failed."""
+        bar.update()
+        bar.set_postfix(ok=done - failed, failed=failed, refresh=False)
+        if self.report is not None:
+            self.report(done, self.total)
+
+
+@dataclass(frozen=True)
+class Output:
+    """Where the results go: memory (``out=None``), or a dataset at ``out`` committed every
+    ``batch_size`` images, continued (``resume``) and with failed inputs run again
+    (``retry_failed``)."""
+
+    out: str | Path | None = None
+    batch_size: int = 100
+    resume: bool = False
+    retry_failed: bool = False
+
+    @classmethod
+    def of(cls, out, batch_size, resume: bool, retry_failed: bool) -> Output:
+        """``recognize``'s settings, checked: those that mean something only with ``out=`` are
+        an error without it, never silently ignored."""
+        given = [name for name, value in (("batch_size", batch_size), ("resume", resume),
+                 ("retry_failed", retry_failed)) if value not in (None, False)]  # fmt: skip
+        if out is None:
+            if given:
+                raise OcrframeError(f"{', '.join(given)} need out=DIR: they are dataset settings")
+            return cls()
+        if batch_size is None:
+            batch_size = cls.batch_size
+        elif isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise OcrframeError(f"batch_size is a number of images (1 or more), got {batch_size!r}")
+        return cls(out, batch_size, resume, retry_failed)
+
+
+def _answer(run: _Run, shown: Progress, bar: tqdm, before: int = 0) -> None:
     """Feed the engine's answers for ``run.inputs`` into ``run``, updating the progress;
     ``before`` inputs were done earlier (a resumed dataset)."""
-    for answer in eng.answer_all(run.inputs, endpoint, opts, _session(run.inputs)):
-        run.take(answer, opts)
-        done = before + run.done  # not bar.n: a disabled bar does not count
-        bar.update()
-        bar.set_postfix(ok=done - run.failed_total(), failed=run.failed_total(), refresh=False)
-        if report is not None:
-            report(done, total)
+    task = run.task
+    for answer in task.engine.answer_all(
+        run.inputs, task.endpoint, task.options, _session(run.inputs)
+    ):
+        run.take(answer)
+        # not bar.n: a disabled bar does not count
+        shown.step(bar, before + run.done, run.failed_total())
 
 
-def _to_dataset(writer, eng, endpoint, opts, inputs, show, report, save_raw, retry, size):
-    """Recognise what the dataset lacks, one committed part per ``size`` inputs."""
+def _to_dataset(task: Task, inputs: list[Input], shown: Progress, output: Output) -> OcrDataset:
+    """Recognise what the dataset at ``output.out`` lacks, one committed part per
+    ``output.batch_size`` inputs."""
+    meta = {"endpoint": task.endpoint, "engine": task.engine.name, "options": task.options}
+    writer = DatasetWriter(output.out, meta, resume=output.resume or output.retry_failed)
     keys = input_keys(inputs)
-    todo, failed_before = writer.plan(keys, retry_failed=retry)
-    with tqdm(total=len(inputs), initial=len(inputs) - len(todo), disable=not show,
-              unit="image", desc=eng.name) as bar:  # fmt: skip
+    todo, failed_before = writer.plan(keys, retry_failed=output.retry_failed)
+    size = output.batch_size
+    with shown.bar(task.engine.name, done_before=len(inputs) - len(todo)) as bar:
         for start in range(0, len(todo), size):
             chunk = todo[start : start + size]
-            run = _Run(eng, endpoint, [inputs[k] for k in chunk], save_raw, failed_before)
-            before = len(inputs) - len(todo) + start
+            run = _Run(task, [inputs[k] for k in chunk], failed_before)
             try:
-                _answer(run, eng, endpoint, opts, bar, report, len(inputs), before)
+                _answer(run, shown, bar, before=len(inputs) - len(todo) + start)
             finally:  # Ctrl-C or a refused request: what did arrive is committed first
                 result = run.result()
                 writer.commit(result, [keys[chunk[i]] for i in run.parsed])
@@ -143,8 +194,8 @@ def _to_dataset(writer, eng, endpoint, opts, inputs, show, report, save_raw, ret
 class _Run:
     """The answers of one ``recognize`` call, parsed in input order as they arrive."""
 
-    def __init__(self, eng: Engine, endpoint: str, inputs: list, save_raw, failed_before=0):
-        self.eng, self.endpoint, self.inputs, self.save_raw = eng, endpoint, inputs, save_raw
+    def __init__(self, task: Task, inputs: list[Input], failed_before: int = 0) -> None:
+        self.task, self.inputs = task, inputs
         self.cols = assemble.Columns()
         self.raw: list[str] = []
         self.notes: list[str] = []
@@ -157,11 +208,11 @@ class _Run:
     def failed_total(self) -> int:
         return self.failed_before + self.failed
 
-    def take(self, answer: Answer, options: dict) -> None:
+    def take(self, answer: Answer) -> None:
         self.done += 1
         self.failed += not _ok(answer.response)
-        if self.save_raw is not None and _ok(answer.response):
-            _record(self.save_raw, self.endpoint, options, self.inputs[answer.index], answer)
+        if self.task.save_raw is not None and _ok(answer.response):
+            _record(self.task, self.inputs[answer.index], answer)
         self.waiting[answer.index] = answer
         while self.next in self.waiting:  # image rows follow the inputs' order
             self._parse(self.waiting.pop(self.next))
@@ -176,13 +227,15 @@ class _Run:
                 self.cols,
                 answer.response,
                 json.dumps(answer.response, ensure_ascii=False),
-                endpoint=self.endpoint,
-                source=answer.sources or inp.source,
-                engine=self.eng.name,
-                where=inp.source,
-                notes=self.notes,
-                page=inp.page,
-                dpi=inp.dpi,
+                Origin(
+                    self.task.endpoint,
+                    source=answer.sources or inp.source,
+                    engine=self.task.engine.name,
+                    where=inp.source,
+                    page=inp.page,
+                    dpi=inp.dpi,
+                ),
+                self.notes,
             )
         )
         if answer.extra:
@@ -206,22 +259,22 @@ def _ok(response: dict) -> bool:
     return response.get("code", 0) == 0
 
 
-def _record(root, endpoint: str, options: dict, inp, answer: Answer) -> None:
+def _record(task: Task, inp: Input, answer: Answer) -> None:
     """Save one successful answer as a record (a batch answer: the image's own entry)."""
     if answer.url is None and answer.image_sha256 is None:
         return  # pixels given as an array have no bytes a server could be sent
     response = answer.response
-    if endpoint in BATCH_ENDPOINTS and "result_list" in response:
+    if task.endpoint in BATCH_ENDPOINTS and "result_list" in response:
         entry = response["result_list"][0]
         response = {k: v for k, v in entry.items() if k not in ("filename", "url")}
     rec = records.Record(
-        endpoint, options, response, answer.image_sha256, answer.url, inp.source,
+        task.endpoint, task.options, response, answer.image_sha256, answer.url, inp.source,
         page=inp.page, dpi=inp.dpi,
     )  # fmt: skip
-    records.write(root, rec)
+    records.write(task.save_raw, rec)
 
 
-def _session(inputs: list[imagery.Input]):
+def _session(inputs: list[Input]):
     """One HTTP session for all URL inputs (connection reuse), none when there are none."""
     if not any(isinstance(i.value, str) for i in inputs):
         return None

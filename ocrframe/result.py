@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
-import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -28,8 +26,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import schema
+from .core.links import link
 from .errors import OcrframeError
-from .pages import DEFAULT_DPI
+from .inputs.images import expand, image_array
+from .inputs.pages import DEFAULT_DPI
+from .plot.boxes import plot_boxes
 
 PARQUET_LAYOUT_VERSION = 1
 _MARKER = "_ocrframe.json"
@@ -42,18 +43,6 @@ _TABLE_FILES = {
 #: tables a directory written before they existed may lack: read as empty
 _OPTIONAL_FILES = frozenset({"cells.parquet"})
 _RAW_FILE = "raw.parquet"
-#: ``df.attrs`` key linking a result's tables (and frames filtered from them, which pandas
-#: gives the same attrs) back to the result: a short token, cheap to copy and to store
-LINK = "ocrframe.result"
-_LINKED: weakref.WeakValueDictionary[str, OcrResult] = weakref.WeakValueDictionary()
-
-
-def linked_result(frame: pd.DataFrame) -> OcrResult | None:
-    """The OcrResult whose table ``frame`` is (or was filtered from), while it is alive; so
-    that ``res.items.query(…).ocr.plot_boxes(…)`` can tell which rows belong to which picture.
-    """
-    token = frame.attrs.get(LINK)
-    return _LINKED.get(token) if isinstance(token, str) else None
 
 
 class RawResponses(Sequence):
@@ -128,10 +117,7 @@ class OcrResult:
         self.items = items
         self.chars = chars
         self.cells = cells if cells is not None else schema.empty("cells")
-        token = uuid.uuid4().hex
-        _LINKED[token] = self
-        for table in (images, items, chars, self.cells):
-            table.attrs[LINK] = token
+        link(self, images, items, chars, self.cells)
         # in-memory inputs (bytes, PIL images, arrays) by image_id, so plots can show them
         # (by id, not source: two results' "<bytes #0>" are different pictures); files and
         # URLs are read again when needed. Not written to parquet.
@@ -230,8 +216,6 @@ class OcrResult:
     # -- pictures ----------------------------------------------------------------------------
     def pixels_of(self, image_id: int):
         """RGB pixels of image ``image_id``, from memory (in-memory inputs) or its source."""
-        from .plot import image_array
-
         row = self._ids([image_id])[0]
         if row in self.pixels:
             return image_array(self.pixels[row])
@@ -244,16 +228,12 @@ class OcrResult:
         if pd.isna(page):
             return image_array(str(source))
         # a page of a document: rendered again as it was read
-        from .images import expand
-
         resolution = int(dpi) if pd.notna(dpi) else DEFAULT_DPI
         return image_array(expand(str(source), pages=[int(page)], dpi=resolution)[0])
 
     def plot(self, image_id: int | None = None, level: str = "items", ax=None, **kwargs):
         """Draw image ``image_id`` (default: the first image with items) with the boxes of its
         items (or chars): see :func:`ocrframe.plot_boxes` for the options. Returns the axes."""
-        from .plot import plot_boxes
-
         if image_id is None:
             with_items = self.images.loc[self.images["n_items"] > 0, "image_id"]
             if with_items.empty:
@@ -514,23 +494,10 @@ def _concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
-def read_parquet(path: str | os.PathLike) -> OcrResult:
-    """Read a directory written by :meth:`OcrResult.to_parquet`, or a dataset written by
-    ``recognize(out=…)``, back into an :class:`OcrResult`.
-
-    >>> import ocrframe, tempfile
-    >>> res = ocrframe.read_json(ocrframe.data_path("responses/general.json"))
-    >>> back = ocrframe.read_parquet(res.to_parquet(tempfile.mkdtemp() + "/out"))
-    >>> back.items.equals(res.items), back.raw[0] == res.raw[0]
-    (True, True)
-    """
+def read_result_dir(path: str | os.PathLike) -> OcrResult:
+    """Read a directory written by :meth:`OcrResult.to_parquet` back into an :class:`OcrResult`
+    (``ocrframe.read_parquet`` reads these and datasets)."""
     src = Path(path)
-    if not src.is_dir():
-        raise OcrframeError(f"{src}: no such ocrframe parquet directory")
-    from .dataset import is_dataset, read_dataset
-
-    if is_dataset(src):  # written part by part by recognize(out=…)
-        return read_dataset(src)
     needed = [f for f in (*_TABLE_FILES.values(), _RAW_FILE) if f not in _OPTIONAL_FILES]
     missing = [f for f in needed if not (src / f).exists()]
     if missing:

@@ -94,12 +94,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from .errors import OcrframeError
+
+
+class Tables(Protocol):
+    """The four tables of a result, as writers and views take them (an OcrResult is one)."""
+
+    images: pd.DataFrame
+    items: pd.DataFrame
+    chars: pd.DataFrame
+    cells: pd.DataFrame
+
 
 STRING = pd.StringDtype("pyarrow")
 INT = pd.Int32Dtype()

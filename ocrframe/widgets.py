@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 
 from .engines.base import CHOICES, ENDPOINTS, OPTIONS
 from .errors import OcrframeError
-from .plot import plot_boxes
+from .plot.boxes import plot_boxes
 from .recognize import recognize
 from .result import OcrResult
 

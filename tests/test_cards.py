@@ -9,9 +9,9 @@ import collections
 import pytest
 
 import ocrframe
-from ocrframe import synthetic
-from ocrframe.engines import cards
-from ocrframe.engines.shape import Char, Line
+from ocrframe import cards
+from ocrframe.core.geometry import Char, Line
+from ocrframe.sample_images import synthetic
 
 
 def row(y: int, *texts: str, x: int = 10, conf: float = 0.9) -> list[Line]:

@@ -6,7 +6,7 @@ import pytest
 from serving import KEYS, SECRET_ID, SECRET_KEY, ScriptedServer, StaticFiles
 
 import ocrframe
-from ocrframe import synthetic
+from ocrframe.sample_images import synthetic
 from ocrframe.server.launch import LocalServer
 
 

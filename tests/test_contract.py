@@ -9,7 +9,8 @@ import pytest
 from bundled import every_json, read
 
 import ocrframe
-from ocrframe import fastjsonl, schema
+from ocrframe import schema
+from ocrframe.reading import jsonl
 
 FILES = every_json()
 
@@ -178,7 +179,7 @@ def test_users_can_set_values_in_every_column(tmp_path):
     # the vectorised JSONL reader builds columns from Arrow buffers, which are read-only
     local = ocrframe.read_json(ocrframe.data_path("responses/general_local.json"))  # with boxes
     data = (json.dumps(local.raw[0], ensure_ascii=False) + "\n").encode() * 3
-    fast = fastjsonl.read(data, "many.jsonl", None)
+    fast = jsonl.read(data, "many.jsonl", None)
     assert fast is not None and fast.items["x"].notna().all()
     every = ocrframe.concat(every_format())
     for res in (fast, every, ocrframe.read_parquet(every.to_parquet(tmp_path / "pq"))):

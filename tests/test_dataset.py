@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 import ocrframe
-from ocrframe import codes
+from ocrframe.core import codes
 from ocrframe.dataset import COMMITS, OcrDataset
 from ocrframe.engines.local import LocalEngine
 

@@ -213,7 +213,7 @@ def test_pdf_text_gives_the_text_layer_with_boxes_on_the_rendered_pixels(born):
     assert res.items["confidence"].isna().all() and res.chars["confidence"].isna().all()
     pdf = pdfium.PdfDocument(str(born))
     page = pdf[0]
-    scale = ocrframe.pages.DEFAULT_DPI / 72
+    scale = ocrframe.inputs.pages.DEFAULT_DPI / 72
     width, height = page.get_size()
     rendered = page.render(scale=scale).to_pil().size
     assert (res.images.loc[0, "image_width"], res.images.loc[0, "image_height"]) == rendered
@@ -330,7 +330,7 @@ def test_a_phone_photo_whose_exif_says_it_is_turned(tmp_path, orientation):
 def test_small_print_on_a_very_large_scan_is_read():
     from PIL import ImageDraw, ImageFont
 
-    from ocrframe import fonts
+    from ocrframe.core import fonts
 
     lines = [
         "Small print on a very large scan must still be read.",

@@ -330,7 +330,7 @@ def test_unreadable_inputs_get_a_code_and_message_that_say_what_happened(tmp_pat
     assert got[2][0] == -1102 and "damaged" in got[2][1]
     assert got[3][0] == -1300 and "0 bytes" in got[3][1]
     # and the others that a file system can say, by their own code
-    from ocrframe import images
+    from ocrframe.inputs import images
 
     assert images.file_failure("a.png", PermissionError(13, "Permission denied")).code == -7
     failure = images.file_failure("d.png", IsADirectoryError(21, "Is a directory"))

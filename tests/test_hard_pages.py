@@ -10,7 +10,8 @@ import pytest
 from PIL import Image
 
 import ocrframe
-from ocrframe import analysis, hard_pages
+from ocrframe import analysis
+from ocrframe.sample_images import hard_pages
 
 
 def test_the_same_seed_draws_the_same_pages(tmp_path):

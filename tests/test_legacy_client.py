@@ -23,8 +23,8 @@ from serving import (
 )
 
 import ocrframe
-from ocrframe import synthetic
 from ocrframe.engines.legacy import RateLimiter, TencentLegacy
+from ocrframe.sample_images import synthetic
 from ocrframe.server.launch import LocalServer
 
 #: the general page's own example, as bundled

@@ -232,7 +232,7 @@ def test_transparent_png_is_read_on_white_paper(tmp_path):
 def test_long_thin_strip_is_read_where_its_text_is(tmp_path):
     from PIL import ImageDraw, ImageFont
 
-    from ocrframe import synthetic
+    from ocrframe.sample_images import synthetic
 
     strip = Image.new("RGB", (4000, 60), "white")  # longer than the detector's 1280 px
     font = ImageFont.truetype(synthetic.font_path(), 40)

@@ -13,9 +13,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 import ocrframe
 from ocrframe import analysis, engines
+from ocrframe.core.fonts import font_path_for
 from ocrframe.engines.local import DEFAULT_MODEL, MODELS, LocalEngine
 from ocrframe.errors import OcrframeError
-from ocrframe.fonts import font_path_for
 
 HAS_V4 = importlib.util.find_spec("rapidocr_onnxruntime") is not None
 OFFERED = [

@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import ocrframe
-from ocrframe import fonts
-from ocrframe.plot import GID_PREFIX
+from ocrframe.core import fonts
+from ocrframe.plot.boxes import GID_PREFIX
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from strategies import FORMATS, corrupted, count_items, general, general_real, minorlanguage
 
 import ocrframe
-from ocrframe import fastjsonl, schema
+from ocrframe import schema
+from ocrframe.reading import jsonl
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -71,10 +72,12 @@ words_batches = st.lists(
 def test_vectorised_jsonl_path_equals_the_careful_path(tmp_path_factory, responses):
     path = _write_jsonl(tmp_path_factory.mktemp("fast"), responses)
     fast_notes: list[str] = []
-    fast = fastjsonl.read(path.read_bytes(), str(path), None, fast_notes)
+    fast = jsonl.read(path.read_bytes(), str(path), None, fast_notes)
     assert fast is not None  # clean input must take the fast path, or this test is empty
     careful_notes: list[str] = []
-    careful = ocrframe.reading._read_lines(path.read_bytes(), path, None, careful_notes, "raise")
+    careful = ocrframe.reading.responses._read_lines(
+        path.read_bytes(), path, None, careful_notes, "raise"
+    )
     assert fast_notes == careful_notes  # the same scale decisions, said the same way
     for table in ("images", "items", "chars"):
         pd.testing.assert_frame_equal(getattr(fast, table), getattr(careful, table))

@@ -25,8 +25,8 @@ from serving import (
 )
 
 import ocrframe
+from ocrframe.engines.signature import sign_plain
 from ocrframe.server.launch import LocalServer, free_port
-from ocrframe.signature import sign_plain
 
 TIMEOUT = 300  # a safety net against a hang, never a speed test
 

@@ -1,5 +1,5 @@
 """Is the confidence telling the truth, where are the errors, and where to set the review
-threshold? Analysis may import the contract, the result and the readers, never engines or apps.
+threshold? Analysis may import ``dataset``, ``reading``, ``result`` and below, never apps.
 
 Ground truth in, judged tables out: :func:`read_truth` reads lines, card fields, a Reviewer's
 labels or a Label Studio export; :func:`evaluate` aligns every recognised item with its true

@@ -1,4 +1,5 @@
-"""OCR engines: each answers in the JSON shape of the endpoint it stands in for.
+"""Engines: one decoded image in, one response in its endpoint's JSON out (the local models,
+Tesseract, PDF text, the Tencent clients). May import ``cards``, ``formats``, ``inputs`` and below.
 
 An engine turns one decoded image into one response dict of the endpoint's own format, so the
 same format adapters parse cloud and local results alike. Engines are looked up by name

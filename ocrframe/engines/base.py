@@ -8,9 +8,9 @@ from typing import ClassVar
 
 import numpy as np
 
-from .. import images
 from ..errors import OcrframeError
-from ..images import Loaded
+from ..inputs import images
+from ..inputs.images import Loaded
 
 #: endpoint -> {option: default}, with the pages' own parameter names and first values
 OPTIONS: dict[str, dict[str, object]] = {

@@ -29,11 +29,11 @@ import warnings
 
 import requests
 
-from .. import codes
+from ..core import codes
 from ..errors import OcrframeError, OcrRequestError, OcrResendWarning
-from ..signature import legacy_signature
 from .base import BATCH_ENDPOINTS, ENDPOINTS, Answer, batch_entry
 from .remote import Outgoing, RateLimiter, RemoteEngine, Secret, default_cache_dir, prepare
+from .signature import legacy_signature
 
 __all__ = ["RateLimiter", "Secret", "TencentLegacy", "default_cache_dir", "prepare"]
 

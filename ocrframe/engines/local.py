@@ -3,7 +3,7 @@
 It answers all five endpoints in the pages' JSON shapes: ``general`` and ``minorlanguage``
 (``language="zh"``: Chinese and English) with per-character boxes and confidences and each
 line's quadrilateral as extension fields; ``idcard``, ``namecard`` and ``drivinglicence`` with
-the fields read from the lines (:mod:`ocrframe.engines.cards`). The other minorlanguage
+the fields read from the lines (:mod:`ocrframe.cards`). The other minorlanguage
 languages (por, fre, ger, spa, jap, kor, lat) are answered through the Tesseract engine, which
 has those packs.
 
@@ -14,17 +14,19 @@ Models (``LocalEngine(model=...)``, ``recognize(..., model=...)``, ``--model``):
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
-from .. import codes
+from ..core import codes
+from ..core.geometry import moved
 from ..errors import OcrframeError
-from ..geometry import moved
-from ..images import Loaded
+from ..inputs.images import Loaded
 from .base import ENDPOINTS, Engine, package_version
 from .rapid_v6 import Detection
 from .shape import Line, respond
+from .tesseract import TesseractEngine
 from .tiles import read_any_size
 from .upright import Reading, read_upright
 
@@ -106,9 +108,7 @@ class LocalEngine(Engine):
         if endpoint == "minorlanguage" and options.get("language", "zh") != "zh":
             # RapidOCR's models read Chinese and English; the other languages of the page are
             # Tesseract's, so the offline service answers them through it
-            from . import get
-
-            return get("tesseract").respond(image, endpoint, options)
+            return _tesseract().respond(image, endpoint, options)
         try:
             reading, turns, upright = read_upright(image.rgb, self.page_reading)
         except Exception as err:  # RapidOCR's failure on this image; the others go on
@@ -150,3 +150,9 @@ class LocalEngine(Engine):
             return []
         found = self.lines(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
         return [moved(line, x0, y0) for line in found]
+
+
+@functools.cache
+def _tesseract() -> TesseractEngine:
+    """The Tesseract engine that reads minorlanguage's other languages, made on first use."""
+    return TesseractEngine()

@@ -21,10 +21,10 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import codes
-from ..geometry import Char, Line, rectangle
-from ..images import Input, Loaded
-from ..pages import _PDFIUM, DocumentError, DocumentPage
+from ..core import codes
+from ..core.geometry import Char, Line, rectangle
+from ..inputs.images import Input, Loaded
+from ..inputs.pages import _PDFIUM, DocumentError, DocumentPage
 from .base import Answer, Engine, package_version
 from .shape import words_response
 

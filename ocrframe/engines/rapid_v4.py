@@ -12,8 +12,8 @@ import threading
 
 import numpy as np
 
+from ..core.geometry import Char, Line, bbox
 from ..errors import OcrframeError
-from ..geometry import Char, Line, bbox
 from .upright import Reading
 
 # a strip padded to a readable shape may not exceed this (about 120 MB of RGB)

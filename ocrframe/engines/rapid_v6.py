@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.geometry import Char, Line, bbox
 from ..errors import OcrframeError
-from ..geometry import Char, Line, bbox
 from .upright import Reading
 
 #: PaddleOCR's normalisation of the v6 detector's input (ImageNet's mean and spread)

@@ -24,8 +24,10 @@ from typing import ClassVar
 
 from PIL import Image, UnidentifiedImageError
 
-from .. import codes, images, records
+from ..core import codes
 from ..errors import OcrframeError
+from ..inputs import images
+from . import records
 from .base import BATCH_ENDPOINTS, Answer, Engine, endpoint_options
 
 log = logging.getLogger("ocrframe.remote")

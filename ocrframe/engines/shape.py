@@ -5,7 +5,7 @@ them in the JSON of ``/ocr/general`` and ``/ocr/minorlanguage``, with the confid
 its page (general 0–100, minorlanguage 0–1) and ocrframe's extension fields: ``data.engine``,
 ``data.image_width`` / ``image_height``, ``data.angle``, ``items[].itempolygon`` and
 ``words[].wordcoord``. :func:`respond` answers any endpoint: the card endpoints read their
-fields from the lines (:mod:`ocrframe.engines.cards`) and answer exactly in the pages' shapes.
+fields from the lines (:mod:`ocrframe.cards`) and answer exactly in the pages' shapes.
 For ``idcard`` and ``namecard`` it returns one ``result_list`` entry (without ``filename``,
 which the caller knows).
 """
@@ -15,9 +15,10 @@ from __future__ import annotations
 import base64
 import math
 
-from .. import codes
-from ..geometry import Char, Line, bbox
-from ..images import Loaded, encode_png
+from .. import cards
+from ..core import codes
+from ..core.geometry import Char, Line, bbox
+from ..inputs.images import Loaded, encode_png
 from .upright import box_back, lines_back, vendor_angle
 
 __all__ = ["Char", "Line", "bbox", "respond", "skew", "words_response"]
@@ -111,8 +112,6 @@ def respond(
     given, with the page's rotation as ``angle``. ``reread(box)`` (optional) recognises the
     text inside a box of the upright page again; card reading uses it where a label has no
     value beside it."""
-    from . import cards
-
     angle = vendor_angle(turns, skew(lines))
     if endpoint in SCALES:
         mapped = lines_back(lines, turns, image.rgb.shape)

@@ -14,10 +14,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from ..core.geometry import Line
 from ..errors import OcrframeError
 from ..formats import hocr
-from ..geometry import Line
-from ..images import Loaded, encode_png
+from ..inputs.images import Loaded, encode_png
 from .base import ENDPOINTS, Engine
 from .shape import respond
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..geometry import Char, Line, bbox, moved, rectangle
+from ..core.geometry import Char, Line, bbox, moved, rectangle
 from .upright import Reading
 
 #: the longer side detection works at: larger images are shrunk to it

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..geometry import Char, Line, bbox
+from ..core.geometry import Char, Line, bbox
 
 #: the share (by characters) of lines that must agree before a page is called turned
 MAJORITY = 0.6

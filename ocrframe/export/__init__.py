@@ -1,6 +1,7 @@
-"""Files for other tools: what an OcrResult is written to, and read back from.
+"""Writers: a result's tables to parquet/CSV, hOCR, ALTO, PAGE, text, searchable PDF and Label
+Studio. They take frames (``schema.Tables``); may import ``inputs`` and below, never the result.
 
-Writers take any OcrResult — recognised here or read from saved responses — and write the files
-that spreadsheets, databases and the OCR ecosystem's tools open. They may import the contract,
-the result and the readers, never the engines or the apps.
+Writers take any result, recognised here or read from saved responses, and write the files
+that spreadsheets, databases and the OCR ecosystem's tools open (and read them back where a
+format carries the data: CSV, Label Studio exports).
 """

@@ -32,7 +32,7 @@ def _font(text: str):
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    from ..fonts import font_path_for
+    from ..core.fonts import font_path_for
 
     path = font_path_for(text or "A")
     if path is None:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -30,15 +29,12 @@ import pyarrow.parquet as pq
 from .. import schema
 from ..errors import OcrframeError
 
-if TYPE_CHECKING:
-    from ..result import OcrResult
-
 LEVELS = ("images", "items", "chars", "cells")
 #: the image columns each row of another level carries in a one-table file
 IMAGE_COLUMNS = ("source", "page", "endpoint", "engine")
 
 
-def flat(result: OcrResult, level: str = "items") -> pd.DataFrame:
+def flat(result: schema.Tables, level: str = "items") -> pd.DataFrame:
     """The ``level`` table with its images' ``source``, ``page``, ``endpoint`` and ``engine``
     after ``image_id`` (the images table as it is)."""
     if level not in LEVELS:
@@ -61,7 +57,7 @@ def _arrow_schema(level: str) -> pa.Schema:
     return pa.schema(fields + [f for f in spec if f.name != "image_id"])
 
 
-def write_parquet(result: OcrResult, path: str | os.PathLike, level: str = "items") -> Path:
+def write_parquet(result: schema.Tables, path: str | os.PathLike, level: str = "items") -> Path:
     """One parquet file of the ``level`` table (with its image columns): what any parquet
     reader opens on its own."""
     out = Path(path)
@@ -79,7 +75,7 @@ def _list_columns(columns) -> list[str]:
     return [c for c in columns if isinstance(specs.get(c), schema.ListColumn)]
 
 
-def write_csv(result: OcrResult, path: str | os.PathLike, level: str = "items") -> Path:
+def write_csv(result: schema.Tables, path: str | os.PathLike, level: str = "items") -> Path:
     """The ``level`` table (with its image columns) as CSV, list columns as JSON text."""
     out = Path(path)
     frame = flat(result, level).copy()

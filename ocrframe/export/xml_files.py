@@ -26,6 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..core.version import __version__
 from ..errors import OcrExportWarning
 from .layout import PageLayout, TextLine, Word, file_names, page_number, pages
 
@@ -38,8 +39,6 @@ XLINK = "http://www.w3.org/1999/xlink"
 
 
 def _software() -> str:
-    from .. import __version__
-
     return f"ocrframe {__version__}"
 
 

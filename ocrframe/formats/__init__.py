@@ -1,4 +1,5 @@
-"""Response formats: one adapter per format, a registry, and detection.
+"""Readers: one module per response format, each turning a response into contract rows, with a
+registry and detection. May import ``core``, ``schema`` and ``errors`` only.
 
 Each adapter knows how to recognise its format (``sniff``) and how to emit canonical rows
 (``parse``). Adding a format means adding a module and calling :func:`register`; the others are

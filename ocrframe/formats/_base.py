@@ -1,7 +1,7 @@
 """What every format adapter shares: typed readers that know the JSON path, and the base class.
 
-An adapter reads one response (a dict) and appends rows to :class:`~ocrframe.assemble.Columns`.
-It never computes derived values (see :mod:`ocrframe.assemble`), and it reports any value of the
+An adapter reads one response (a dict) and appends rows to :class:`~ocrframe.core.assemble.Columns`.
+It never computes derived values (see :mod:`ocrframe.core.assemble`), and it reports any value of the
 wrong shape with :class:`~ocrframe.errors.OcrFormatError` naming the JSON path.
 """
 
@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..assemble import Columns
+from ..core.assemble import Columns
 from ..errors import OcrFormatError
 
 _MISSING = object()

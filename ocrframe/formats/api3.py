@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import re
 
-from .. import codes
+from ..core import codes
 from ._base import Adapter, Context, Reader, unknown_keys
 from .namecard import LABELS
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..geometry import bbox
+from ..core.geometry import bbox
 from . import hocr
 from ._base import TEXT_KEY, Adapter, Context, Reader, add_words_line
 

@@ -1,4 +1,5 @@
-"""``ocrframe serve``: a local, offline service that speaks the legacy Tencent OCR protocol.
+"""``ocrframe serve``: a local, offline service that speaks the legacy Tencent OCR protocol and
+API 3.0. An app: may import every layer but ``cli``.
 
 The five endpoints of the pages (``/ocr/general``, ``/ocr/minorlanguage``, ``/ocr/idcard``,
 ``/ocr/namecard``, ``/ocr/drivinglicence``) answered by the local engine, or from recorded

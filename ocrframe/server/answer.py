@@ -16,8 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from .. import codes, engines, images, records
+from .. import engines
+from ..core import codes
+from ..engines import records
 from ..engines.base import BATCH_ENDPOINTS, batch_entry
+from ..inputs import images
 from .bodies import Ask, Image
 from .config import ServerConfig
 

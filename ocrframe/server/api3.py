@@ -33,11 +33,12 @@ from datetime import datetime, timezone
 
 from starlette.requests import Request
 
-from .. import codes, images
-from ..pages import page_count
+from ..core import codes
+from ..inputs import images
+from ..inputs.pages import page_count
 from .answer import Answerer, document_page
-from .app import Reply
 from .config import ServerConfig
+from .reply import Reply
 
 TEXT_ACTIONS = {"GeneralBasicOCR", "GeneralFastOCR", "GeneralHandwritingOCR", "GeneralEfficientOCR",
                 "GeneralAccurateOCR"}  # fmt: skip

@@ -8,7 +8,7 @@ the routes read bodies themselves, with Starlette's streaming multipart parser d
 parsing. uvicorn serves it.
 
 Every answer is JSON with ``code`` and ``message`` (or a ``result_list``); request-level errors
-carry the HTTP status of :data:`ocrframe.codes.HTTP_STATUS`.
+carry the HTTP status of :data:`ocrframe.core.codes.HTTP_STATUS`.
 """
 
 from __future__ import annotations
@@ -21,31 +21,19 @@ import time
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .. import codes
+from ..core import codes
 from ..engines.base import ENDPOINTS
 from .answer import Answerer
+from .api3 import handle
 from .auth import AuthFailure, check_body, check_header
 from .bodies import BadRequest, count_images, parse_json, parse_multipart
 from .config import ServerConfig
+from .reply import Reply, error_reply
 
 log = logging.getLogger("ocrframe.server")
 DRAIN_LIMIT = 64 * 1024 * 1024  # read (and drop) at most this much of an oversized body
-
-
-class Reply(JSONResponse):
-    """JSON as the service writes it: UTF-8, Chinese characters unescaped."""
-
-    def render(self, content) -> bytes:
-        import json
-
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def error_reply(code: int, detail: str | None = None) -> Reply:
-    return Reply(codes.error_response(code, detail), status_code=codes.http_status(code))
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -112,8 +100,6 @@ def create_app(config: ServerConfig) -> Starlette:
         return error_reply(codes.INTERNAL_ERROR, type(exc).__name__)
 
     async def api3_action(request: Request):
-        from .api3 import handle
-
         started = time.perf_counter()
         reply = await handle(request, state["answerer"], config)
         _log_request(request, reply, started, request.headers.get("x-tc-action", "?"))

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from .. import codes
+from ..core import codes
 from ..engines.base import BATCH_ENDPOINTS, CHOICES, OPTIONS
-from ..images import is_url
+from ..inputs.images import is_url
 
 
 class BadRequest(Exception):

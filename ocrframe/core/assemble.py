@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from . import schema
+from .. import schema
 
 # Intermediate columns. `*_row` columns are positional links: item -> image row, char -> item row.
 IMAGE_COLUMNS = (

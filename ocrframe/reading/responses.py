@@ -13,13 +13,17 @@ import os
 import re
 import warnings
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import assemble, codes, fastjsonl, files, formats
-from .assemble import without_nulls
-from .engines.base import BATCH_ENDPOINTS, batch_entry
-from .errors import OcrFormatError, OcrframeError, OcrScaleWarning
-from .result import OcrResult, concat
+from .. import formats
+from ..core import assemble, codes
+from ..core.assemble import without_nulls
+from ..engines.base import BATCH_ENDPOINTS, batch_entry
+from ..errors import OcrFormatError, OcrframeError, OcrScaleWarning
+from ..inputs import files
+from ..result import OcrResult, concat
+from . import jsonl
 
 RECORD_KEYS = frozenset({"source", "endpoint", "engine", "response", "page", "dpi"})
 #: the further keys of ocrframe.records files (recognize --save-raw, the legacy client's cache)
@@ -139,62 +143,83 @@ def _record_number(rec: dict, key: str, where: str | None, default: int | None) 
     return value
 
 
+@dataclass(frozen=True)
+class Origin:
+    """What is known of a response besides its body: the ``endpoint`` that answered (None: the
+    format is detected), the image's ``source`` as the caller knows it (for a batch answer, a
+    mapping from the name sent to the caller's source), the ``engine``, ``where`` it was read
+    (named in errors), the image's size (turns relative coordinates into pixels), and the
+    ``page`` and ``dpi`` of a document's page, for the rows whose response names none."""
+
+    endpoint: str | None = None
+    source: str | Mapping[str, str] | None = None
+    engine: str | None = None
+    where: str | None = None
+    image_size: tuple[int, int] | None = None
+    page: int | None = None
+    dpi: int | None = None
+
+
 def parse_into(
-    cols: assemble.Columns,
-    obj: object,
-    text: str,
-    *,
-    endpoint: str | None,
-    source: str | Mapping[str, str] | None,
-    engine: str | None,
-    where: str | None,
-    notes: list[str],
-    image_size: tuple[int, int] | None = None,
-    page: int | None = None,
-    dpi: int | None = None,
+    cols: assemble.Columns, obj: object, text: str, origin: Origin, notes: list[str]
 ) -> str:
-    """Parse one response into ``cols``; returns the raw JSON text to keep for it. ``page`` and
-    ``dpi`` are the input's (a page of a document), for the rows whose response names none."""
+    """Parse one response, from ``origin``, into ``cols``, adding the scale decisions to
+    ``notes``; returns the raw JSON text to keep for it."""
     added: dict = {}
     # null means what an absent key means, in every format and at any depth: the adapters read
     # a copy without nulls, the raw text keeps them
     value = without_nulls(obj) if "null" in text else obj
     if _is_record(value):
-        rec = value
-        rec_endpoint, rec_engine, rec_source = _record_fields(rec, where)
-        endpoint = rec_endpoint or endpoint
-        engine = rec_engine or engine
-        source = rec_source if rec_source is not None else source  # null: where it was read
-        added = {k: v for k, v in rec.items() if k not in RECORD_FILE_KEYS}
-        page, dpi = _record_number(rec, "page", where, page), _record_number(rec, "dpi", where, dpi)
-        value, raw = rec.get("response"), obj["response"]
-        if endpoint in BATCH_ENDPOINTS and isinstance(value, dict) and "result_list" not in value:
-            # a record holds one image's own entry of a batch answer
-            name = source if isinstance(source, str) else rec.get("url") or ""
-            value = {"result_list": [batch_entry(value, name)]}
-            raw = {"result_list": [batch_entry(raw, name)]}
-        text = json.dumps(raw, ensure_ascii=False)
+        value, text, origin, added = _unwrap_record(value, obj, origin)
+    source, where = origin.source, origin.where
     ctx = formats.Context(
         columns=cols,
         response_id=cols.n_responses,
         source=source if isinstance(source, str) else None,
         sources={k.strip(): v for k, v in source.items()} if isinstance(source, Mapping) else None,
-        engine=engine,
-        endpoint=endpoint,
+        engine=origin.engine,
+        endpoint=origin.endpoint,
         notes=notes,
-        image_size=image_size,
+        image_size=origin.image_size,
     )
     first_row = cols.n_images
     try:
-        formats.choose(value, endpoint).parse(value, ctx)
+        formats.choose(value, origin.endpoint).parse(value, ctx)
     except OcrFormatError as err:
         raise err.located(where) if where else err from None
-    if page is not None or dpi is not None:
-        cols.set_page(first_row, page, dpi)
+    if origin.page is not None or origin.dpi is not None:
+        cols.set_page(first_row, origin.page, origin.dpi)
     if added:  # keys a user put beside a record's response: kept, not dropped
         cols.add_extra(first_row, {"record": added})
     cols.n_responses += 1
     return text
+
+
+def _unwrap_record(rec: dict, obj: dict, origin: Origin) -> tuple[object, str, Origin, dict]:
+    """A record's response (``rec`` without nulls, ``obj`` as read), its raw text, the origin
+    with what the record names filled in, and the keys a user put beside the response."""
+    where = origin.where
+    rec_endpoint, rec_engine, rec_source = _record_fields(rec, where)
+    origin = replace(
+        origin,
+        endpoint=rec_endpoint or origin.endpoint,
+        engine=rec_engine or origin.engine,
+        source=rec_source if rec_source is not None else origin.source,  # null: where it was read
+        page=_record_number(rec, "page", where, origin.page),
+        dpi=_record_number(rec, "dpi", where, origin.dpi),
+    )
+    added = {k: v for k, v in rec.items() if k not in RECORD_FILE_KEYS}
+    value, raw = rec.get("response"), obj["response"]
+    if (
+        origin.endpoint in BATCH_ENDPOINTS
+        and isinstance(value, dict)
+        and "result_list" not in value
+    ):
+        # a record holds one image's own entry of a batch answer
+        name = origin.source if isinstance(origin.source, str) else rec.get("url") or ""
+        value = {"result_list": [batch_entry(value, name)]}
+        raw = {"result_list": [batch_entry(raw, name)]}
+    return value, json.dumps(raw, ensure_ascii=False), origin, added
 
 
 def warn_scale_notes(notes: list[str]) -> None:
@@ -227,17 +252,8 @@ def from_response(
     value, text = _decode(obj, None)
     cols = assemble.Columns()
     notes: list[str] = []
-    kept = parse_into(
-        cols,
-        value,
-        text,
-        endpoint=endpoint,
-        source=source,
-        engine=engine,
-        where=None,
-        notes=notes,
-        image_size=image_size,
-    )
+    origin = Origin(endpoint, source, engine, image_size=image_size)
+    kept = parse_into(cols, value, text, origin, notes)
     warn_scale_notes(notes)
     return OcrResult([kept], *assemble.tables(cols))
 
@@ -345,8 +361,8 @@ def _read_file(path: Path, endpoint: str | None, notes: list[str], errors: str) 
 def _read_responses(path: Path, endpoint: str | None, notes: list[str], errors: str):
     try:
         if path.suffix == ".jsonl":
-            buffer = fastjsonl.read_file(str(path))
-            fast = fastjsonl.read(buffer, str(path), endpoint, notes)
+            buffer = jsonl.read_file(str(path))
+            fast = jsonl.read(buffer, str(path), endpoint, notes)
             if fast is not None:
                 return fast
             return _read_lines(buffer.to_pybytes(), path, endpoint, notes, errors)
@@ -407,12 +423,8 @@ def _parse_all(responses, endpoint: str | None, notes: list[str], errors: str) -
         try:
             if isinstance(value, OcrFormatError):
                 raise value
-            raw.append(
-                parse_into(
-                    cols, value, text, endpoint=endpoint, source=where, engine=None,
-                    where=where, notes=notes,
-                )
-            )  # fmt: skip
+            origin = Origin(endpoint, source=where, where=where)
+            raw.append(parse_into(cols, value, text, origin, notes))
         except OcrFormatError as err:
             if errors == "raise":
                 raise

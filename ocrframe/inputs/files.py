@@ -7,7 +7,7 @@ import os
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from .errors import OcrframeError
+from ..errors import OcrframeError
 
 
 def matching(

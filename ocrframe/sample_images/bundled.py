@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import OcrframeError
+from ..errors import OcrframeError
 
-DATA = Path(__file__).resolve().parent.parent / "data"  # the source tree's data/ folder
+DATA = Path(__file__).resolve().parents[2] / "data"  # the source tree's data/ folder
 _ROOT = DATA / "samples"
 
 

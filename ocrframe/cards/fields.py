@@ -1,7 +1,7 @@
 """Card fields from recognised lines: the answers of ``/ocr/idcard``, ``/ocr/namecard`` and
 ``/ocr/drivinglicence`` for engines that only find lines of text.
 
-An engine finds :class:`~ocrframe.engines.shape.Line` objects; the functions here read the card's
+An engine finds :class:`~ocrframe.core.geometry.Line` objects; the functions here read the card's
 printed labels (姓名, 公民身份号码, 号牌号码 …) and take each value from the same line after the
 label or, when the label stands alone, from the nearest text to its right on the same row.
 Addresses and issuing authorities may wrap onto the lines below. Values are cleaned the way the
@@ -11,7 +11,7 @@ service returns them (ID numbers upper-case, birth ``"2000/1/1"``, ``valid_date`
 Each function returns the ``data`` of the page's response, or ``None`` when the image is not
 that kind of card (the engine then answers with the page's code, -5107 for ID cards).
 
->>> from ocrframe.engines.shape import Line
+>>> from ocrframe.core.geometry import Line
 >>> def row(y, *texts, x=10):  # lines side by side, 40 px per character
 ...     out = []
 ...     for t in texts:
@@ -20,6 +20,7 @@ that kind of card (the engine then answers with the page's code, -5107 for ID ca
 ...     return out
 >>> lines = row(10, "姓名", "张伟") + row(60, "性别男", "民族汉") + row(110, "出生1990年3月15日")
 >>> lines += row(160, "住址", "北京市海淀区") + row(200, "中关村大街27号", x=150) + row(260, "公民身份号码110108199003151234")
+>>> from ocrframe.cards import idcard_front
 >>> data = idcard_front(lines)
 >>> data["name"], data["sex"], data["nation"], data["birth"], data["address"], data["id"]
 ('张伟', '男', '汉', '1990/3/15', '北京市海淀区中关村大街27号', '110108199003151234')
@@ -31,63 +32,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .shape import Line, bbox
+from ..core.geometry import Line, bbox
 
 Box = tuple[int, int, int, int]
 
-# ---------------------------------------------------------------------------------------------
-# labels: the page's field (or key) -> the labels printed on real cards, longest first
-
-
-IDCARD_FRONT: dict[str, tuple[str, ...]] = {
-    "name": ("姓名",),
-    "sex": ("性别",),
-    "nation": ("民族",),
-    "birth": ("出生日期", "出生"),
-    "address": ("住址",),
-    "id": ("公民身份号码", "身份证号码", "身份号码"),
-}
-IDCARD_BACK: dict[str, tuple[str, ...]] = {
-    "authority": ("签发机关",),
-    "valid_date": ("有效期限",),
-}
-#: driver licence (驾驶证, ``type=1``): the page's item labels
-DRIVER_LICENCE: dict[str, tuple[str, ...]] = {
-    "证号": ("证号",),
-    "姓名": ("姓名",),
-    "性别": ("性别",),
-    "国籍": ("国籍",),
-    "住址": ("住址",),
-    "出生日期": ("出生日期",),
-    "领证日期": ("初次领证日期", "领证日期"),
-    "准驾车型": ("准驾车型",),
-    "起始日期": ("有效起始日期", "起始日期"),
-    "有效日期": ("有效日期",),
-    # printed on newer cards as one range, split into 起始日期 and 有效日期 below
-    "有效期限": ("有效期限",),
-}
-#: vehicle licence (行驶证, ``type=0``): the page's item labels
-VEHICLE_LICENCE: dict[str, tuple[str, ...]] = {
-    "车牌号码": ("号牌号码", "车牌号码"),
-    "车辆类型": ("车辆类型",),
-    "所有人": ("所有人",),
-    "住址": ("住址",),
-    "使用性质": ("使用性质",),
-    "品牌型号": ("品牌型号",),
-    "识别代码": ("车辆识别代号", "车辆识别代码", "识别代码"),
-    "发动机号": ("发动机号码", "发动机号"),
-    "注册日期": ("注册日期",),
-    "发证日期": ("发证日期",),
-}
 #: fields whose value may wrap onto the following lines
 WRAPPING = frozenset({"address", "住址", "authority"})
-#: the page's item order for each licence type
-LICENCE_ORDER = {
-    0: ("车牌号码", "车辆类型", "所有人", "住址", "使用性质", "品牌型号", "识别代码", "发动机号",
-        "注册日期", "发证日期"),
-    1: ("证号", "姓名", "性别", "国籍", "住址", "出生日期", "领证日期", "准驾车型", "起始日期",
-        "有效日期"),
-}  # fmt: skip
 MIN_FIELDS = 2  # fewer labelled fields than this: not that kind of card
 
 
@@ -245,10 +195,10 @@ def segments(line: TextLine, index: int, table: list[tuple[str, str]]):
         out.append((None, Run(line.glyphs[: starts[0]], index)))
     for (_, end, key), nxt in zip(cuts, starts[1:]):
         out.append((key, Run(line.glyphs[end:nxt], index)))
-    return [(key, _trim(run)) for key, run in out]
+    return [(key, trim(run)) for key, run in out]
 
 
-def _trim(run: Run) -> Run:
+def trim(run: Run) -> Run:
     glyphs_ = list(run.glyphs)
     while glyphs_ and glyphs_[0].char in ":：.。,，;；|_-—":
         glyphs_.pop(0)
@@ -362,7 +312,7 @@ def _read_beside(label: TextLine, k: int, reread: Reread) -> Run | None:
     found = prepare(reread(box))
     if not found:
         return None
-    run = _trim(Run(found[0].glyphs, k))
+    run = trim(Run(found[0].glyphs, k))
     return run if run.glyphs else None
 
 
@@ -392,11 +342,11 @@ def _wrap(lines: list[TextLine], f: Found, loose: dict[int, Run]) -> Run:
 DATE = re.compile(r"(\d{4})\D{0,2}?(\d{1,2})\D{0,2}?(\d{1,2})")
 
 
-def _cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or ch == "·"
 
 
-def _date(run: Run, sep: str, pad: bool) -> tuple[str, list[float | None]] | None:
+def date(run: Run, sep: str, pad: bool) -> tuple[str, list[float | None]] | None:
     """``"1990年3月15日"`` -> ``("1990/3/15", confidences of the digits)``; ``pad`` keeps
     two-digit months and days (``"2012.01.01"``)."""
     m = DATE.search(run.text)
@@ -415,17 +365,17 @@ def _date(run: Run, sep: str, pad: bool) -> tuple[str, list[float | None]] | Non
     return sep.join(parts), confs
 
 
-def _date_range(run: Run) -> tuple[str, list[float | None]] | None:
+def date_range(run: Run) -> tuple[str, list[float | None]] | None:
     """``"2012.01.01-2022.01.01"`` (or ``"…-长期"``) with the confidences of its digits."""
     text = run.text
     m = DATE.search(text)
     if m is None:
         return None
-    first = _date(Run(run.glyphs[m.start() : m.end()], run.line), ".", True)
+    first = date(Run(run.glyphs[m.start() : m.end()], run.line), ".", True)
     if first is None:
         return None
     rest = Run(run.glyphs[m.end() :], run.line)
-    second = _date(rest, ".", True)
+    second = date(rest, ".", True)
     if second is not None:
         return f"{first[0]}-{second[0]}", first[1] + second[1]
     if "长期" in rest.text:
@@ -435,245 +385,28 @@ def _date_range(run: Run) -> tuple[str, list[float | None]] | None:
     return None
 
 
-def _percent(confs: Sequence[float | None]) -> list[int]:
+def percent(confs: Sequence[float | None]) -> list[int]:
     return [0 if c is None else round(c * 100) for c in confs]
 
 
-# ---------------------------------------------------------------------------------------------
-# ID card
-
-ID_NUMBER = re.compile(r"\d{17}[\dX]")
-
-
-def idcard_front(lines: Iterable[Line], reread: Reread | None = None) -> dict | None:
-    """``data`` of the photo side: name, sex, nation, birth, address, id and their
-    ``*_confidence_all`` (0–100 per character; birth's array covers its digits)."""
-    text_lines = prepare(lines)
-    found = read_fields(text_lines, IDCARD_FRONT, reread)
-    values: dict[str, tuple[str, list[float | None]]] = {}
-    if "name" in found:
-        values["name"] = _plain(found["name"].value.keep(_cjk))
-    if "sex" in found:
-        sex = found["sex"].value.keep(lambda c: c in "男女")
-        values["sex"] = _plain(Run(sex.glyphs[:1], sex.line))
-    if "nation" in found:
-        values["nation"] = _plain(found["nation"].value.keep(_cjk))
-    if "birth" in found:
-        birth = _date(found["birth"].value, "/", False)
-        if birth is not None:
-            values["birth"] = birth
-    if "address" in found:
-        values["address"] = _plain(found["address"].value)
-    id_run = _id_number(text_lines, found.get("id"))
-    if id_run is not None:
-        values["id"] = _plain(id_run)
-    labelled = sum(1 for v in values.values() if v[0])
-    if labelled < MIN_FIELDS:
-        return None
-    return _card_data(values, IDCARD_FRONT)
-
-
-def idcard_back(lines: Iterable[Line], reread: Reread | None = None) -> dict | None:
-    """``data`` of the emblem side: authority and valid_date (``"2012.01.01-2022.01.01"``; its
-    confidence array covers the digits, as in the page's example)."""
-    text_lines = prepare(lines)
-    found = read_fields(text_lines, IDCARD_BACK, reread)
-    values: dict[str, tuple[str, list[float | None]]] = {}
-    if "authority" in found:
-        values["authority"] = _plain(found["authority"].value)
-    if "valid_date" in found:
-        period = _date_range(found["valid_date"].value)
-        if period is not None:
-            values["valid_date"] = period
-    if not values or not any(v[0] for v in values.values()):
-        return None
-    return _card_data(values, IDCARD_BACK)
-
-
-def _id_number(lines: list[TextLine], found: Found | None) -> Run | None:
-    """The 18-character number after its label, else anywhere on the card."""
-    runs = [found.value] if found is not None else []
-    runs += [Run(line.glyphs, k) for k, line in enumerate(lines)]
-    for run in runs:
-        clean = run.keep(lambda c: c.isdigit() or c in "Xx")
-        upper = Run(tuple(_upper(g) for g in clean.glyphs), clean.line)
-        m = ID_NUMBER.search(upper.text)
-        if m:
-            return Run(upper.glyphs[m.start() : m.end()], run.line)
-    return None
-
-
-def _upper(g: Glyph) -> Glyph:
+def upper_glyph(g: Glyph) -> Glyph:
     return Glyph(g.char.upper(), g.confidence, g.box)
 
 
-def _swap(g: Glyph, table: dict[str, str]) -> Glyph:
+def swap_glyph(g: Glyph, table: dict[str, str]) -> Glyph:
     return Glyph(table.get(g.char, g.char), g.confidence, g.box)
 
 
-def _plain(run: Run) -> tuple[str, list[float | None]]:
+def plain(run: Run) -> tuple[str, list[float | None]]:
     return run.text, run.confidences()
 
 
-def _card_data(values: dict, labels: dict) -> dict:
+def card_data(values: dict, labels: dict) -> dict:
     data: dict = {}
     for key in labels:
         if key in values:
             data[key] = values[key][0]
     for key in labels:
         if key in values:
-            data[key + "_confidence_all"] = _percent(values[key][1])
+            data[key + "_confidence_all"] = percent(values[key][1])
     return data
-
-
-# ---------------------------------------------------------------------------------------------
-# business card
-
-MOBILE = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d{9})(?!\d)")
-LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}\d{7,8})(?!\d)")
-QQ = re.compile(r"QQ[:：]?(\d{5,12})", re.IGNORECASE)
-NOT_A_NAME = ("公司", "有限", "集团", "银行", "大学", "学院", "中心", "研究", "部", "经理", "总监",
-              "工程师", "主任", "地址", "电话", "手机", "邮箱", "传真", "网址", "微信", "科技",
-              "路", "街", "号", "区", "市", "省", "店", "厂", "处", "院", "所", "局", "会")  # fmt: skip
-
-
-def namecard(lines: Iterable[Line]) -> dict:
-    """``data`` of a business card: name, phone and uin (QQ) with ``*_confidence`` on 0–1,
-    ``""`` and ``-1`` for a field not found, as the page says."""
-    text_lines = prepare(lines)
-    values = {
-        "name": _person_name(text_lines),
-        "phone": _phone(text_lines),
-        "uin": _qq(text_lines),
-    }
-    data: dict = {}
-    for key, run in values.items():
-        data[key] = run.text if run is not None else ""
-    for key, run in values.items():
-        conf = run.mean_confidence() if run is not None else None
-        data[key + "_confidence"] = round(conf, 4) if conf is not None else -1
-    return data
-
-
-def _phone(lines: list[TextLine]) -> Run | None:
-    def numbers(pattern):
-        for k, line in enumerate(lines):
-            digits = Run(line.glyphs, k).keep(lambda c: c.isdigit() or c == "+")
-            m = pattern.search(digits.text)
-            if m:
-                yield Run(digits.glyphs[m.start(1) : m.end(1)], k)
-
-    mobile = next(numbers(MOBILE), None)
-    return mobile if mobile is not None else next(numbers(LANDLINE), None)
-
-
-def _qq(lines: list[TextLine]) -> Run | None:
-    for k, line in enumerate(lines):
-        m = QQ.search(line.text)
-        if m:
-            return Run(line.glyphs[m.start(1) : m.end(1)], k)
-    return None
-
-
-def _person_name(lines: list[TextLine]) -> Run | None:
-    """The tallest short line of Chinese characters that is not a company, title or address."""
-    best, height = None, 0
-    for k, line in enumerate(lines):
-        run = Run(line.glyphs, k)
-        text = run.text
-        if text.startswith("姓名"):
-            run = _trim(Run(line.glyphs[2:], k))
-            text = run.text
-        if not (2 <= len(text) <= 4 and all(_cjk(c) for c in text)):
-            continue
-        if any(word in text for word in NOT_A_NAME):
-            continue
-        if line.box[3] > height:
-            best, height = run, line.box[3]
-    return best
-
-
-# ---------------------------------------------------------------------------------------------
-# driver and vehicle licences
-
-
-def licence_items(
-    lines: Iterable[Line], licence_type: int, reread: Reread | None = None
-) -> list[dict] | None:
-    """``data.items`` of ``/ocr/drivinglicence``: ``item`` (the page's label), ``itemstring``,
-    ``itemconf`` (0–1) and ``itemcoord`` of the value, in the page's order."""
-    labels = DRIVER_LICENCE if licence_type == 1 else VEHICLE_LICENCE
-    found = read_fields(prepare(lines), labels, reread)
-    runs: dict[str, Run] = {key: _clean_licence(key, f.value) for key, f in found.items()}
-    period = runs.pop("有效期限", None)
-    if period is not None:
-        runs.update(_split_period(period, runs))
-    runs = {k: r for k, r in runs.items() if r.glyphs}
-    if len(runs) < MIN_FIELDS:
-        return None
-    items = []
-    for key in LICENCE_ORDER[licence_type]:
-        if key not in runs:
-            continue
-        run = runs[key]
-        conf = run.mean_confidence()
-        x, y, w, h = run.box()  # type: ignore[misc]
-        items.append(
-            {
-                "item": key,
-                "itemstring": run.text,
-                "itemconf": round(conf, 4) if conf is not None else None,
-                "itemcoord": {"x": x, "y": y, "width": w, "height": h},
-            }
-        )
-    return items
-
-
-#: letters that VINs never use (ISO 3779), read as the digits they resemble
-NOT_IN_VIN = {"O": "0", "Q": "0", "I": "1"}
-
-
-def _clean_licence(key: str, run: Run) -> Run:
-    if key == "车牌号码":
-        return _plate(run)
-    if key in ("证号", "识别代码", "发动机号", "准驾车型"):
-        run = Run(tuple(_upper(g) for g in run.glyphs if _ascii_alnum(g.char)), run.line)
-    if key in ("识别代码", "发动机号"):
-        # VINs exclude O, Q and I; engine numbers are stamped in the same alphabet in practice
-        run = Run(tuple(_swap(g, NOT_IN_VIN) for g in run.glyphs), run.line)
-    if key in ("出生日期", "领证日期", "起始日期", "有效日期", "注册日期", "发证日期"):
-        m = DATE.search(run.text)
-        if m:
-            run = Run(run.glyphs[m.start() : m.end()], run.line)
-    return run
-
-
-def _ascii_alnum(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-def _plate(run: Run) -> Run:
-    """A plate: its province character, then letters and digits (plates use neither I nor O,
-    so an ``I`` right after the province is a stroke of 川 or 州 read twice, and O is 0)."""
-    kept = [g for g in run.glyphs if _ascii_alnum(g.char) or not g.char.isascii()]
-    out: list[Glyph] = []
-    for k, g in enumerate(kept):
-        g = _upper(g)
-        if k == 1 and not kept[0].char.isascii() and g.char in "I1|" and len(kept) > 7:
-            continue
-        out.append(_swap(g, {"O": "0"}) if k > 1 else g)
-    return Run(tuple(out), run.line)
-
-
-def _split_period(run: Run, have: dict[str, Run]) -> dict[str, Run]:
-    """``有效期限 2016-05-18至2026-05-18`` -> 起始日期 and 有效日期 (those not read already)."""
-    out = {}
-    dates = list(DATE.finditer(run.text))
-    if dates and "起始日期" not in have:
-        out["起始日期"] = Run(run.glyphs[dates[0].start() : dates[0].end()], run.line)
-    if len(dates) > 1 and "有效日期" not in have:
-        out["有效日期"] = Run(run.glyphs[dates[1].start() : dates[1].end()], run.line)
-    elif "长期" in run.text and "有效日期" not in have:
-        k = run.text.index("长期")
-        out["有效日期"] = Run(run.glyphs[k : k + 2], run.line)
-    return out

@@ -28,32 +28,14 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
-from . import files
-from . import images as images_mod
-from .errors import OcrframeError
-from .fonts import font_for
-from .pages import DocumentPage, TiffPage
+from ..core.fonts import font_for
+from ..core.links import owner_of
+from ..errors import OcrframeError
+from ..inputs import files
+from ..inputs.images import image_array
 
 MISSING_COLOR = (0.6, 0.6, 0.6, 1.0)  # boxes whose value is NA
 GID_PREFIX = "ocrframe-box:"  # every drawn box has gid GID_PREFIX + its row label
-
-
-def image_array(image: object) -> np.ndarray:
-    """RGB pixels of ``image``: a path, URL, bytes, PIL image or array."""
-    if isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3:
-        return image
-    if isinstance(image, DocumentPage | TiffPage):  # a page of a document, read again
-        image = images_mod.Input("page", image)
-    inp = [image] if isinstance(image, images_mod.Input) else images_mod.expand(image)
-    if len(inp) != 1:
-        raise OcrframeError(
-            f"expected one image, got {len(inp)} (a document's pages: draw one with "
-            "result.plot(image_id))"
-        )
-    loaded = images_mod.load(inp[0])
-    if isinstance(loaded, images_mod.Failure):
-        raise OcrframeError(f"cannot show {loaded.source}: {loaded.detail}")
-    return loaded.rgb
 
 
 def _new_axes(ax: Axes | None, figsize=(8, 6)) -> Axes:
@@ -134,9 +116,7 @@ def _rows_of_image(image: object, frame: pd.DataFrame, image_id: int | None):
 def _image_id_of(image: object, frame: pd.DataFrame) -> int | None:
     """The image id whose source is the path or URL ``image`` (see :func:`files.find_source`),
     in the result ``frame`` comes from; None when that cannot be told."""
-    from .result import linked_result
-
-    result = linked_result(frame)
+    result = owner_of(frame)
     if result is None or not isinstance(image, str | os.PathLike):
         return None
     found = files.find_source(result.images["source"].tolist(), os.fspath(image))
@@ -148,9 +128,7 @@ def _picture(image: object, frame: pd.DataFrame, image_id: int | None) -> np.nda
     result the frame comes from."""
     if image is not None:
         return image_array(image)
-    from .result import linked_result
-
-    result = linked_result(frame)
+    result = owner_of(frame)
     if result is None or image_id is None:
         raise OcrframeError(
             "no image given, and the frame is not linked to a result that has it: pass the image"

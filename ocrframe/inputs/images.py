@@ -2,7 +2,7 @@
 
 ``images`` may be a path, a glob, a directory, an http(s) URL, bytes, a PIL image, a numpy array
 (RGB, RGBA or greyscale, uint8) or a list of those; a PDF or a multi-page TIFF (a path or its
-bytes) becomes one input per page (:mod:`ocrframe.pages`), rendered only when it is read. Each
+bytes) becomes one input per page (:mod:`ocrframe.inputs.pages`), rendered only when it is read. Each
 input keeps ``source``: exactly what the user gave (a path or URL string), or a generated name
 for bytes, PIL images and arrays, and its ``page``. Loading never raises for a bad image: it
 returns a :class:`Failure` with the service's code, so a batch goes on.
@@ -20,8 +20,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import codes, files
-from .errors import OcrframeError
+from ..core import codes
+from ..errors import OcrframeError
+from . import files
 from .pages import (
     DEFAULT_DPI,
     DocumentError,
@@ -327,3 +328,21 @@ def encode_png(rgb: np.ndarray) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, format="PNG")
     return buf.getvalue()
+
+
+def image_array(image: object) -> np.ndarray:
+    """RGB pixels of ``image``: a path, URL, bytes, PIL image or array."""
+    if isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[2] == 3:
+        return image
+    if isinstance(image, DocumentPage | TiffPage):  # a page of a document, read again
+        image = Input("page", image)
+    inp = [image] if isinstance(image, Input) else expand(image)
+    if len(inp) != 1:
+        raise OcrframeError(
+            f"expected one image, got {len(inp)} (a document's pages: draw one with "
+            "result.plot(image_id))"
+        )
+    loaded = load(inp[0])
+    if isinstance(loaded, Failure):
+        raise OcrframeError(f"cannot show {loaded.source}: {loaded.detail}")
+    return loaded.rgb

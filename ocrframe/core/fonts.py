@@ -5,7 +5,7 @@ the glyphs still shows boxes in some backends. So ocrframe checks the fonts' cha
 itself (fontTools, which matplotlib already depends on) and sets one font that covers the text
 on each label.
 
->>> from ocrframe import fonts
+>>> from ocrframe.core import fonts
 >>> fonts.font_for("abc").get_name() != ""
 True
 """

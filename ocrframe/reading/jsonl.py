@@ -17,9 +17,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from . import assemble, formats
-from .formats.words import known_extra
-from .result import OcrResult
+from .. import formats
+from ..core import assemble
+from ..formats.words import known_extra
+from ..result import OcrResult
 
 _INT = pa.int64()
 _BOX = pa.struct([("x", _INT), ("y", _INT), ("width", _INT), ("height", _INT)])

@@ -1,6 +1,6 @@
 """Every error code of the five API pages, with the page's Chinese text and an English one.
 
->>> from ocrframe import codes
+>>> from ocrframe.core import codes
 >>> codes.describe(-1102)
 'image decode failed (图片解码失败)'
 """

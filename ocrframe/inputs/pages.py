@@ -6,7 +6,7 @@ counts the pages, :func:`render` draws one. PDFs are read with pypdfium2 (PDFium
 Chrome's viewer: no system dependency). A document that cannot be opened — encrypted without a
 password, damaged, without pages — is one failed input with a code that says which.
 
->>> from ocrframe.pages import select_pages
+>>> from ocrframe.inputs.pages import select_pages
 >>> select_pages(5, None), select_pages(5, [2, 4]), select_pages(5, range(4, 7))
 ([1, 2, 3, 4, 5], [2, 4], [4, 5, 6])
 """
@@ -22,8 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import codes
-from .errors import OcrframeError
+from ..core import codes
+from ..errors import OcrframeError
 
 #: the resolution PDF pages are rendered at unless ``dpi=`` says otherwise (chosen by
 #: measurement on real scans: see the README, "Recognise")

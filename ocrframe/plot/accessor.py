@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import plot
+from . import boxes
 
 
 @pd.api.extensions.register_dataframe_accessor("ocr")
@@ -23,15 +23,15 @@ class OcrAccessor:
     def plot_boxes(self, image=None, **kwargs):
         """:func:`ocrframe.plot_boxes` of this frame on ``image`` (only the rows of that image;
         ``image=None``: on the picture of the result the frame comes from)."""
-        return plot.plot_boxes(image, self._frame, **kwargs)
+        return boxes.plot_boxes(image, self._frame, **kwargs)
 
     def plot_confidence(self, by: str | None = None, kind: str = "hist", **kwargs):
         """:func:`ocrframe.plot_confidence` of this frame."""
-        return plot.plot_confidence(self._frame, by=by, kind=kind, **kwargs)
+        return boxes.plot_confidence(self._frame, by=by, kind=kind, **kwargs)
 
     def lowest(self, n: int = 10, column: str = "confidence") -> pd.DataFrame:
         """The ``n`` rows with the lowest ``column``."""
-        return plot.lowest(self._frame, n, column)
+        return boxes.lowest(self._frame, n, column)
 
     def below(self, threshold: float, column: str = "confidence") -> pd.DataFrame:
         """The rows whose ``column`` (``confidence``, or ``confidence_calibrated`` after a
