@@ -45,9 +45,11 @@ runtime-deps: python
 system-deps: python
 	@PYTHON=$(PYTHON) bash .ci/system-deps.sh test
 
+# ruff, then the import layers of pyproject.toml's [tool.importlinter] (one way, no back-edge)
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 unit: $(VENV)/.installed-dev tools
 	$(PY) -m pytest
