@@ -12,10 +12,14 @@ The public API, gathered from the folders that hold it (README: "How it fits tog
 
 from __future__ import annotations
 
+import sys
+
 from . import analysis, dataset, errors, formats, plot, schema
 from .analysis import plot_calibration, read_truth
+from .core import assemble, codes, fonts, geometry
 from .core.version import __version__ as __version__
 from .dataset import OcrDataset, read_parquet
+from .engines import records, signature
 from .engines.cloud import TencentCloud
 from .engines.legacy import TencentLegacy
 from .engines.signature import legacy_signature
@@ -29,10 +33,17 @@ from .errors import (
     OcrScaleWarning,
 )
 from .export.tables import read_csv
-from .plot import plot_boxes, plot_confidence, plot_lowest  # importing plot registers df.ocr
-from .reading import from_response, read_json, read_xml
+from .inputs import files, images, pages
+from .plot import (  # importing plot registers df.ocr
+    accessor,
+    plot_boxes,
+    plot_confidence,
+    plot_lowest,
+)
+from .reading import from_response, jsonl, read_json, read_xml
 from .recognize import recognize
 from .result import OcrResult, RawResponses, concat
+from .sample_images import bundled, hard_pages, synthetic
 from .sample_images.bundled import data_path, samples
 
 __all__ = [
@@ -72,16 +83,23 @@ __all__ = [
 ]
 
 
-# Modules that load on first use: ``ocrframe.dask`` needs the [dask] extra and
-# ``ocrframe.widgets`` a notebook; the pictures to try things on need a CJK font. Each name is
-# where the README points users (``ocrframe.hard_pages``); the value, the module to import.
-_LAZY = {
-    "dask": "ocrframe.dask",
-    "widgets": "ocrframe.widgets",
-    "synthetic": "ocrframe.synthetic",
-    "hard_pages": "ocrframe.hard_pages",
-    "records": "ocrframe.records",
-}
+# The flat layout's module paths, kept: ``import ocrframe.pages`` and ``ocrframe.codes`` give the
+# module that now lives in its folder (the very object, not a copy), as they did before the
+# move. ``ocrframe.samples`` stays the function, as it always was; its module is the path only.
+_OLD_PATHS = {
+    "accessor": accessor, "assemble": assemble, "codes": codes, "fastjsonl": jsonl,
+    "files": files, "fonts": fonts, "geometry": geometry, "hard_pages": hard_pages,
+    "images": images, "pages": pages, "records": records, "samples": bundled,
+    "signature": signature, "synthetic": synthetic,
+}  # fmt: skip
+for _name, _module in _OLD_PATHS.items():
+    sys.modules.setdefault(f"{__name__}.{_name}", _module)
+    if _name not in globals():
+        globals()[_name] = _module
+
+# Modules that load on first use: ``ocrframe.dask`` needs the [dask] extra, ``ocrframe.widgets``
+# a notebook's ipywidgets.
+_LAZY = {"dask": "ocrframe.dask", "widgets": "ocrframe.widgets"}
 
 
 def __getattr__(name: str):

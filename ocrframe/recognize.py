@@ -71,8 +71,9 @@ def recognize(
     True
     """
     output = Output.of(out, batch_size, resume, retry_failed)
+    opts = endpoint_options(endpoint, options)  # a misspelt option fails before models load
     eng = engines.get(engine, model=model)
-    task = Task(eng, endpoint, endpoint_options(endpoint, options), save_raw)
+    task = Task(eng, endpoint, opts, save_raw)
     eng.check_endpoint(endpoint)
     inputs = expand(images, pages=pages, dpi=dpi)
     if save_raw is not None:

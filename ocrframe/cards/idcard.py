@@ -15,7 +15,7 @@ from .fields import (
     card_data,
     date,
     date_range,
-    is_cjk,
+    is_name_char,
     plain,
     prepare,
     read_fields,
@@ -35,7 +35,6 @@ IDCARD_BACK: dict[str, tuple[str, ...]] = {
     "authority": ("签发机关",),
     "valid_date": ("有效期限",),
 }
-#: driver licence (驾驶证, ``type=1``): the page's item labels
 
 
 # ---------------------------------------------------------------------------------------------
@@ -51,12 +50,12 @@ def idcard_front(lines: Iterable[Line], reread: Reread | None = None) -> dict | 
     found = read_fields(text_lines, IDCARD_FRONT, reread)
     values: dict[str, tuple[str, list[float | None]]] = {}
     if "name" in found:
-        values["name"] = plain(found["name"].value.keep(is_cjk))
+        values["name"] = plain(found["name"].value.keep(is_name_char))
     if "sex" in found:
         sex = found["sex"].value.keep(lambda c: c in "男女")
         values["sex"] = plain(Run(sex.glyphs[:1], sex.line))
     if "nation" in found:
-        values["nation"] = plain(found["nation"].value.keep(is_cjk))
+        values["nation"] = plain(found["nation"].value.keep(is_name_char))
     if "birth" in found:
         birth = date(found["birth"].value, "/", False)
         if birth is not None:

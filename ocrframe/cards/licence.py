@@ -17,6 +17,7 @@ from .fields import (
     upper_glyph,
 )
 
+#: driver licence (驾驶证, ``type=1``): the page's item labels
 DRIVER_LICENCE: dict[str, tuple[str, ...]] = {
     "证号": ("证号",),
     "姓名": ("姓名",),

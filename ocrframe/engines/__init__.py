@@ -69,14 +69,20 @@ def _local_with(engine: str | Engine, model: str) -> Engine:
     key = "local" if model == DEFAULT_MODEL else f"local/{model}"
     with _LOCK:
         if key not in _INSTANCES:
-            _INSTANCES[key] = LocalEngine(model=model)
+            _INSTANCES[key] = LocalEngine(model=model, other_languages=_registered_tesseract)
         return _INSTANCES[key]
 
 
 def _local() -> Engine:
     from .local import LocalEngine
 
-    return LocalEngine()
+    return LocalEngine(other_languages=_registered_tesseract)
+
+
+def _registered_tesseract() -> Engine:
+    """The engine registered as "tesseract": the local engine hands it the languages that its
+    models do not read, so registering another one changes both."""
+    return get("tesseract")
 
 
 def _tesseract() -> Engine:

@@ -15,6 +15,7 @@ Models (``LocalEngine(model=...)``, ``recognize(..., model=...)``, ``--model``):
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,8 +87,11 @@ class LocalEngine(Engine):
         model: str = DEFAULT_MODEL,
         text_score: float = 0.3,
         detection: Detection | None = None,
+        other_languages: Callable[[], Engine] = TesseractEngine,
     ) -> None:
         self.model = check_model(model)
+        # made on first use: most runs never ask for another language
+        self._other_languages = functools.cache(other_languages)
         if model == "v4":
             if detection is not None:
                 raise OcrframeError(
@@ -108,7 +112,7 @@ class LocalEngine(Engine):
         if endpoint == "minorlanguage" and options.get("language", "zh") != "zh":
             # RapidOCR's models read Chinese and English; the other languages of the page are
             # Tesseract's, so the offline service answers them through it
-            return _tesseract().respond(image, endpoint, options)
+            return self._other_languages().respond(image, endpoint, options)
         try:
             reading, turns, upright = read_upright(image.rgb, self.page_reading)
         except Exception as err:  # RapidOCR's failure on this image; the others go on
@@ -121,8 +125,7 @@ class LocalEngine(Engine):
             endpoint,
             image,
             options,
-            self.name,
-            self.version,
+            self,
             reread=lambda box: self.lines_in(upright, box),
             turns=turns,
         )
@@ -150,9 +153,3 @@ class LocalEngine(Engine):
             return []
         found = self.lines(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
         return [moved(line, x0, y0) for line in found]
-
-
-@functools.cache
-def _tesseract() -> TesseractEngine:
-    """The Tesseract engine that reads minorlanguage's other languages, made on first use."""
-    return TesseractEngine()

@@ -72,9 +72,7 @@ class PdfTextEngine(Engine):
     def page_response(self, source: str, page: DocumentPage) -> dict:
         lines, size = text_lines(page)
         sha = f"{page.index:08x}{page.dpi:08x}"
-        return words_response(
-            lines, "general", PageSize(source, *size, sha), self.name, self.version
-        )
+        return words_response(lines, "general", PageSize(source, *size, sha), self)
 
 
 def text_lines(page: DocumentPage) -> tuple[list[Line], tuple[int, int]]:

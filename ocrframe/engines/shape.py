@@ -19,6 +19,7 @@ from .. import cards
 from ..core import codes
 from ..core.geometry import Char, Line, bbox
 from ..inputs.images import Loaded, encode_png
+from .base import Engine
 from .upright import box_back, lines_back, vendor_angle
 
 __all__ = ["Char", "Line", "bbox", "respond", "skew", "words_response"]
@@ -51,8 +52,7 @@ def words_response(
     lines: list[Line],
     endpoint: str,
     image: Loaded,
-    engine: str,
-    version: str,
+    engine: Engine,
     *,
     minor_class: list | None = None,
     angle: float | None = None,
@@ -87,7 +87,7 @@ def words_response(
             "angle": skew(lines) if angle is None else angle,
             "items": items,
             "session_id": f"local-{image.sha256[:16]}",
-            "engine": {"name": engine, "version": version},
+            "engine": {"name": engine.name, "version": engine.version},
             "image_width": image.width,
             "image_height": image.height,
         }
@@ -100,8 +100,7 @@ def respond(
     endpoint: str,
     image: Loaded,
     options: dict,
-    engine: str,
-    version: str,
+    engine: Engine,
     reread=None,
     turns: int = 0,
 ) -> dict:
@@ -115,7 +114,7 @@ def respond(
     angle = vendor_angle(turns, skew(lines))
     if endpoint in SCALES:
         mapped = lines_back(lines, turns, image.rgb.shape)
-        return words_response(mapped, endpoint, image, engine, version, angle=angle)
+        return words_response(mapped, endpoint, image, engine, angle=angle)
     if endpoint == "idcard":
         back = options.get("card_type") == 1
         read = cards.idcard_back if back else cards.idcard_front

@@ -92,7 +92,7 @@ class TesseractEngine(Engine):
         self.check_endpoint(endpoint)
         langs = self.languages_for(endpoint, options)
         hocr = self.hocr(image, langs)
-        return respond(parse_hocr(hocr), endpoint, image, options, self.name, self.version)
+        return respond(parse_hocr(hocr), endpoint, image, options, self)
 
     def hocr(self, image: Loaded, languages: str) -> str:
         """Tesseract's hOCR of ``image`` with per-character boxes."""

@@ -16,6 +16,7 @@ import contextlib
 import io
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -49,24 +50,38 @@ def _font(text: str):
     return name
 
 
+@dataclass(frozen=True)
+class Face:
+    """A registered font and its ascent and descent in ems (descent is negative), which set
+    every word's size and baseline in its box."""
+
+    name: str
+    ascent: float
+    descent: float
+
+    @classmethod
+    def of(cls, name: str) -> Face:
+        from reportlab.pdfbase import pdfmetrics
+
+        face = pdfmetrics.getFont(name).face
+        return cls(name, face.ascent / 1000, face.descent / 1000)
+
+
 def write_pdf(
     result, path: str | os.PathLike, pictures: dict | None = None, quality: int = 90
 ) -> Path:
     """Write ``result`` as a searchable PDF at ``path``: one page per image (its picture, from
     the result or ``pictures[image_id]``, as JPEG of ``quality``), the words as invisible text
     on their boxes."""
-    from reportlab.pdfbase import pdfmetrics
 
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     found = pages(result)
     all_text = "".join(line.text for page in found for line in page.lines)
-    font = _font(all_text)
-    face = pdfmetrics.getFont(font).face
-    ascent, descent = face.ascent / 1000, face.descent / 1000  # descent is negative
+    face = Face.of(_font(all_text))
     tmp = out.with_name(out.name + ".tmp")
     with _binary_images():
-        blank = _draw(found, result, tmp, font, ascent, descent, pictures, quality)
+        blank = _draw(found, result, tmp, face, pictures, quality)
     os.replace(tmp, out)
     if blank:
         warnings.warn(
@@ -93,7 +108,7 @@ def _binary_images():
         rl_config.useA85 = before
 
 
-def _draw(found, result, tmp: Path, font: str, ascent, descent, pictures, quality) -> int:
+def _draw(found, result, tmp: Path, face: Face, pictures, quality) -> int:
     """Every page, its picture and its invisible words; how many pages had no picture."""
     from reportlab.pdfgen import canvas
 
@@ -120,7 +135,7 @@ def _draw(found, result, tmp: Path, font: str, ascent, descent, pictures, qualit
                 else [(line.text, line.box)]
             )
             for word, spaced, box in _spaced(pieces):
-                _place(text, font, word, box, scale, height, ascent, descent, spaced)
+                _place(text, face, word, box, scale, height, spaced)
         pdf.drawText(text)
         pdf.showPage()
     pdf.save()
@@ -157,9 +172,7 @@ def _draw_picture(pdf, pixels, width: float, height: float, quality: int) -> Non
     pdf.drawImage(ImageReader(buffer), 0, 0, width=width, height=height)
 
 
-def _place(
-    text, font: str, word: str, box, scale: float, page_height: float, ascent, descent, spaced
-):
+def _place(text, face: Face, word: str, box, scale: float, page_height: float, spaced: bool):
     """``word`` set so that its em box fills ``box`` (pixels): size from the box's height,
     horizontal scale from its width, baseline above the box's bottom by the font's descent;
     ``spaced``: a space follows it, past the box."""
@@ -168,9 +181,9 @@ def _place(
     x, y, w, h = (v * scale for v in box)
     if not word or w <= 0 or h <= 0:
         return
-    size = h / (ascent - descent)
-    natural = pdfmetrics.stringWidth(word, font, size)
-    text.setFont(font, size)
+    size = h / (face.ascent - face.descent)
+    natural = pdfmetrics.stringWidth(word, face.name, size)
+    text.setFont(face.name, size)
     text.setHorizScale(100.0 * w / natural if natural else 100.0)
-    text.setTextOrigin(x, page_height - (y + h) - descent * size)
+    text.setTextOrigin(x, page_height - (y + h) - face.descent * size)
     text.textOut(word + " " if spaced else word)

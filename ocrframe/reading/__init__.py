@@ -2,6 +2,32 @@
 formats, detected and parsed by ``formats``. May import ``result`` and every layer below it.
 """
 
-from .responses import expand_paths, from_response, read_json, read_xml
+from .responses import (
+    ERRORS,
+    JSON_SUFFIXES,
+    RECORD_FILE_KEYS,
+    RECORD_KEYS,
+    XML_SUFFIXES,
+    Origin,
+    expand_paths,
+    from_response,
+    parse_into,
+    read_json,
+    read_xml,
+    warn_scale_notes,
+)
 
-__all__ = ["expand_paths", "from_response", "read_json", "read_xml"]
+__all__ = [
+    "ERRORS",
+    "JSON_SUFFIXES",
+    "RECORD_FILE_KEYS",
+    "RECORD_KEYS",
+    "XML_SUFFIXES",
+    "Origin",
+    "expand_paths",
+    "from_response",
+    "parse_into",
+    "read_json",
+    "read_xml",
+    "warn_scale_notes",
+]

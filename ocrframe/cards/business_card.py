@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from ..core.geometry import Line
-from .fields import Run, TextLine, is_cjk, prepare, trim
+from .fields import Run, TextLine, is_name_char, prepare, trim
 
 # ---------------------------------------------------------------------------------------------
 # business card
@@ -66,14 +66,10 @@ def _person_name(lines: list[TextLine]) -> Run | None:
         if text.startswith("姓名"):
             run = trim(Run(line.glyphs[2:], k))
             text = run.text
-        if not (2 <= len(text) <= 4 and all(is_cjk(c) for c in text)):
+        if not (2 <= len(text) <= 4 and all(is_name_char(c) for c in text)):
             continue
         if any(word in text for word in NOT_A_NAME):
             continue
         if line.box[3] > height:
             best, height = run, line.box[3]
     return best
-
-
-# ---------------------------------------------------------------------------------------------
-# driver and vehicle licences
