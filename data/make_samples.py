@@ -1,10 +1,12 @@
-"""Generate the bundled sample images and their ground truth (data/samples/).
+"""Generate the bundled sample images and their ground truth (ocrframe/data/samples/).
 
     python data/make_samples.py            # needs Debian's fonts-wqy-microhei and fonts-dejavu-core
 
-The images are committed, so users need no font; this script is how they were made. Each sample
-is drawn line by line, so the truth knows every line's text and box (after any rotation), and
-card samples also list their fields. Deterministic: the same fonts give the same pixels.
+The images are committed and ship inside the package (package data: a wheel carries them and
+``ocrframe.samples()`` finds them wherever ocrframe is installed), so users need no font; this
+script, which is not shipped, is how they were made. Each sample is drawn line by line, so the
+truth knows every line's text and box (after any rotation), and card samples also list their
+fields. Deterministic: the same fonts give the same pixels.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from ocrframe import hard_pages
+from ocrframe.sample_images import hard_pages
 
-HERE = Path(__file__).resolve().parent / "samples"
+HERE = Path(__file__).resolve().parents[1] / "ocrframe" / "data" / "samples"  # package data
 CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 SERIF_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 SANS_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

@@ -7,12 +7,14 @@ from pathlib import Path
 
 from ..errors import OcrframeError
 
-DATA = Path(__file__).resolve().parents[2] / "data"  # the source tree's data/ folder
+# package data (pyproject.toml's [tool.setuptools.package-data]): a real folder in a checkout, an
+# editable install and an installed wheel alike, so its paths can be handed to other tools
+DATA = Path(__file__).resolve().parents[1] / "data"  # ocrframe/data/
 _ROOT = DATA / "samples"
 
 
 def data_path(relative: str = "") -> str:
-    """Path of a file in the bundled ``data/`` folder (``data_path("responses/general.json")``).
+    """Path of a file in the package's ``data/`` folder (``data_path("responses/general.json")``).
 
     >>> import ocrframe, os
     >>> os.path.isdir(ocrframe.data_path("responses"))
@@ -24,7 +26,8 @@ def data_path(relative: str = "") -> str:
 def samples_dir() -> Path:
     if not (_ROOT / "truth.jsonl").exists():
         raise OcrframeError(
-            f"the bundled samples are not at {_ROOT}; they ship with the source tree (git clone)"
+            f"the bundled samples are not at {_ROOT}; they ship inside the ocrframe package "
+            "(ocrframe/data/samples): reinstall ocrframe, or check that the installer kept its data"
         )
     return _ROOT
 
