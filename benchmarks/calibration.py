@@ -1,8 +1,8 @@
 """Does the local engine's confidence tell the truth, and does a fitted recalibration fix it?
 
-Generates N hard pages with their truth (``ocrframe.hard_pages``: the seven conditions take
-turns), reads them with the local engine, splits them by image into a fit half and a held-out
-half, and prints, on the held-out half:
+Generates N hard pages with their truth (``ocrframe.sample_images.hard_pages``: the seven
+conditions take turns), reads them with the local engine, splits them by image into a fit half
+and a held-out half, and prints, on the held-out half:
 
 * how well each way of taking an item's confidence ranks its errors (AUROC of "item is wrong"),
 * the expected calibration error (ECE) of items and characters per condition, before and after

@@ -2,10 +2,10 @@
 
     python benchmarks/cards.py [--n 50] [--seed 0] [--kinds idcard_front namecard ...]
 
-Each kind gets ``n`` cards from ``ocrframe.synthetic`` (varied names, addresses, dates and
-layouts; slight rotation, blur and JPEG noise). They go through ``ocrframe.recognize`` on the
-card endpoint, and each field is compared with the truth by exact match. Targets (issue #4):
-95% per field for ID cards and licences, 90% for business cards. Exit status 1 when a field
+Each kind gets ``n`` cards from ``ocrframe.sample_images.synthetic`` (varied names, addresses,
+dates and layouts; slight rotation, blur and JPEG noise). They go through ``ocrframe.recognize``
+on the card endpoint, and each field is compared with the truth by exact match. Targets (issue
+#4): 95% per field for ID cards and licences, 90% for business cards. Exit status 1 when a field
 misses its target; the misses are listed.
 """
 

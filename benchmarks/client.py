@@ -21,7 +21,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 import ocrframe
-from ocrframe.engines import records
+from ocrframe import records
 from ocrframe.server.launch import LocalServer
 
 TARGET = 0.85

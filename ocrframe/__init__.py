@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import sys
 
-from . import analysis, dataset, errors, formats, plot, schema
+from . import analysis, dataset, errors, formats, plot, schema  # plot registers df.ocr
 from .analysis import plot_calibration, read_truth
-from .core import assemble, codes, fonts, geometry
+from .core import moved as _moved
 from .core.version import __version__ as __version__
 from .dataset import OcrDataset, read_parquet
-from .engines import records, signature
 from .engines.cloud import TencentCloud
 from .engines.legacy import TencentLegacy
-from .engines.signature import legacy_signature
 from .errors import (
     OcrDetectionError,
     OcrExportWarning,
@@ -32,19 +30,12 @@ from .errors import (
     OcrResendWarning,
     OcrScaleWarning,
 )
-from .export.tables import read_csv
-from .inputs import files, images, pages
-from .plot import (  # importing plot registers df.ocr
-    accessor,
-    plot_boxes,
-    plot_confidence,
-    plot_lowest,
-)
-from .reading import from_response, jsonl, read_json, read_xml
+from .export.csv import read_csv
+from .reading import from_response, read_json, read_xml
 from .recognize import recognize
 from .result import OcrResult, RawResponses, concat
-from .sample_images import bundled, hard_pages, synthetic
 from .sample_images.bundled import data_path, samples
+from .signature import legacy_signature
 
 __all__ = [
     "OcrDataset",
@@ -83,32 +74,33 @@ __all__ = [
 ]
 
 
-# The flat layout's module paths, kept: ``import ocrframe.pages`` and ``ocrframe.codes`` give the
-# module that now lives in its folder (the very object, not a copy), as they did before the
-# move. ``ocrframe.samples`` stays the function, as it always was; its module is the path only.
-_OLD_PATHS = {
-    "accessor": accessor, "assemble": assemble, "codes": codes, "fastjsonl": jsonl,
-    "files": files, "fonts": fonts, "geometry": geometry, "hard_pages": hard_pages,
-    "images": images, "pages": pages, "records": records, "samples": bundled,
-    "signature": signature, "synthetic": synthetic,
-}  # fmt: skip
-for _name, _module in _OLD_PATHS.items():
-    sys.modules.setdefault(f"{__name__}.{_name}", _module)
-    if _name not in globals():
-        globals()[_name] = _module
+# Loaded on first use: the pictures need matplotlib, which ``import ocrframe`` does not load;
+# ``ocrframe.dask`` needs the [dask] extra, ``ocrframe.widgets`` a notebook's ipywidgets.
+_LAZY_NAMES = {
+    "plot_boxes": "ocrframe.plot.boxes",
+    "plot_confidence": "ocrframe.plot.boxes",
+    "plot_lowest": "ocrframe.plot.boxes",
+}
+_LAZY_MODULES = {"dask": "ocrframe.dask", "widgets": "ocrframe.widgets"}
 
-# Modules that load on first use: ``ocrframe.dask`` needs the [dask] extra, ``ocrframe.widgets``
-# a notebook's ipywidgets.
-_LAZY = {"dask": "ocrframe.dask", "widgets": "ocrframe.widgets"}
+# The flat layout's module paths (``ocrframe.pages``, ``import ocrframe.synthetic``) give the
+# module that now lives in its folder, with a DeprecationWarning: see ocrframe.core.moved.
+# ``ocrframe.samples`` stays the function; only ``import ocrframe.samples`` is an old path.
+_moved.install(sys.modules[__name__])
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
+    import importlib
 
-        return importlib.import_module(_LAZY[name])
+    if name in _LAZY_NAMES:
+        value = globals()[name] = getattr(importlib.import_module(_LAZY_NAMES[name]), name)
+        return value
+    if name in _LAZY_MODULES:
+        return importlib.import_module(_LAZY_MODULES[name])
+    if name in _moved.MOVED:
+        return _moved.module(name, stacklevel=2)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY_NAMES, *_LAZY_MODULES})

@@ -26,13 +26,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import engines
 from .core.version import __version__
 from .dataset import OcrDataset
-from .engines.base import CHOICES
-from .engines.local import DEFAULT_MODEL, MODELS
+from .endpoints import CHOICES, DEFAULT_MODEL, ENGINES, MODELS
+from .engines.replay import ReplayEngine
 from .errors import OcrframeError
-from .export.tables import write_csv, write_parquet
+from .export.csv import write_csv
+from .export.parquet import write_parquet
 from .inputs.images import check_readable, expand
 from .inputs.pages import DEFAULT_DPI
 from .reading.responses import JSON_SUFFIXES, XML_SUFFIXES, expand_paths, read_json, read_xml
@@ -168,9 +168,11 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         )
         if v is not None
     }
+    if args.replay is not None and (args.engine is not None or args.model is not None):
+        raise OcrframeError("--replay answers from records: it takes no --engine or --model")
     common = {
         "endpoint": args.endpoint,
-        "engine": args.engine,
+        "engine": ReplayEngine(args.replay) if args.replay else args.engine or "local",
         "model": args.model,
         "progress": not args.no_progress,
         "save_raw": args.save_raw,
@@ -397,7 +399,7 @@ def parser() -> argparse.ArgumentParser:
         help=f"resolution PDF pages are rendered at ({DEFAULT_DPI})",
     )  # fmt: skip
     rec.add_argument("-e", "--endpoint", default="general", help="endpoint shape (general)")
-    rec.add_argument("--engine", default="local", choices=engines.names(), help="local (default)")
+    rec.add_argument("--engine", choices=ENGINES, help="local (default)")
     rec.add_argument("--model", choices=MODELS, help=f"the local engine's model ({DEFAULT_MODEL})")
     rec.add_argument(
         "-o", "--output", help="DIR (a dataset), OUT.parquet or OUT.csv (one table), OUT.jsonl"
@@ -414,7 +416,10 @@ def parser() -> argparse.ArgumentParser:
     rec.add_argument("--ret-image", type=int, choices=(0, 1), help="namecard: 1 returns the image")
     rec.add_argument("--no-progress", action="store_true", help="no progress bar")
     rec.add_argument(
-        "--save-raw", metavar="DIR", help="also save each answer as a record (for serve --replay)"
+        "--save-raw", metavar="DIR", help="also save each answer as a record (for --replay)"
+    )
+    rec.add_argument(
+        "--replay", metavar="DIR", help="answer from the records of an earlier --save-raw"
     )
     rec.add_argument("--resume", action="store_true", help="continue the dataset in -o DIR")
     rec.add_argument(

@@ -32,12 +32,12 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from .core.atomic import replacing, write_text
 from .errors import OcrframeError
 from .inputs.images import Input
 from .inputs.pages import DocumentError, DocumentPage, TiffPage, document_bytes_digest
@@ -132,7 +132,8 @@ class DatasetWriter:
         (self.root / PARTS).mkdir(parents=True, exist_ok=True)
         (self.root / COMMITS).mkdir(exist_ok=True)
         if not is_dataset(self.root):
-            _write_atomic(self.root / MARKER, json.dumps(meta, ensure_ascii=False, indent=1))
+            meta_text = json.dumps(meta, ensure_ascii=False, indent=1)
+            write_text(self.root / MARKER, meta_text, durable=True)
         self._drop_uncommitted()
         self._drop_replaced()
         self.next_part = self._next_part()
@@ -223,20 +224,22 @@ class DatasetWriter:
             if keep:
                 kept = [entries[r] for r in keep]
                 revision = f"{_base(part)}-r{_revision(part) + 1}"
-                staging = Path(tempfile.mkdtemp(prefix=f".tmp-{revision}-", dir=self.root / PARTS))
                 old = read_result_dir(self.root / PARTS / part).select(keep)
-                old.to_parquet(
-                    staging, image_ids=[e.get("image_id", r) for e, r in zip(kept, keep)]
-                )
-                os.replace(staging, self.root / PARTS / revision)
-                _write_atomic(
-                    self.root / COMMITS / f"{revision}.json", json.dumps(kept, ensure_ascii=False)
-                )
+                ids = [e.get("image_id", r) for e, r in zip(kept, keep)]
+                with replacing(self.root / PARTS / revision, folder=True) as staging:
+                    old.to_parquet(staging, image_ids=ids)
+                self._write_commit(revision, kept)
             self._remove_part(part)
+
+    def _write_commit(self, name: str, entries: list[dict]) -> None:
+        """The commit record: flushed to the disk before it is renamed into place, as it says
+        the part is done."""
+        text = json.dumps(entries, ensure_ascii=False)
+        write_text(self.root / COMMITS / f"{name}.json", text, durable=True)
 
     def commit_written(self, name: str, entries: list[dict]) -> None:
         """Commit a part already written by :func:`write_part` (a Dask worker's)."""
-        _write_atomic(self.root / COMMITS / f"{name}.json", json.dumps(entries, ensure_ascii=False))
+        self._write_commit(name, entries)
         self.next_part = max(self.next_part, int(name.split("-")[1]) + 1)
 
 
@@ -254,12 +257,9 @@ def write_part(
     name = f"part-{number:05d}"
     if image_ids is None:
         image_ids = range(number * 2**20, number * 2**20 + len(result.images))
-    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{name}-", dir=root / PARTS))
-    result.to_parquet(staging, image_ids=image_ids)
-    final = root / PARTS / name
-    if final.exists():  # a retried task of the same part
-        shutil.rmtree(final)
-    os.replace(staging, final)
+    # a retried task of the same part replaces what its first try left
+    with replacing(root / PARTS / name, folder=True) as staging:
+        result.to_parquet(staging, image_ids=image_ids)
     if keys is None:
         sources = result.images["source"].fillna("").tolist()
         keys = [InputKey(src, "", number * 2**20 + row) for row, src in enumerate(sources)]
@@ -345,15 +345,6 @@ class OcrDataset:
         failed = sum(not e["ok"] for e in entries)
         parts = len(list((self.path / COMMITS).glob("part-*.json")))
         return f"<OcrDataset {self.path}: {len(entries)} images ({failed} failed) in {parts} parts>"
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)
-        out.flush()
-        os.fsync(out.fileno())
-    os.replace(tmp, path)
 
 
 def read_parquet(path: str | os.PathLike) -> OcrResult:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
-from . import engines
+from . import engines, records
 from .core import assemble
 from .dataset import DatasetWriter, OcrDataset, input_keys
-from .engines import records
-from .engines.base import BATCH_ENDPOINTS, Answer, Engine, endpoint_options
+from .endpoints import BATCH_ENDPOINTS, endpoint_options
+from .engines.base import Answer, Engine
 from .errors import OcrframeError
 from .inputs.images import Input, expand
 from .inputs.pages import DEFAULT_DPI
@@ -231,7 +231,7 @@ class _Run:
                 Origin(
                     self.task.endpoint,
                     source=answer.sources or inp.source,
-                    engine=self.task.engine.name,
+                    engine=answer.engine or self.task.engine.name,
                     where=inp.source,
                     page=inp.page,
                     dpi=inp.dpi,
@@ -270,7 +270,7 @@ def _record(task: Task, inp: Input, answer: Answer) -> None:
         response = {k: v for k, v in entry.items() if k not in ("filename", "url")}
     rec = records.Record(
         task.endpoint, task.options, response, answer.image_sha256, answer.url, inp.source,
-        page=inp.page, dpi=inp.dpi,
+        page=inp.page, dpi=inp.dpi, engine=answer.engine or task.engine.name,
     )  # fmt: skip
     records.write(task.save_raw, rec)
 

@@ -22,27 +22,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from . import schema
 from .core.links import link
 from .errors import OcrframeError
+from .export import parquet
 from .inputs.images import expand, image_array
 from .inputs.pages import DEFAULT_DPI
-from .plot.boxes import plot_boxes
-
-PARQUET_LAYOUT_VERSION = 1
-_MARKER = "_ocrframe.json"
-_TABLE_FILES = {
-    "images": "images.parquet",
-    "items": "items.parquet",
-    "chars": "chars.parquet",
-    "cells": "cells.parquet",
-}
-#: tables a directory written before they existed may lack: read as empty
-_OPTIONAL_FILES = frozenset({"cells.parquet"})
-_RAW_FILE = "raw.parquet"
 
 
 class RawResponses(Sequence):
@@ -127,7 +113,7 @@ class OcrResult:
     @classmethod
     def empty(cls) -> OcrResult:
         """A result with no images (the tables still have every column and dtype)."""
-        return cls([], *(schema.empty(name) for name in _TABLE_FILES))
+        return cls([], *(schema.empty(name) for name in schema.TABLES))
 
     # -- looking -----------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -208,10 +194,9 @@ class OcrResult:
     def with_image_columns(
         self, level: str = "items", columns: tuple[str, ...] = ("source", "endpoint", "engine")
     ) -> pd.DataFrame:
-        """The items (or chars) with ``columns`` of their image added, for grouping by
-        endpoint, engine or source."""
-        rows = self.items if level == "items" else self.chars
-        return rows.merge(self.images[["image_id", *columns]], on="image_id", how="left")
+        """The items (or chars, cells) with ``columns`` of their image after ``image_id``, for
+        grouping by endpoint, engine or source (:func:`ocrframe.schema.with_image_columns`)."""
+        return schema.with_image_columns(self, level, columns)
 
     # -- pictures ----------------------------------------------------------------------------
     def pixels_of(self, image_id: int):
@@ -234,6 +219,8 @@ class OcrResult:
     def plot(self, image_id: int | None = None, level: str = "items", ax=None, **kwargs):
         """Draw image ``image_id`` (default: the first image with items) with the boxes of its
         items (or chars): see :func:`ocrframe.plot_boxes` for the options. Returns the axes."""
+        from .plot.boxes import plot_boxes  # matplotlib loads when there is something to draw
+
         if image_id is None:
             with_items = self.images.loc[self.images["n_items"] > 0, "image_id"]
             if with_items.empty:
@@ -350,33 +337,9 @@ class OcrResult:
         ``ocrframe.read_parquet(path)`` gives back equal frames (dtypes included) and the same JSON.
         ``image_ids`` numbers the images otherwise in the files (a dataset's parts, so that
         ``image_id`` is unique across them). An existing ocrframe directory is replaced;
-        any other non-empty directory is refused.
+        any other non-empty directory is refused. The files: :mod:`ocrframe.export.parquet`.
         """
-        out = Path(path)
-        if out.exists() and not out.is_dir():
-            raise OcrframeError(f"{out} exists and is not a directory")
-        if out.is_dir() and any(out.iterdir()) and not (out / _MARKER).exists():
-            raise OcrframeError(f"{out} is a non-empty directory that ocrframe did not write")
-        tables = {
-            file: schema.arrow_table(_renumbered(getattr(self, name), image_ids), name)
-            for name, file in _TABLE_FILES.items()
-        }
-        tables[_RAW_FILE] = pa.table(
-            {
-                "response_id": pa.array(np.arange(len(self.raw)), type=pa.int32()),
-                "json": pa.array(self.raw.texts, type=pa.string()),
-            }
-        )
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-            for file, table in tables.items():
-                _write_atomic(table, out / file)
-            (out / _MARKER).write_text(
-                json.dumps({"format": "ocrframe", "layout": PARQUET_LAYOUT_VERSION}) + "\n"
-            )
-        except OSError as err:
-            raise OcrframeError(f"{out}: cannot write the result there ({err})") from None
-        return out
+        return parquet.write_result(self, self.raw.texts, path, image_ids)
 
     # -- files for other tools -------------------------------------------------------------
     def to_hocr(self, directory: str | os.PathLike) -> list[Path]:
@@ -431,21 +394,6 @@ def _remap(df: pd.DataFrame, keep: np.ndarray, img_map: np.ndarray) -> pd.DataFr
     return out
 
 
-def _renumbered(df: pd.DataFrame, image_ids: Sequence[int] | None) -> pd.DataFrame:
-    if image_ids is None:
-        return df
-    ids = np.asarray(image_ids, dtype=np.int64)
-    return df.assign(
-        image_id=pd.array(ids[df["image_id"].to_numpy(dtype=np.int64)], dtype=schema.INT)
-    )
-
-
-def _write_atomic(table: pa.Table, path: Path) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
-
-
 def concat(results: Sequence[OcrResult]) -> OcrResult:
     """One result from several: image and response ids are renumbered, dtypes are kept.
 
@@ -466,14 +414,14 @@ def concat(results: Sequence[OcrResult]) -> OcrResult:
         return results[0]
     img_off = np.cumsum([0] + [len(r.images) for r in results[:-1]])
     resp_off = np.cumsum([0] + [len(r.raw) for r in results[:-1]])
-    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in _TABLE_FILES}
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in schema.TABLES}
     texts: list = []
     for res, io, ro in zip(results, img_off, resp_off):
         frames["images"].append(_shift(res.images, io, response=ro))
         for name in ("items", "chars", "cells"):
             frames[name].append(_shift(getattr(res, name), io))
         texts += res.raw._texts
-    out = OcrResult(texts, *(_concat_frames(name, frames[name]) for name in _TABLE_FILES))
+    out = OcrResult(texts, *(_concat_frames(name, frames[name]) for name in schema.TABLES))
     for res, io in zip(results, img_off):
         out.pixels.update((k + int(io), v) for k, v in res.pixels.items())
     return out
@@ -496,53 +444,7 @@ def _concat_frames(table: str, frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def read_result_dir(path: str | os.PathLike) -> OcrResult:
     """Read a directory written by :meth:`OcrResult.to_parquet` back into an :class:`OcrResult`
-    (``ocrframe.read_parquet`` reads these and datasets)."""
-    src = Path(path)
-    needed = [f for f in (*_TABLE_FILES.values(), _RAW_FILE) if f not in _OPTIONAL_FILES]
-    missing = [f for f in needed if not (src / f).exists()]
-    if missing:
-        raise OcrframeError(f"{src}: not an ocrframe parquet directory (missing {missing})")
-    frames = {
-        name: _read_table(src / file, name) if (src / file).exists() else schema.empty(name)
-        for name, file in _TABLE_FILES.items()
-    }
-    raw = _read_table(src / _RAW_FILE, None).sort_by("response_id")
-    return OcrResult(raw.column("json").to_pylist(), **_dense(frames))
-
-
-def _dense(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Tables whose images are numbered 0..n-1 (a dataset's part numbers them from where the
-    dataset was: in one result they are dense again)."""
-    ids = frames["images"]["image_id"].to_numpy(dtype=np.int64)
-    if np.array_equal(ids, np.arange(len(ids))):
-        return frames
-    order = np.argsort(ids)
-    positions = np.full(int(ids.max()) + 1 if len(ids) else 0, -1, dtype=np.int64)
-    positions[ids[order]] = np.arange(len(ids))
-    out = {}
-    for name, df in frames.items():
-        old = df["image_id"].to_numpy(dtype=np.int64)
-        out[name] = df.assign(image_id=pd.array(positions[old], dtype=schema.INT))
-    if not np.array_equal(order, np.arange(len(ids))):
-        out["images"] = out["images"].iloc[order].reset_index(drop=True)
-    return out
-
-
-def _read_table(file: Path, name: str | None):
-    """One parquet file of a result directory (as table ``name``'s frame when given); an error
-    names the file."""
-    try:
-        table = pq.read_table(file)
-        if name is None:
-            names = set(table.column_names)
-            if {"response_id", "json"} - names or not (
-                pa.types.is_integer(table.schema.field("response_id").type)
-                and pa.types.is_string(table.schema.field("json").type)
-            ):
-                raise OcrframeError("expected the columns response_id (integer) and json (text)")
-            return table
-        return schema.from_arrow(name, table)
-    except (OSError, pa.ArrowException, OcrframeError) as err:
-        raise OcrframeError(
-            f"{file}: cannot read it as ocrframe's {name or 'raw'} table: {err}"
-        ) from None
+    (``ocrframe.read_parquet`` reads these and datasets; the files:
+    :mod:`ocrframe.export.parquet`)."""
+    texts, frames = parquet.read_result(path)
+    return OcrResult(texts, **frames)

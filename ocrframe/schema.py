@@ -241,6 +241,26 @@ def columns(table: str) -> dict[str, object]:
         ) from None
 
 
+#: the image columns a row of another table carries when the table stands alone (one file)
+IMAGE_COLUMNS = ("source", "page", "endpoint", "engine")
+
+
+def with_image_columns(
+    tables: Tables, level: str = "items", image_columns: tuple[str, ...] = IMAGE_COLUMNS
+) -> pd.DataFrame:
+    """Table ``level`` with ``image_columns`` of each row's image after ``image_id``: to group
+    it by source or engine, or to write it as one file (the ``images`` table as it is)."""
+    if level not in TABLES:
+        raise OcrframeError(f"level={level!r}; the tables are {', '.join(TABLES)}")
+    rows = getattr(tables, level)
+    if level == "images":
+        return rows
+    images = tables.images[["image_id", *image_columns]]
+    out = rows.merge(images, on="image_id", how="left", sort=False)
+    rest = [c for c in rows.columns if c != "image_id"]
+    return out[["image_id", *image_columns, *rest]]
+
+
 def dtypes(table: str) -> dict[str, object]:
     """The ordered ``{column: pandas dtype}`` of ``table``: what ``df.dtypes`` shows."""
     return {name: pandas_dtype(spec) for name, spec in columns(table).items()}

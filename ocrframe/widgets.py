@@ -25,7 +25,8 @@ import ipywidgets as w
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .engines.base import CHOICES, ENDPOINTS, OPTIONS
+from .endpoints import CHOICES, ENDPOINTS, OPTIONS
+from .engines.replay import ReplayEngine
 from .errors import OcrframeError
 from .plot.boxes import plot_boxes
 from .recognize import recognize
@@ -79,11 +80,17 @@ class Recognizer(w.VBox):
 
     After a run ``app.result`` is the :class:`~ocrframe.OcrResult`. The threshold slider
     re-draws the picture (boxes below it thick) and filters the table to items at or below it.
+    ``replay=DIR`` adds the recorded answers of an earlier ``save_raw=DIR`` as an engine (and
+    chooses it): a recorded run looked at again without reading anything.
     """
 
-    def __init__(self, out_dir: str | Path = ".") -> None:
+    def __init__(self, out_dir: str | Path = ".", replay: str | Path | None = None) -> None:
         self.result: OcrResult | None = None
         self.out_dir = Path(out_dir)
+        self.engines: dict[str, tuple[str, tuple[str, ...]]] = dict(ENGINES)
+        self._replay = ReplayEngine(replay) if replay is not None else None
+        if self._replay is not None:
+            self.engines["replay"] = (f"replay: {Path(replay).name}", ENDPOINTS)
         self.upload = w.FileUpload(
             accept="image/*,.pdf,application/pdf", multiple=True, description="Upload"
         )
@@ -92,7 +99,9 @@ class Recognizer(w.VBox):
             layout=w.Layout(width="420px", height="60px"),
         )
         self.engine = w.Dropdown(
-            options=[(label, key) for key, (label, _) in ENGINES.items()], description="Engine"
+            options=[(label, key) for key, (label, _) in self.engines.items()],
+            value="replay" if self._replay is not None else "local",
+            description="Engine",
         )
         self.endpoint = w.Dropdown(description="Endpoint")
         self.language = w.Dropdown(options=CHOICES["language"], description="language")
@@ -144,7 +153,7 @@ class Recognizer(w.VBox):
 
     # -- controls ---------------------------------------------------------------------------
     def _engine_changed(self, *_):
-        endpoints = ENGINES[self.engine.value][1]
+        endpoints = self.engines[self.engine.value][1]
         self.endpoint.options = endpoints
         if self.endpoint.value not in endpoints:
             self.endpoint.value = endpoints[0]
@@ -185,7 +194,7 @@ class Recognizer(w.VBox):
             self.result = recognize(
                 images,
                 endpoint=self.endpoint.value,
-                engine=self.engine.value,
+                engine=self._replay if self.engine.value == "replay" else self.engine.value,
                 progress=self._tick,
                 **self.options(),
             )

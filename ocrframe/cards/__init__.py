@@ -26,7 +26,7 @@ that kind of card (the engine then answers with the page's code, -5107 for ID ca
 """
 
 from .business_card import namecard
-from .idcard import idcard_back, idcard_front
+from .identity_card import idcard_back, idcard_front
 from .licence import licence_items
 
 __all__ = ["idcard_back", "idcard_front", "licence_items", "namecard"]

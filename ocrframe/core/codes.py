@@ -71,6 +71,7 @@ CLIENT_CODES: dict[int, str] = {
     -10: "the document is encrypted",
     -11: "the document is damaged",
     -12: "the document has no such page",
+    -13: "no recorded response (replay)",
 }
 
 DECODE_FAILED = -1102
@@ -99,6 +100,7 @@ UNREADABLE_RESPONSE = -9
 ENCRYPTED_DOCUMENT = -10
 DAMAGED_DOCUMENT = -11
 NO_SUCH_PAGE = -12
+NOT_RECORDED = -13
 
 
 def describe(code: int) -> str:

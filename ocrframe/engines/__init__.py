@@ -13,9 +13,12 @@ and reused (loading models is the slow part).
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 
+from ..core import moved
+from ..endpoints import DEFAULT_MODEL, check_model
 from ..errors import OcrframeError
 from .base import Engine
 
@@ -56,7 +59,7 @@ def get(engine: str | Engine, model: str | None = None) -> Engine:
 
 def _local_with(engine: str | Engine, model: str) -> Engine:
     """The local engine reading with ``model``, one per model and process."""
-    from .local import DEFAULT_MODEL, LocalEngine, check_model
+    from .local import LocalEngine
 
     check_model(model)
     if isinstance(engine, LocalEngine) and engine.model == model:
@@ -114,3 +117,13 @@ register("tesseract", _tesseract)
 register("pdf-text", _pdf_text)
 register("tencent-legacy", _legacy)
 register("tencent-cloud", _cloud)
+
+# ocrframe.engines.records and .signature moved up to ocrframe.records and ocrframe.signature:
+# the old paths still give them, with a DeprecationWarning (ocrframe.core.moved)
+moved.install(sys.modules[__name__])
+
+
+def __getattr__(name: str):
+    if f"engines.{name}" in moved.MOVED:
+        return moved.module(f"engines.{name}", stacklevel=2)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

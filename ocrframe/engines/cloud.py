@@ -28,8 +28,9 @@ import threading
 import time
 from urllib.parse import urlparse
 
+from ..endpoints import ACTIONS
 from ..errors import OcrframeError, OcrRequestError
-from .base import ACTIONS, Answer
+from .base import Answer
 from .remote import Outgoing, RateLimiter, RemoteEngine, Secret
 
 HOST = "ocr.tencentcloudapi.com"

@@ -26,14 +26,17 @@ import secrets
 import threading
 import time
 import warnings
-
-import requests
+from typing import TYPE_CHECKING
 
 from ..core import codes
+from ..endpoints import BATCH_ENDPOINTS, ENDPOINTS, batch_entry
 from ..errors import OcrframeError, OcrRequestError, OcrResendWarning
-from .base import BATCH_ENDPOINTS, ENDPOINTS, Answer, batch_entry
+from ..signature import legacy_signature
+from .base import Answer
 from .remote import Outgoing, RateLimiter, RemoteEngine, Secret, default_cache_dir, prepare
-from .signature import legacy_signature
+
+if TYPE_CHECKING:  # requests loads with the first request, not with import ocrframe
+    import requests
 
 __all__ = ["RateLimiter", "Secret", "TencentLegacy", "default_cache_dir", "prepare"]
 
@@ -164,6 +167,8 @@ class TencentLegacy(RemoteEngine):
 
     def _session(self) -> requests.Session:
         if not hasattr(self._local, "session"):
+            import requests
+
             self._local.session = requests.Session()
         return self._local.session
 
@@ -261,6 +266,8 @@ class TencentLegacy(RemoteEngine):
     ) -> tuple[dict, int]:
         """POST with retries; the JSON answer and its status, or _GaveUp after the last try.
         ``resent[0]`` counts the attempts made after a read timeout."""
+        import requests
+
         url = self.url_for(endpoint)
         last = (codes.NETWORK_FAILED, "no attempt")
         retry_after = None

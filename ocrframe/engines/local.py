@@ -22,9 +22,10 @@ import numpy as np
 
 from ..core import codes
 from ..core.geometry import moved
+from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_model
 from ..errors import OcrframeError
 from ..inputs.images import Loaded
-from .base import ENDPOINTS, Engine, package_version
+from .base import Engine, package_version
 from .rapid_v6 import Detection
 from .shape import Line, respond
 from .tesseract import TesseractEngine
@@ -42,7 +43,8 @@ class Model:
     about: str
 
 
-#: the models the local engine offers, the default first
+#: the models the local engine offers (by the names of ``ocrframe.endpoints.MODELS``, in its
+#: order: the default first)
 MODELS = {
     "v6-small": Model(
         "v6-small",
@@ -57,14 +59,6 @@ MODELS = {
         "'ocrframe[v4]'): what ocrframe read with before, for comparable results",
     ),
 }
-DEFAULT_MODEL = "v6-small"
-
-
-def check_model(model: str) -> str:
-    """``model`` if the local engine offers it, else an error that lists what it offers."""
-    if model not in MODELS:
-        raise OcrframeError(f"unknown local model {model!r}; offered: {', '.join(MODELS)}")
-    return model
 
 
 class LocalEngine(Engine):

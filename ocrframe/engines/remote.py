@@ -24,11 +24,12 @@ from typing import ClassVar
 
 from PIL import Image, UnidentifiedImageError
 
+from .. import records
 from ..core import codes
+from ..endpoints import BATCH_ENDPOINTS, endpoint_options
 from ..errors import OcrframeError
 from ..inputs import images
-from . import records
-from .base import BATCH_ENDPOINTS, Answer, Engine, endpoint_options
+from .base import Answer, Engine
 
 log = logging.getLogger("ocrframe.remote")
 

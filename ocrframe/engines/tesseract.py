@@ -15,10 +15,11 @@ import tempfile
 from pathlib import Path
 
 from ..core.geometry import Line
+from ..endpoints import ENDPOINTS
 from ..errors import OcrframeError
 from ..formats import hocr
 from ..inputs.images import Loaded, encode_png
-from .base import ENDPOINTS, Engine
+from .base import Engine
 from .shape import respond
 
 #: minorlanguage ``language`` -> Tesseract language(s)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.atomic import replacing
 from ..errors import OcrExportWarning, OcrframeError
 from .layout import PageLayout, pages
 
@@ -79,10 +80,8 @@ def write_pdf(
     found = pages(result)
     all_text = "".join(line.text for page in found for line in page.lines)
     face = Face.of(_font(all_text))
-    tmp = out.with_name(out.name + ".tmp")
-    with _binary_images():
+    with _binary_images(), replacing(out) as tmp:
         blank = _draw(found, result, tmp, face, pictures, quality)
-    os.replace(tmp, out)
     if blank:
         warnings.warn(
             f"{blank} of {len(found)} pages have no picture at hand (a result read from saved "

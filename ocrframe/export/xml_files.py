@@ -26,6 +26,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..core import atomic
 from ..core.version import __version__
 from ..errors import OcrExportWarning
 from .layout import PageLayout, TextLine, Word, file_names, page_number, pages
@@ -63,11 +64,7 @@ def _write_all(result, directory, suffix: str, render, what: str) -> list[Path]:
     names = file_names(result, suffix)
     written = []
     for page in found:
-        path = out / names[page.image_id]
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(render(page))
-        os.replace(tmp, path)
-        written.append(path)
+        written.append(atomic.write_bytes(out / names[page.image_id], render(page)))
     _warn_unplaced(found, what)
     return written
 

@@ -15,7 +15,7 @@ untouched.
 from __future__ import annotations
 
 from ..errors import OcrDetectionError, OcrframeError
-from . import api3, documents, paddle, tesseract, xml_layouts
+from . import cloud_vision, doctr, paddle, tencent_api3, tesseract_tsv, textract, xml_layouts
 from ._base import TEXT_KEY, Adapter, Context, Reader
 from .batch import ErrorBody, LegacyBatch
 from .drivinglicence import DrivingLicence
@@ -112,10 +112,12 @@ for _adapter in (
     NameCardItems(),
     LegacyBatch(),
     ErrorBody(),
-    *api3.ADAPTERS,
-    *tesseract.ADAPTERS,
+    *tencent_api3.ADAPTERS,
+    *tesseract_tsv.ADAPTERS,
     *paddle.ADAPTERS,
-    *documents.ADAPTERS,
+    *doctr.ADAPTERS,
+    *textract.ADAPTERS,
+    *cloud_vision.ADAPTERS,
     *xml_layouts.ADAPTERS,
 ):
     register(_adapter)

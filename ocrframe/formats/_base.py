@@ -250,6 +250,14 @@ class Adapter:
         )
 
 
+class PageAdapter(Adapter):
+    """An adapter of a document model's output (docTR, Textract, Cloud Vision): one image row
+    per page, sized and numbered as the output says."""
+
+    def page_image(self, ctx: Context, width=None, height=None, page=None) -> int:
+        return self.engine_image(ctx, image_width=width, image_height=height, page=page)
+
+
 def effective_scale(declared: float, values: list[float], r: Reader, ctx: Context) -> tuple:
     """Check a response's raw confidences against the format's documented scale.
 

@@ -1,5 +1,6 @@
 """Saved responses into an OcrResult: JSON, JSONL (with a columnar fast path), XML and text
-formats, detected and parsed by ``formats``. May import ``result`` and every layer below it.
+formats, detected and parsed by ``formats``. May import ``result`` and every layer below it but
+``engines`` (pyproject.toml forbids it): the endpoint catalogue is ``ocrframe.endpoints``.
 """
 
 from .responses import (

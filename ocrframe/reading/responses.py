@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import formats
 from ..core import assemble, codes
 from ..core.assemble import without_nulls
-from ..engines.base import BATCH_ENDPOINTS, batch_entry
+from ..endpoints import BATCH_ENDPOINTS, batch_entry
 from ..errors import OcrFormatError, OcrframeError, OcrScaleWarning
 from ..inputs import files
 from ..result import OcrResult, concat

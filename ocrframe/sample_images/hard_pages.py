@@ -6,7 +6,7 @@ purpose — one *condition* per page: tiny print, blur, low contrast, rotation, 
 artefacts, noise (and clean pages to compare with). :func:`write_set` writes the pictures and a
 ``truth.jsonl`` that :func:`ocrframe.analysis.read_truth` reads, with every line's box.
 
->>> from ocrframe import hard_pages
+>>> from ocrframe.sample_images import hard_pages
 >>> page = hard_pages.make("blur", seed=1)
 >>> page.condition, len(page.lines) == len(page.boxes), page.image.mode
 ('blur', True, 'RGB')

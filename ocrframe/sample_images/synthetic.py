@@ -10,7 +10,7 @@ CJK font (Debian: ``apt-get install fonts-wqy-microhei`` or ``fonts-noto-cjk``).
 ``namecard`` (birth as ``"1990/3/15"``, a missing QQ as ``""``), the page's item labels for
 ``drivinglicence``.
 
->>> from ocrframe import synthetic
+>>> from ocrframe.sample_images import synthetic
 >>> card = synthetic.make("idcard_front", seed=7)
 >>> card.endpoint, card.options, sorted(card.truth)
 ('idcard', {'card_type': 0}, ['address', 'birth', 'id', 'name', 'nation', 'sex'])

@@ -1,5 +1,6 @@
 """``ocrframe serve``: a local, offline service that speaks the legacy Tencent OCR protocol and
-API 3.0. An app: may import every layer but ``cli``.
+API 3.0. An app: may import every layer but ``cli``, and ``engines`` only to run one
+(``answer.py``); the endpoint catalogue is ``ocrframe.endpoints``.
 
 The five endpoints of the pages (``/ocr/general``, ``/ocr/minorlanguage``, ``/ocr/idcard``,
 ``/ocr/namecard``, ``/ocr/drivinglicence``) answered by the local engine, or from recorded

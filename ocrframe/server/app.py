@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from ..core import codes
-from ..engines.base import ENDPOINTS
+from ..endpoints import ENDPOINTS
 from .answer import Answerer
 from .api3 import handle
 from .auth import AuthFailure, check_body, check_header

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from ..engines.signature import Signature, SignatureError, parse_signature
+from ..signature import Signature, SignatureError, parse_signature
 from .config import ServerConfig
 
 

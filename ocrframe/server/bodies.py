@@ -21,7 +21,7 @@ from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from ..core import codes
-from ..engines.base import BATCH_ENDPOINTS, CHOICES, OPTIONS
+from ..endpoints import BATCH_ENDPOINTS, CHOICES, OPTIONS
 from ..inputs.images import is_url
 
 

@@ -15,6 +15,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..endpoints import ENGINES, check_model
 from ..errors import OcrframeError
 
 MB = 1024 * 1024
@@ -74,13 +75,9 @@ class ServerConfig:
             raise OcrframeError(f"--latency-ms must not be negative, got {self.latency_ms}")
         if self.replay is not None and not Path(self.replay).is_dir():
             raise OcrframeError(f"--replay {self.replay}: no such directory of records")
-        from ..engines import names
-
-        if self.replay is None and self.engine not in names():
-            raise OcrframeError(f"unknown engine {self.engine!r}; known: {', '.join(names())}")
+        if self.replay is None and self.engine not in ENGINES:
+            raise OcrframeError(f"unknown engine {self.engine!r}; known: {', '.join(ENGINES)}")
         if self.model is not None:
-            from ..engines.local import check_model
-
             if self.engine != "local":
                 raise OcrframeError(
                     f"--model chooses the local engine's model, not {self.engine}'s"

@@ -27,8 +27,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import OcrframeError
-from .base import endpoint_options
+from .core.atomic import TMP_PREFIX, write_text
+from .endpoints import endpoint_options
+from .errors import OcrframeError
 
 FORMAT = "ocrframe.record/1"
 
@@ -69,6 +70,7 @@ class Record:
     scope: dict | None = None
     page: int | None = None  # the page of a document the image was
     dpi: int | None = None
+    engine: str | None = None  # the engine that answered (what a replay reports)
 
     def file_key(self) -> str:
         """The key that names the record's file (scope included)."""
@@ -98,6 +100,7 @@ class Record:
             "source": self.source,
             **({"page": self.page} if self.page is not None else {}),
             **({"dpi": self.dpi} if self.dpi is not None else {}),
+            **({"engine": self.engine} if self.engine is not None else {}),
             "scope": self.scope,
             "response": self.response,
         }
@@ -114,7 +117,7 @@ def prepare(root: str | os.PathLike) -> Path:
     path = Path(root)
     try:
         path.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=path, prefix=".tmp-probe-")
+        fd, probe = tempfile.mkstemp(dir=path, prefix=f"{TMP_PREFIX}probe-")
         os.close(fd)
         os.unlink(probe)
     except OSError as err:
@@ -123,17 +126,14 @@ def prepare(root: str | os.PathLike) -> Path:
 
 
 def write(root: str | os.PathLike, record: Record) -> Path:
-    """Save ``record`` under ``root`` (atomically: a reader never sees half a file)."""
+    """Save ``record`` under ``root`` (:mod:`ocrframe.core.atomic`: a reader never sees half a
+    file)."""
     if not (record.image_sha256 or record.url):
         raise OcrframeError("a record needs the image's SHA-256 or its URL")
     path = path_for(root, record.endpoint, record.file_key())
     text = json.dumps(record.to_json(), ensure_ascii=False)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
+        write_text(path, text)
     except OSError as err:
         raise OcrframeError(f"{path}: cannot save the record ({err.strerror})") from None
     return path
@@ -159,6 +159,7 @@ def read(path: str | os.PathLike) -> Record:
             scope=obj.get("scope"),
             page=obj.get("page"),
             dpi=obj.get("dpi"),
+            engine=obj.get("engine"),
         )
     except KeyError as err:
         raise OcrframeError(f"{path}: record lacks {err.args[0]!r}") from None
@@ -167,7 +168,7 @@ def read(path: str | os.PathLike) -> Record:
 def scan(root: str | os.PathLike) -> Iterator[tuple[Path, Record]]:
     """Every record file under ``root`` (files that are not records raise, naming the file)."""
     for path in sorted(Path(root).rglob("*.json")):
-        if not path.name.startswith(".tmp-"):
+        if not path.name.startswith(TMP_PREFIX):
             yield path, read(path)
 
 

@@ -1,9 +1,10 @@
-"""One table as one file: parquet for every reader, CSV for spreadsheets.
+"""CSV, one table as one file for spreadsheets; :func:`read_csv` gives the contract back.
 
 A level's table (``items``, ``chars``, ``cells`` or ``images``) is written with the image
-columns a reader needs to group it (``source``, ``page``, ``endpoint``, ``engine``). In CSV the
-list columns (``polygon``, ``warn_codes``, ``warn_messages``) are JSON text that ``json.loads``
-reads; :func:`read_csv` gives the contract's dtypes back.
+columns a reader needs to group it (``source``, ``page``, ``endpoint``, ``engine``). The list
+columns (``polygon``, ``warn_codes``, ``warn_messages``) are JSON text that ``json.loads``
+reads; :func:`read_csv` gives the contract's dtypes back. (One table as a parquet file:
+:mod:`ocrframe.export.parquet`.)
 
 >>> import ocrframe, tempfile, json
 >>> res = ocrframe.read_json(ocrframe.data_path("responses/general_local.json"))
@@ -23,51 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .. import schema
 from ..errors import OcrframeError
-
-LEVELS = ("images", "items", "chars", "cells")
-#: the image columns each row of another level carries in a one-table file
-IMAGE_COLUMNS = ("source", "page", "endpoint", "engine")
-
-
-def flat(result: schema.Tables, level: str = "items") -> pd.DataFrame:
-    """The ``level`` table with its images' ``source``, ``page``, ``endpoint`` and ``engine``
-    after ``image_id`` (the images table as it is)."""
-    if level not in LEVELS:
-        raise OcrframeError(f"level={level!r}; the tables are {', '.join(LEVELS)}")
-    rows = getattr(result, level)
-    if level == "images":
-        return rows
-    images = result.images[["image_id", *IMAGE_COLUMNS]]
-    out = rows.merge(images, on="image_id", how="left", sort=False)
-    order = ["image_id", *IMAGE_COLUMNS, *[c for c in rows.columns if c != "image_id"]]
-    return out[order]
-
-
-def _arrow_schema(level: str) -> pa.Schema:
-    spec = schema.arrow_schema(level)
-    if level == "images":
-        return spec
-    image = schema.arrow_schema("images")
-    fields = [spec.field("image_id"), *(image.field(c) for c in IMAGE_COLUMNS)]
-    return pa.schema(fields + [f for f in spec if f.name != "image_id"])
-
-
-def write_parquet(result: schema.Tables, path: str | os.PathLike, level: str = "items") -> Path:
-    """One parquet file of the ``level`` table (with its image columns): what any parquet
-    reader opens on its own."""
-    out = Path(path)
-    frame = flat(result, level)
-    table = schema.arrow_table(frame, level, _arrow_schema(level))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, out)
-    return out
 
 
 def _list_columns(columns) -> list[str]:
@@ -78,7 +37,7 @@ def _list_columns(columns) -> list[str]:
 def write_csv(result: schema.Tables, path: str | os.PathLike, level: str = "items") -> Path:
     """The ``level`` table (with its image columns) as CSV, list columns as JSON text."""
     out = Path(path)
-    frame = flat(result, level).copy()
+    frame = schema.with_image_columns(result, level).copy()
     for column in _list_columns(frame.columns):
         frame[column] = [_json_list(v) for v in frame[column]]
     out.parent.mkdir(parents=True, exist_ok=True)
