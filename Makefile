@@ -8,7 +8,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --quiet --disable-pip-version-check
 
-.PHONY: demo test lint unit compat py313 tools bench docs runtime-deps system-deps python clean
+.PHONY: demo test envs lint unit compat py313 tools bench docs runtime-deps system-deps python clean
 
 # The oldest pandas the contract supports gets its own environment and the same tests.
 COMPAT_VENV ?= .venv-pandas22
@@ -51,8 +51,12 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
+# -n auto: a worker per core; --dist loadfile keeps a file's tests (and the server or cluster its
+# fixtures start) on one worker. The bundled samples are read once per worker (tests/conftest.py)
+PYTEST_PARALLEL ?= -n auto --dist loadfile
+
 unit: $(VENV)/.installed-dev tools
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 $(COMPAT_VENV)/.installed: pyproject.toml | python runtime-deps
 	$(PYTHON) -m venv $(COMPAT_VENV) || { rm -rf $(COMPAT_VENV); exit 1; }
@@ -67,7 +71,7 @@ $(TOOLS_VENV)/.installed: tests/third_party/requirements.txt | python
 tools: $(TOOLS_VENV)/.installed
 
 compat: $(COMPAT_VENV)/.installed tools
-	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider tests ocrframe --ignore=tests/test_browser.py -m "not slow"
+	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_PARALLEL) tests ocrframe -m "not engine"
 
 # Python 3.13, where this machine has one (on PATH or installed by pyenv): ocrframe installs
 # there (without the v4 extra, which has no 3.13 release) and the engine and model tests run
@@ -80,11 +84,16 @@ else
 	@test -x $(PY313_VENV)/bin/python || { $(PY313) -m venv $(PY313_VENV) && \
 	  $(PY313_VENV)/bin/python -m pip --quiet --disable-pip-version-check install --upgrade pip; } \
 	  || { rm -rf $(PY313_VENV); exit 1; }
-	$(PY313_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -e ".[dev]"
-	$(PY313_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/test_local_engine.py tests/test_models.py
+	$(PY313_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -e . "pytest>=8"
+	$(PY313_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/engines/test_local.py tests/engines/test_models.py
 endif
 
-test: system-deps lint unit compat py313
+# the test environments side by side: installing waits on the disk and the index more than on
+# the CPU (a fresh clone: 3.2 min one after another)
+envs: system-deps
+	$(MAKE) -j3 $(VENV)/.installed-dev tools $(COMPAT_VENV)/.installed
+
+test: system-deps envs lint unit compat py313
 
 bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/parse.py

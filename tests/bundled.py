@@ -1,7 +1,8 @@
-"""The bundled responses of ``data/responses``, read as the tests read them."""
+"""The bundled responses and samples, read and copied as the tests use them."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,16 @@ def read(path: str | Path, **kw) -> ocrframe.OcrResult:
 
 def every_json() -> list[Path]:
     return sorted(RESPONSES.glob("*.json"))
+
+
+def sample_copies(folder: Path, n: int) -> list[str]:
+    """``n`` image files in ``folder`` (``img000.png`` …), copies of the bundled samples in
+    turn: inputs that the ``replay`` fixture's engine answers, under names of their own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    samples = ocrframe.samples()
+    paths = []
+    for k in range(n):
+        path = folder / f"img{k:03d}.png"
+        shutil.copy(samples[k % len(samples)], path)
+        paths.append(str(path))
+    return paths

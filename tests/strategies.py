@@ -486,7 +486,7 @@ def corrupted(draw, fmt):
 
 
 def fixture(name: str) -> dict:
-    """A bundled response file (``data/responses/NAME``) as a dict."""
+    """A bundled response file (``ocrframe/data/responses/NAME``) as a dict."""
     from pathlib import Path
 
     import ocrframe

@@ -12,16 +12,23 @@ import ocrframe
 from ocrframe import analysis
 
 
+@pytest.fixture(scope="module")
+def replaying(sample_reading) -> tuple[str, str]:
+    """``ocrframe recognize`` arguments that answer the samples with this run's readings."""
+    return "--replay", str(sample_reading[0])
+
+
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "ocrframe", *args], capture_output=True, text=True, cwd=cwd
     )
 
 
-def test_recognize_writes_parquet_that_reads_back_with_text_and_boxes(tmp_path):
+def test_recognize_writes_parquet_that_reads_back_with_text_and_boxes(tmp_path, replaying):
     records = ocrframe.samples(truth=True)[:3]
     out = tmp_path / "res"
-    done = run("recognize", *[r["source"] for r in records], "-o", str(out), "--no-progress")
+    sources = [r["source"] for r in records]
+    done = run("recognize", *sources, "-o", str(out), "--no-progress", *replaying)
     assert done.returncode == 0, done.stderr
     assert "wrote" in done.stdout
     res = ocrframe.read_parquet(out)
@@ -35,24 +42,23 @@ def test_recognize_writes_parquet_that_reads_back_with_text_and_boxes(tmp_path):
     assert res.raw[0]["data"]["engine"]["name"] == "rapidocr"
 
 
-def test_recognize_csv_jsonl_and_printing(tmp_path):
+def test_recognize_csv_jsonl_and_printing(tmp_path, replaying):
     sample = ocrframe.samples()[1]
-    assert (
-        run("recognize", sample, "-o", str(tmp_path / "c.csv"), "--level", "chars").returncode == 0
-    )
+    csv = run("recognize", sample, "-o", str(tmp_path / "c.csv"), "--level", "chars", *replaying)
+    assert csv.returncode == 0
     chars = pd.read_csv(tmp_path / "c.csv")
     assert {"char", "confidence", "x"} <= set(chars.columns) and len(chars) > 50
-    assert run("recognize", sample, "-o", str(tmp_path / "r.jsonl")).returncode == 0
+    assert run("recognize", sample, "-o", str(tmp_path / "r.jsonl"), *replaying).returncode == 0
     again = ocrframe.read_json(tmp_path / "r.jsonl")
     assert again.items["text"].str.contains("Optical").any()
-    printed = run("recognize", sample, "--no-progress")
+    printed = run("recognize", sample, "--no-progress", *replaying)
     assert printed.returncode == 0 and "Optical character recognition" in printed.stdout
 
 
-def test_failed_images_exit_1_with_one_line_and_still_write(tmp_path):
+def test_failed_images_exit_1_with_one_line_and_still_write(tmp_path, replaying):
     bad = tmp_path / "bad.png"
     bad.write_text("not an image")
-    done = run("recognize", ocrframe.samples()[0], str(bad), "-o", str(tmp_path / "o"))
+    done = run("recognize", ocrframe.samples()[0], str(bad), "-o", str(tmp_path / "o"), *replaying)
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("ocrframe: 1 of 2 images failed")
     assert len(ocrframe.read_parquet(tmp_path / "o").images) == 2
@@ -168,19 +174,19 @@ def test_demo_recognises_the_samples(tmp_path):
     assert Image.open(tmp_path / "demo.png").size[0] > 600  # the annotated samples
 
 
-def test_files_for_other_tools_from_recognize_and_back_through_convert(tmp_path):
+def test_files_for_other_tools_from_recognize_and_back_through_convert(tmp_path, replay, replaying):
     sample = next(s for s in ocrframe.samples() if s.endswith("en_document.png"))
     alto = tmp_path / "alto"
-    done = run("recognize", sample, "--to", "alto", "-o", str(alto), "--no-progress")
+    done = run("recognize", sample, "--to", "alto", "-o", str(alto), "--no-progress", *replaying)
     assert done.returncode == 0, done.stderr
     assert [p.name for p in alto.iterdir()] == ["en_document.xml"]
     back = run("convert", str(alto), "-o", str(tmp_path / "back.parquet"))  # a folder of XML
     assert back.returncode == 0, back.stderr
     table = pd.read_parquet(tmp_path / "back.parquet")
-    res = ocrframe.recognize(sample, progress=False)
+    res = ocrframe.recognize(sample, engine=replay, progress=False)
     assert table["text"].tolist() == res.items["text"].tolist()
     assert set(table["endpoint"]) == {"alto"}
-    pdf = run("recognize", sample, "-o", str(tmp_path / "en.pdf"), "--no-progress")
+    pdf = run("recognize", sample, "-o", str(tmp_path / "en.pdf"), "--no-progress", *replaying)
     assert pdf.returncode == 0, pdf.stderr
     import pypdfium2
 
@@ -200,4 +206,23 @@ def test_convert_writes_every_format_of_saved_responses(tmp_path):
     assert pdf.returncode == 0 and "blank pages" in pdf.stderr
     one_line_exit_2(
         run("convert", response, "--to", "alto", "-o", str(tmp_path / "a.xml")), "-o DIR"
+    )
+
+
+def test_replay_answers_from_saved_records_and_names_what_it_lacks(tmp_path, replaying):
+    from PIL import Image
+
+    sample, other = ocrframe.samples()[1], tmp_path / "other.png"
+    Image.new("RGB", (40, 20), "white").save(other)  # a picture no record answers
+    done = run("recognize", sample, str(other), "-o", str(tmp_path / "r"), *replaying)
+    assert done.returncode == 1, done.stderr
+    res = ocrframe.read_parquet(tmp_path / "r")
+    assert res.images["code"].tolist() == [0, -13]
+    assert res.images["engine"].tolist() == ["rapidocr", "replay"]
+    assert "no recorded response (replay)" in res.images.loc[1, "message"]
+    assert res.images.loc[1, "message"].endswith("other.png as general {}")
+    assert res.items["text"].str.contains("Optical").any()
+    one_line_exit_2(run("recognize", sample, "--engine", "local", *replaying), "--replay")
+    one_line_exit_2(
+        run("recognize", sample, "--replay", str(tmp_path / "none")), "no such directory"
     )

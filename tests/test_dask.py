@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
 import distributed
 import pandas as pd
 import pytest
-from test_dataset import text_images
+from bundled import sample_copies
 
 import ocrframe
 import ocrframe.dask as ocrdask
-
-pytestmark = pytest.mark.slow
+from ocrframe.engines.replay import ReplayEngine
 
 
 @pytest.fixture(scope="module")
@@ -32,46 +32,49 @@ def assert_same(a: ocrframe.OcrResult, b: ocrframe.OcrResult) -> None:
     assert a.raw.texts == b.raw.texts
 
 
-def test_recognize_bag_equals_the_single_process_path(client, tmp_path):
-    paths = text_images(tmp_path / "img", 10)
-    tables = ocrdask.recognize_bag(paths, "general", partition_size=3)
+@pytest.fixture(scope="module")
+def replaying(replay):
+    """Each worker's engine: this run's readings of the samples, replayed (picklable)."""
+    return functools.partial(ReplayEngine, replay.index.root)
+
+
+def test_recognize_bag_equals_the_single_process_path(client, tmp_path, replay, replaying):
+    paths = sample_copies(tmp_path / "img", 10)
+    tables = ocrdask.recognize_bag(paths, "general", engine_factory=replaying, partition_size=3)
     assert tables.images["image_id"].compute().tolist() == list(range(10))
     low = tables.chars.groupby("image_id")["confidence"].min().compute()
     assert len(low) == 10
     ds = tables.to_parquet(tmp_path / "ds", progress=False)
-    single = ocrframe.recognize(paths, progress=False)
+    single = ocrframe.recognize(paths, engine=replay, progress=False)
     assert_same(ocrframe.read_parquet(ds.path), single)
     assert_same(tables.compute(), single)
 
 
 def _count_engine_loads() -> None:
-    """In a worker: forget its engine and count the local engines made from now on."""
-    from ocrframe import engines
-    from ocrframe.engines.local import LocalEngine
+    """In a worker: forget its engines and count the replay engines made from now on."""
+    from ocrframe import dask
 
-    engines._INSTANCES.clear()
-    if not hasattr(LocalEngine, "loads"):
-        plain_init = LocalEngine.__init__
+    dask._ENGINES.clear()
+    if not hasattr(ReplayEngine, "loads"):
+        plain_init = ReplayEngine.__init__
 
         def counted_init(self, *args, **kwargs):
             type(self).loads += 1
             plain_init(self, *args, **kwargs)
 
-        LocalEngine.__init__ = counted_init
-    LocalEngine.loads = 0
+        ReplayEngine.__init__ = counted_init
+    ReplayEngine.loads = 0
 
 
 def _engine_loads() -> int:
-    from ocrframe.engines.local import LocalEngine
-
-    return LocalEngine.loads
+    return ReplayEngine.loads
 
 
-def test_each_worker_loads_its_engine_once(client, tmp_path):
-    paths = text_images(tmp_path / "img", 8)
+def test_each_worker_loads_its_engine_once(client, tmp_path, replaying):
+    paths = sample_copies(tmp_path / "img", 8)
     client.run(_count_engine_loads)
     for _ in range(2):  # 8 partitions in all, spread over the two workers
-        ocrdask.recognize_bag(paths, partition_size=2).compute()
+        ocrdask.recognize_bag(paths, engine_factory=replaying, partition_size=2).compute()
     loads = client.run(_engine_loads)
     assert len(loads) == 2
     assert all(n <= 1 for n in loads.values()), loads  # a worker reuses its engine

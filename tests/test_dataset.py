@@ -11,33 +11,22 @@ import time
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageDraw
+from bundled import sample_copies
 
 import ocrframe
 from ocrframe.core import codes
 from ocrframe.dataset import COMMITS, OcrDataset
-from ocrframe.engines.local import LocalEngine
+from ocrframe.engines.base import Engine
+from ocrframe.engines.replay import ReplayEngine
 
 
-def text_images(folder: Path, n: int) -> list[str]:
-    """``n`` small PNGs, each with its own line of text."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for k in range(n):
-        img = Image.new("RGB", (220, 44), "white")
-        ImageDraw.Draw(img).text((10, 14), f"Sample line {k:03d}", fill="black")
-        path = folder / f"img{k:03d}.png"
-        img.save(path)
-        paths.append(str(path))
-    return paths
+class Counting(ReplayEngine):
+    """This run's readings of the samples, replayed, counting the calls per source; ``fail``
+    answers those sources with an error once; ``stop_after`` raises KeyboardInterrupt at that
+    call (a user's Ctrl-C)."""
 
-
-class Counting(LocalEngine):
-    """The local engine, counting its calls per source; ``fail`` answers those sources with an
-    error once; ``stop_after`` raises KeyboardInterrupt at that call (a user's Ctrl-C)."""
-
-    def __init__(self, fail=(), stop_after=None) -> None:
-        super().__init__()
+    def __init__(self, replay: ReplayEngine, fail=(), stop_after=None) -> None:
+        super().__init__(replay.index)
         self.calls: list[str] = []
         self.fail = set(fail)
         self.stop_after = stop_after
@@ -51,32 +40,37 @@ class Counting(LocalEngine):
             return codes.error_response(codes.OCR_FAILED, "flaky")
         return super().respond(image, endpoint, options)
 
+    def answer_all(self, inputs, endpoint, options, session=None):
+        return Engine.answer_all(self, inputs, endpoint, options, session)  # respond per image
 
-def test_dataset_reads_back_like_an_in_memory_run(tmp_path):
-    paths = text_images(tmp_path / "img", 7)
-    ds = ocrframe.recognize(paths, out=tmp_path / "ds", batch_size=3, progress=False)
+
+def test_dataset_reads_back_like_an_in_memory_run(tmp_path, replay):
+    paths = sample_copies(tmp_path / "img", 7)
+    ds = ocrframe.recognize(paths, engine=replay, out=tmp_path / "ds", batch_size=3, progress=False)
     assert isinstance(ds, OcrDataset) and len(ds) == 7
     assert len(list((tmp_path / "ds" / COMMITS).glob("*.json"))) == 3  # 3 + 3 + 1
     back = ocrframe.read_parquet(tmp_path / "ds")
-    direct = ocrframe.recognize(paths, progress=False)
+    direct = ocrframe.recognize(paths, engine=replay, progress=False)
     assert back.images["source"].tolist() == paths
     assert back.images["image_id"].tolist() == list(range(7))
     assert back.items["text"].tolist() == direct.items["text"].tolist()
     assert back.chars["confidence"].tolist() == direct.chars["confidence"].tolist()
 
 
-def test_an_existing_dataset_needs_resume(tmp_path):
-    paths = text_images(tmp_path / "img", 2)
-    ocrframe.recognize(paths, out=tmp_path / "ds", progress=False)
+def test_an_existing_dataset_needs_resume(tmp_path, replay):
+    paths = sample_copies(tmp_path / "img", 2)
+    ocrframe.recognize(paths, engine=replay, out=tmp_path / "ds", progress=False)
     with pytest.raises(ocrframe.OcrframeError, match="resume"):
-        ocrframe.recognize(paths, out=tmp_path / "ds", progress=False)
+        ocrframe.recognize(paths, engine=replay, out=tmp_path / "ds", progress=False)
     with pytest.raises(ocrframe.OcrframeError, match="endpoint"):
-        ocrframe.recognize(paths, "namecard", out=tmp_path / "ds", resume=True, progress=False)
+        ocrframe.recognize(
+            paths, "namecard", engine=replay, out=tmp_path / "ds", resume=True, progress=False
+        )
 
 
-def test_retry_failed_reruns_only_the_failures(tmp_path):
-    paths = text_images(tmp_path / "img", 5)
-    engine = Counting(fail={paths[1], paths[3]})
+def test_retry_failed_reruns_only_the_failures(tmp_path, replay):
+    paths = sample_copies(tmp_path / "img", 5)
+    engine = Counting(replay, fail={paths[1], paths[3]})
     first = ocrframe.recognize(paths, engine=engine, out=tmp_path / "ds", progress=False)
     assert sorted(e["ok"] for e in first.entries()) == [False, False, True, True, True]
     engine.calls.clear()
@@ -91,25 +85,25 @@ def test_retry_failed_reruns_only_the_failures(tmp_path):
     assert res.images["ok"].all() and len(res.images) == 5
 
 
-def test_changed_file_is_recognised_again(tmp_path):
-    paths = text_images(tmp_path / "img", 2)
-    engine = Counting()
+def test_changed_file_is_recognised_again(tmp_path, replay):
+    paths = sample_copies(tmp_path / "img", 2)
+    engine = Counting(replay)
     ocrframe.recognize(paths, engine=engine, out=tmp_path / "ds", progress=False)
-    Image.new("RGB", (220, 44), "white").save(paths[0])  # new content, same name
+    Path(paths[0]).write_bytes(Path(ocrframe.samples()[2]).read_bytes())  # new content, same name
     engine.calls.clear()
     ds = ocrframe.recognize(paths, engine=engine, out=tmp_path / "ds", resume=True, progress=False)
     assert engine.calls == [paths[0]]
     assert len(ds.load().images) == 2
 
 
-def test_ctrl_c_keeps_what_was_answered(tmp_path):
-    paths = text_images(tmp_path / "img", 6)
+def test_ctrl_c_keeps_what_was_answered(tmp_path, replay):
+    paths = sample_copies(tmp_path / "img", 6)
     with pytest.raises(KeyboardInterrupt):
         ocrframe.recognize(
-            paths, engine=Counting(stop_after=4), out=tmp_path / "ds", progress=False
+            paths, engine=Counting(replay, stop_after=4), out=tmp_path / "ds", progress=False
         )
     assert len(OcrDataset(tmp_path / "ds")) == 4
-    engine = Counting()
+    engine = Counting(replay)
     ds = ocrframe.recognize(paths, engine=engine, out=tmp_path / "ds", resume=True, progress=False)
     assert engine.calls == paths[4:]
     assert ds.load().images["source"].tolist() == paths
@@ -118,28 +112,34 @@ def test_ctrl_c_keeps_what_was_answered(tmp_path):
 CRASHING_RUN = textwrap.dedent(
     """
     import sys
+    import time
     import ocrframe
-    from ocrframe.engines.local import LocalEngine
+    from ocrframe.engines.base import Engine
+    from ocrframe.engines.replay import ReplayEngine
 
-    class Counting(LocalEngine):
+    class Counting(ReplayEngine):
         def respond(self, image, endpoint, options):
             with open(sys.argv[3], "a") as log:
                 log.write(image.source + "\\n")
+            time.sleep(0.02)  # a reading takes a moment: the kill lands in the middle
             return super().respond(image, endpoint, options)
 
+        def answer_all(self, inputs, endpoint, options, session=None):
+            return Engine.answer_all(self, inputs, endpoint, options, session)
+
     ocrframe.recognize(sys.argv[1], out=sys.argv[2], resume=True, batch_size=5,
-                       engine=Counting(), progress=False)
+                       engine=Counting(sys.argv[4]), progress=False)
     """
 )
 
 
-@pytest.mark.slow
-def test_sigkill_midway_then_resume_gives_every_image_once(tmp_path):
-    paths = text_images(tmp_path / "img", 60)
+def test_sigkill_midway_then_resume_gives_every_image_once(tmp_path, sample_reading):
+    paths = sample_copies(tmp_path / "img", 60)
     out, calls = tmp_path / "ds", tmp_path / "calls.txt"
     script = tmp_path / "run.py"
     script.write_text(CRASHING_RUN)
-    command = [sys.executable, str(script), str(tmp_path / "img"), str(out), str(calls)]
+    records = str(sample_reading[0])
+    command = [sys.executable, str(script), str(tmp_path / "img"), str(out), str(calls), records]
     first = subprocess.Popen(command)
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:

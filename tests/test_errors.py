@@ -308,7 +308,7 @@ def test_a_json_file_with_an_empty_array_holds_no_responses(tmp_path):
 
 
 def test_option_values_are_sent_as_the_pages_own_values():
-    from ocrframe.engines.base import endpoint_options
+    from ocrframe.endpoints import endpoint_options
 
     options = endpoint_options("idcard", {"card_type": np.int64(1)})
     assert options == {"card_type": 1} and type(options["card_type"]) is int

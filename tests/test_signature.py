@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from ocrframe.engines.signature import SignatureError, legacy_signature, parse_signature, sign_plain
+from ocrframe.signature import SignatureError, legacy_signature, parse_signature, sign_plain
 
 VECTOR = (
     "p2Y5iIYyBmQNfUvPe3e1sxEN/rZhPTEyNTI4MjE4NzEmYj10ZW5jZW50eXVuJms9QUtJRGdhb09ZaDJrT21KZldWZEg0"

@@ -22,8 +22,8 @@ def upload_value(*paths: str) -> tuple:
 
 
 @pytest.fixture(scope="module")
-def app_after_run():
-    app = Recognizer()
+def app_after_run(sample_reading):
+    app = Recognizer(replay=sample_reading[0])
     paths = [p for p in ocrframe.samples() if p.endswith(("en_document.png", "receipt.png"))]
     app.upload.value = upload_value(*paths)
     app.run_button.click()
@@ -57,11 +57,12 @@ def test_slider_filters_the_table_and_redraws(app_after_run):
     assert "好又多超市" in app.table.value
 
 
-def test_errors_show_in_the_app_and_it_stays_usable(tmp_path):
-    app = Recognizer(out_dir=tmp_path)
+def test_errors_show_in_the_app_and_it_stays_usable(tmp_path, sample_reading):
+    app = Recognizer(out_dir=tmp_path, replay=sample_reading[0])
     app.run_button.click()
     assert "upload an image or type a path" in app.status.value
     assert "Traceback" not in app.status.value
+    assert app.engine.value == "replay"  # the recorded answers, chosen when given
     app.endpoint.value = "minorlanguage"
     assert app.language.layout.display is None  # the option appears for its endpoint
     app.paths.value = f"{ocrframe.samples()[1]}\n{tmp_path / 'missing.png'}"
@@ -76,8 +77,8 @@ def test_errors_show_in_the_app_and_it_stays_usable(tmp_path):
     assert "download" in app.export_status.value
 
 
-def test_reviewer_pages_worst_first_and_records_decisions(tmp_path):
-    res = ocrframe.recognize(ocrframe.samples()[:4], progress=False)
+def test_reviewer_pages_worst_first_and_records_decisions(tmp_path, replay):
+    res = ocrframe.recognize(ocrframe.samples()[:4], engine=replay, progress=False)
     rev = Reviewer(res, truth=ocrframe.samples(truth=True), threshold=0.999)
     worst = res.items.groupby("image_id")["confidence"].min()
     assert rev.order == [int(i) for i in worst.sort_values().index]
@@ -118,8 +119,9 @@ def test_reviewer_pages_worst_first_and_records_decisions(tmp_path):
     assert all("truth:" in r["box"].children[2].value for r in rev.item_rows)
 
 
+@pytest.mark.engine  # the PDF's rendered pages are read for real
 def test_an_uploaded_pdf_is_read_page_by_page(tmp_path):
-    from test_documents import image_pdf
+    from documents import image_pdf
 
     pdf = image_pdf(tmp_path / "scan.pdf", ["en_document.png", "receipt.png"])
     app = Recognizer(out_dir=tmp_path)
@@ -133,8 +135,8 @@ def test_an_uploaded_pdf_is_read_page_by_page(tmp_path):
     assert app.image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_reviewer_orders_and_picks_by_the_calibrated_confidence_when_told():
-    res = ocrframe.recognize(ocrframe.samples()[:3], progress=False)
+def test_reviewer_orders_and_picks_by_the_calibrated_confidence_when_told(replay):
+    res = ocrframe.recognize(ocrframe.samples()[:3], engine=replay, progress=False)
     # a calibration that ranks the images the other way round than the engine does
     turned = res.items["image_id"].map({0: 0.2, 1: 0.6, 2: 0.95}).astype("Float32")
     res.items["confidence_calibrated"] = turned

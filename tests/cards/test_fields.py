@@ -102,7 +102,7 @@ def test_ret_image_returns_the_image():
 TARGET = {"namecard": 0.8}
 
 
-@pytest.mark.slow
+@pytest.mark.engine
 @pytest.mark.parametrize("kind", synthetic.KINDS)
 def test_synthetic_card_accuracy(kind):
     batch = synthetic.cards(kind, 10, seed=1000)

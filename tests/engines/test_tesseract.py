@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 import ocrframe
 from ocrframe import analysis, engines
 from ocrframe.engines.tesseract import TesseractEngine, parse_hocr
+
+pytestmark = pytest.mark.engine  # Tesseract, run for real
 
 CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 LATIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

@@ -22,7 +22,7 @@ from strategies import FORMATS, paths
 
 import ocrframe
 
-EXPECTED = Path(__file__).parent / "fixtures"
+EXPECTED = Path(__file__).resolve().parents[1] / "fixtures"
 TABLES = ("images", "items", "chars", "cells")
 
 

@@ -15,6 +15,8 @@ from serving import APPID, BUCKET, KEYS, SAMPLES, SECRET_ID, SECRET_KEY
 
 from ocrframe.server.launch import LocalServer
 
+pytestmark = pytest.mark.engine  # the server answers with its engine
+
 
 @pytest.fixture(scope="module")
 def sdk_server():

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import socket
 import subprocess
 import sys
-import threading
-from functools import partial
-from http.server import HTTPServer, SimpleHTTPRequestHandler
 from pathlib import Path
 
 import numpy as np
@@ -18,15 +14,18 @@ import pytest
 from PIL import Image
 
 import ocrframe
-from ocrframe import analysis, engines, schema
+from ocrframe import analysis, engines
 from ocrframe.engines.local import LocalEngine
+
+pytestmark = pytest.mark.engine  # the local models, read for real
 
 
 @pytest.fixture(scope="module")
-def sample_run():
-    """The samples through the local engine once for the module (it takes a few seconds)."""
+def sample_run(samples_result):
+    """The samples' truth and the run's one reading of them by the local engine."""
     records = ocrframe.samples(truth=True)
-    return records, ocrframe.recognize([r["source"] for r in records], progress=False)
+    assert samples_result.images["source"].tolist() == [r["source"] for r in records]
+    return records, samples_result
 
 
 def test_samples_are_found_from_any_working_directory(tmp_path):
@@ -101,32 +100,6 @@ def test_rotated_sample_reports_its_skew(sample_run):
     assert abs(angle["zh_document.png"]) < 0.5
 
 
-def test_batch_with_corrupt_file_and_gif_keeps_every_other_image(tmp_path):
-    good = ocrframe.samples()[:2]
-    corrupt = tmp_path / "corrupt.png"
-    corrupt.write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage" * 20)
-    gif = tmp_path / "animated.gif"
-    frames = [Image.new("RGB", (40, 20), c) for c in ("white", "black")]
-    frames[0].save(gif, save_all=True, append_images=frames[1:], duration=100, loop=0)
-    res = ocrframe.recognize([good[0], str(corrupt), str(gif), good[1]], progress=False)
-    assert res.images["source"].tolist() == [good[0], str(corrupt), str(gif), good[1]]
-    assert res.images["code"].tolist() == [0, -1102, -1400, 0]
-    assert "animated GIF" in res.images.loc[2, "message"]
-    assert set(res.items["image_id"]) == {0, 3}
-    assert res.images.loc[[0, 3], "n_items"].min() > 0
-    schema.validate("images", res.images)
-
-
-def test_empty_file_and_missing_file_are_failed_rows(tmp_path):
-    empty = tmp_path / "empty.jpg"
-    empty.write_bytes(b"")
-    res = ocrframe.recognize([str(empty), str(tmp_path / "nope.png")], progress=False)
-    assert res.images["code"].tolist() == [-1300, -6]  # empty; no such file
-    assert (
-        "0 bytes" in res.images.loc[0, "message"] and "no such file" in res.images.loc[1, "message"]
-    )
-
-
 def test_inputs_bytes_pil_array_glob_and_directory(tmp_path):
     path = ocrframe.samples()[1]
     data = Path(path).read_bytes()
@@ -145,44 +118,6 @@ def test_inputs_bytes_pil_array_glob_and_directory(tmp_path):
     by_dir = ocrframe.recognize(tmp_path, progress=False)
     assert by_glob.images["source"].tolist() == [str(tmp_path / "a.png"), str(tmp_path / "b.png")]
     assert by_dir.images["source"].tolist() == by_glob.images["source"].tolist()
-
-
-def test_urls_are_fetched_and_unreachable_ones_fail_clearly(tmp_path):
-    Path(tmp_path / "card.png").write_bytes(Path(ocrframe.samples()[4]).read_bytes())
-    handler = partial(_QuietHandler, directory=str(tmp_path))
-    server = HTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        base = f"http://127.0.0.1:{server.server_port}"
-        res = ocrframe.recognize([f"{base}/card.png", f"{base}/missing.png"], progress=False)
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert res.images["source"].tolist() == [f"{base}/card.png", f"{base}/missing.png"]
-    assert res.images["code"].tolist() == [0, -1308]
-    assert "HTTP 404" in res.images.loc[1, "message"]
-    assert "李明" in res.items["text"].tolist()
-    with socket.socket() as refuser:  # bound, not listening: holds a port that refuses
-        refuser.bind(("127.0.0.1", 0))
-        port = refuser.getsockname()[1]
-        closed = ocrframe.recognize(f"http://127.0.0.1:{port}/card.png", progress=False)
-    assert closed.images.loc[0, "code"] == -1308
-    assert "ConnectionError" in closed.images.loc[0, "message"]
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-def test_progress_bar_is_shown_for_several_images_unless_disabled(capsys):
-    paths = ocrframe.samples()[:2]
-    ocrframe.recognize(paths, progress=False)
-    assert capsys.readouterr().err == ""
-    ocrframe.recognize(paths)
-    err = capsys.readouterr().err
-    assert "2/2" in err and "failed=0" in err
 
 
 def test_engine_is_loaded_once():

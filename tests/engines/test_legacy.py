@@ -27,6 +27,8 @@ from ocrframe.engines.legacy import RateLimiter, TencentLegacy
 from ocrframe.sample_images import synthetic
 from ocrframe.server.launch import LocalServer
 
+pytestmark = pytest.mark.engine  # the local server answers with its engine
+
 #: the general page's own example, as bundled
 GENERAL_OK = Path(ocrframe.data_path("responses/general.json")).read_bytes()
 

@@ -21,7 +21,9 @@ import pytest
 import ocrframe
 from ocrframe.server.launch import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.engine  # JupyterLab runs a real recognition
+
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("OCRFRAME_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "out" / "test-artifacts"
 CHROMIUM_ARGS = [

@@ -15,41 +15,14 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from documents import SAMPLES, THREE, born_digital_pdf, image_pdf
 from PIL import Image
 
 import ocrframe
 from ocrframe import analysis
 from ocrframe.engines.upright import turn_back
 
-SAMPLES = {Path(p).name: p for p in ocrframe.samples()}
 TRUTH = {Path(r["source"]).name: r for r in ocrframe.samples(truth=True)}
-THREE = ["zh_document.png", "en_document.png", "receipt.png"]
-
-
-def image_pdf(path: Path, names=THREE, resolution: float = 150) -> Path:
-    """An image-only PDF (a scan): one sample per page."""
-    pictures = [Image.open(SAMPLES[n]).convert("RGB") for n in names]
-    pictures[0].save(path, save_all=True, append_images=pictures[1:], resolution=resolution)
-    return path
-
-
-def born_digital_pdf(path: Path) -> Path:
-    """A PDF with a text layer, as a program writes it (matplotlib, TrueType fonts)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
-        for page in (1, 2):
-            fig = plt.figure(figsize=(8.27, 11.69))
-            fig.text(0.1, 0.9, f"Quarterly report, page {page}", fontsize=20)
-            fig.text(0.1, 0.85, "Invoice No. 2024-0917, total EUR 1,250.00", fontsize=12)
-            fig.text(0.1, 0.80, "Revenue rose twelve percent on the year", fontsize=12)
-            pdf.savefig(fig)
-            plt.close(fig)
-    return path
 
 
 def page_texts(res: ocrframe.OcrResult) -> dict[int, str]:
@@ -73,6 +46,7 @@ def three(tmp_path_factory):
     return path, ocrframe.recognize(path, progress=False)
 
 
+@pytest.mark.engine
 def test_a_three_page_scan_is_three_images_with_their_pages(three):
     path, res = three
     assert res.images["source"].tolist() == [str(path)] * 3
@@ -83,6 +57,7 @@ def test_a_three_page_scan_is_three_images_with_their_pages(three):
     assert res.title(1) == "three.pdf p. 2"
 
 
+@pytest.mark.engine
 def test_pages_and_dpi_choose_what_is_read(three):
     path, _ = three
     res = ocrframe.recognize(path, pages=[3, 1], dpi=100, progress=False)
@@ -95,6 +70,7 @@ def test_pages_and_dpi_choose_what_is_read(three):
     assert "no page 4: the document has 3" in missing.images.loc[1, "message"]
 
 
+@pytest.mark.engine
 def test_the_cli_and_a_dataset_give_the_same_tables(three, tmp_path):
     path, res = three
     done = subprocess.run(
@@ -112,6 +88,7 @@ def test_the_cli_and_a_dataset_give_the_same_tables(three, tmp_path):
         pd.testing.assert_frame_equal(other.images[cols], res.images[cols])
 
 
+@pytest.mark.engine
 def test_a_dataset_killed_in_the_middle_of_a_pdf_resumes_every_page_once(tmp_path):
     path = image_pdf(tmp_path / "long.pdf", THREE * 3)  # nine pages
     out = tmp_path / "ds"
@@ -134,6 +111,7 @@ def test_a_dataset_killed_in_the_middle_of_a_pdf_resumes_every_page_once(tmp_pat
     assert len(list(commits.glob("*.json"))) == 9  # only the missing pages were read
 
 
+@pytest.mark.engine
 def test_a_multi_page_tiff_is_read_page_by_page(tmp_path):
     path = tmp_path / "scan.tiff"
     pictures = [Image.open(SAMPLES[n]).convert("RGB") for n in THREE[:2]]
@@ -145,6 +123,7 @@ def test_a_multi_page_tiff_is_read_page_by_page(tmp_path):
     assert one.items["text"].tolist() == res.items.loc[res.items["image_id"] == 1, "text"].tolist()
 
 
+@pytest.mark.engine
 def test_pdfs_that_cannot_be_opened_are_failed_rows_and_the_rest_goes_on(tmp_path):
     import pikepdf
 
@@ -163,6 +142,7 @@ def test_pdfs_that_cannot_be_opened_are_failed_rows_and_the_rest_goes_on(tmp_pat
     assert "damaged" in messages[1] and "no pages" in messages[2]
 
 
+@pytest.mark.engine
 def test_parquet_written_before_pages_reads_with_page_and_dpi_na(three, tmp_path):
     _, res = three
     out = res.to_parquet(tmp_path / "old")
@@ -234,6 +214,7 @@ def test_pdf_text_gives_the_text_layer_with_boxes_on_the_rendered_pixels(born):
     assert width > 0
 
 
+@pytest.mark.engine
 def test_the_text_layer_is_a_ground_truth_for_an_ocr_engine(born):
     layer = ocrframe.recognize(born, engine="pdf-text", progress=False)
     ocr = ocrframe.recognize(born, progress=False)
@@ -276,12 +257,13 @@ def test_turning_back_undoes_a_turn():
         assert turn_back(_forward((12.0, 34.0), k, shape), k, shape) == pytest.approx((12.0, 34.0))
 
 
-@pytest.mark.slow
+@pytest.mark.engine
 @pytest.mark.parametrize("name", sorted(SAMPLES))
-def test_pages_turned_a_quarter_or_half_read_as_upright(name):
+def test_pages_turned_a_quarter_or_half_read_as_upright(name, samples_result):
     upright_img = Image.open(SAMPLES[name]).convert("RGB")
     shape = np.asarray(upright_img).shape
-    upright = ocrframe.recognize(np.asarray(upright_img), progress=False)
+    # the run's reading of the upright sample (the same pixels, read from the file)
+    upright = samples_result.select(samples_result.images["source"] == SAMPLES[name])
     base_cer = cer_of(upright, 0, name)
     for k in (1, 2, 3):
         turned = np.asarray(upright_img.rotate(90 * k, expand=True))
@@ -300,7 +282,7 @@ def test_pages_turned_a_quarter_or_half_read_as_upright(name):
             )
 
 
-@pytest.mark.slow
+@pytest.mark.engine
 @pytest.mark.parametrize("orientation", [6, 8])
 def test_a_phone_photo_whose_exif_says_it_is_turned(tmp_path, orientation):
     upright_img = Image.open(SAMPLES["receipt.png"]).convert("RGB")
@@ -326,7 +308,7 @@ def test_a_phone_photo_whose_exif_says_it_is_turned(tmp_path, orientation):
 # -- any size -----------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
+@pytest.mark.engine
 def test_small_print_on_a_very_large_scan_is_read():
     from PIL import ImageDraw, ImageFont
 
@@ -348,6 +330,7 @@ def test_small_print_on_a_very_large_scan_is_read():
     assert math.isfinite(float(res.images.loc[0, "angle"]))
 
 
+@pytest.mark.engine
 def test_ocrframe_serve_gives_the_same_tables_and_reads_a_pdf_part(three):
     import requests
 

@@ -9,6 +9,8 @@ import ocrframe
 from ocrframe.sample_images import synthetic
 from ocrframe.server.launch import LocalServer
 
+pytestmark = pytest.mark.engine  # the local server answers with its engine
+
 
 @pytest.fixture(scope="module")
 def server():

@@ -25,8 +25,10 @@ from serving import (
 )
 
 import ocrframe
-from ocrframe.engines.signature import sign_plain
 from ocrframe.server.launch import LocalServer, free_port
+from ocrframe.signature import sign_plain
+
+pytestmark = pytest.mark.engine  # the server answers with its engine
 
 TIMEOUT = 300  # a safety net against a hang, never a speed test
 
@@ -263,7 +265,6 @@ def test_secret_key_never_in_the_log(signed):
 # --- capacity -----------------------------------------------------------------------------------
 
 
-@pytest.mark.slow
 def test_full_queue_answers_15_at_once():
     # each request holds its queue place for a second, so the six surely overlap
     with LocalServer("--no-auth", "--queue", "1", "--latency-ms", "1000") as small:
@@ -325,7 +326,6 @@ def test_replay_answers_from_recorded_responses(tmp_path, files):
         assert other_options.json()["result_list"][0]["code"] == -9003
 
 
-@pytest.mark.slow
 def test_two_worker_processes():
     import psutil
 

@@ -24,7 +24,7 @@ import ocrframe
 from ocrframe import analysis
 from ocrframe.export import label_studio
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]  # tests/
 ROOT = HERE.parent
 ALTO_SCHEMA = HERE / "schemas" / "alto-4-2.xsd"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import matplotlib
 
@@ -21,13 +22,13 @@ from ocrframe.plot.boxes import GID_PREFIX
 
 
 @pytest.fixture(scope="module")
-def run():
+def run(replay):
     paths = [
         p
         for p in ocrframe.samples()
         if p.endswith(("rotated.png", "receipt.png", "small_text.png"))
     ]
-    return ocrframe.recognize(paths, progress=False)
+    return ocrframe.recognize(paths, engine=replay, progress=False)
 
 
 @pytest.fixture(autouse=True)
@@ -147,10 +148,10 @@ def test_result_plot_and_show_know_their_images(run):
     assert len(drawn) == 3
 
 
-def test_in_memory_images_are_kept_for_plotting():
-    buf = io.BytesIO()
-    Image.open(ocrframe.samples()[1]).save(buf, format="PNG")
-    res = ocrframe.recognize(buf.getvalue(), progress=False)
+def test_in_memory_images_are_kept_for_plotting(replay):
+    data = Path(ocrframe.samples()[1]).read_bytes()
+    res = ocrframe.recognize(data, engine=replay, progress=False)
+    assert len(res.items) > 3
     assert len(boxes(res.plot(0))) == len(res.items)
     assert len(boxes(res.select([0]).plot(0))) == len(res.items)
 
@@ -195,14 +196,14 @@ def test_missing_font_warns_once_naming_the_debian_packages():
         fonts.font_path_for("\U00010000")  # the second time is silent
 
 
-def test_in_memory_images_stay_with_their_rows_through_concat_and_select():
+def test_in_memory_images_stay_with_their_rows_through_concat_and_select(replay):
     def png(size):
         buf = io.BytesIO()
         Image.new("RGB", size, "white").save(buf, "PNG")
         return buf.getvalue()
 
-    small = ocrframe.recognize(png((200, 100)), progress=False)
-    large = ocrframe.recognize(png((820, 280)), progress=False)
+    small = ocrframe.recognize(png((200, 100)), engine=replay, progress=False)
+    large = ocrframe.recognize(png((820, 280)), engine=replay, progress=False)
     both = ocrframe.concat([small, large])
     assert both.images["source"].tolist() == ["<bytes #0>", "<bytes #0>"]  # same name
     assert both.pixels_of(0).shape == (100, 200, 3)
@@ -255,9 +256,9 @@ def test_boxes_outside_the_picture_are_left_out_with_a_warning():
     assert len(boxes(ax)) == 1
 
 
-def test_a_legend_of_fields_covers_no_box():
+def test_a_legend_of_fields_covers_no_box(replay):
     licence = next(p for p in ocrframe.samples() if p.endswith("licence.png"))
-    res = ocrframe.recognize(licence, endpoint="drivinglicence", type=1, progress=False)
+    res = ocrframe.recognize(licence, endpoint="drivinglicence", type=1, engine=replay)
     ax = ocrframe.plot_boxes(licence, res.items, color_by="field")
     fig = ax.figure
     fig.canvas.draw()

@@ -17,6 +17,8 @@ from ocrframe.core.fonts import font_path_for
 from ocrframe.engines.local import DEFAULT_MODEL, MODELS, LocalEngine
 from ocrframe.errors import OcrframeError
 
+pytestmark = pytest.mark.engine  # every model, read for real
+
 HAS_V4 = importlib.util.find_spec("rapidocr_onnxruntime") is not None
 OFFERED = [
     pytest.param(m, marks=pytest.mark.skipif(m == "v4" and not HAS_V4, reason="no v4 extra here"))

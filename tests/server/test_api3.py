@@ -17,6 +17,8 @@ from tencentcloud.ocr.v20181119 import models, ocr_client
 import ocrframe
 from ocrframe.server.launch import LocalServer
 
+pytestmark = pytest.mark.engine  # the server answers with its engine
+
 
 @pytest.fixture(scope="module")
 def server():

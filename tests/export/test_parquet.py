@@ -86,7 +86,7 @@ def _storage_aside(dtypes: dict[str, object]) -> dict[str, object]:
     return {k: "string" if isinstance(v, pd.StringDtype) else v for k, v in dtypes.items()}
 
 
-def test_a_dataset_is_one_table_per_kind_with_a_glob(tmp_path):
+def test_a_dataset_is_one_table_per_kind_with_a_glob(tmp_path, replay):
     import shutil
 
     inputs = []
@@ -95,9 +95,10 @@ def test_a_dataset_is_one_table_per_kind_with_a_glob(tmp_path):
         shutil.copy(sample, inputs[-1])
     inputs[3].write_text("not an image")  # fails, then is retried once mended
     out = tmp_path / "ds"
-    ocrframe.recognize(inputs, out=out, batch_size=2, progress=False)
+    ocrframe.recognize(inputs, engine=replay, out=out, batch_size=2, progress=False)
     shutil.copy(ocrframe.samples()[3], inputs[3])
-    ocrframe.recognize(inputs, out=out, batch_size=2, retry_failed=True, progress=False)
+    again = {"retry_failed": True, "progress": False}
+    ocrframe.recognize(inputs, engine=replay, out=out, batch_size=2, **again)
     res = ocrframe.read_parquet(out)
     assert len(res.images) == 5 and res.images["ok"].all()
     sql = duckdb.connect()
@@ -126,18 +127,19 @@ def _recognize(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True)
 
 
-def test_the_clis_one_table_file_and_csv_read_back(tmp_path):
+def test_the_clis_one_table_file_and_csv_read_back(tmp_path, replay):
     sample = ocrframe.samples()[2]
-    done = _recognize(sample, "-o", str(tmp_path / "x.parquet"), "--no-progress")
+    replaying = ("--replay", str(replay.index.root))
+    done = _recognize(sample, "-o", str(tmp_path / "x.parquet"), "--no-progress", *replaying)
     assert done.returncode == 0, done.stderr
     plain = pd.read_parquet(tmp_path / "x.parquet")  # one file, not a directory
     assert (tmp_path / "x.parquet").is_file()
     assert list(plain.columns[:5]) == ["image_id", "source", "page", "endpoint", "engine"]
     assert plain["source"].tolist() == [sample] * len(plain)
-    res = ocrframe.recognize(sample, progress=False)
+    res = ocrframe.recognize(sample, engine=replay, progress=False)
     assert plain["text"].tolist() == res.items["text"].tolist()
     assert pl.read_parquet(tmp_path / "x.parquet").height == len(res.items)
-    csv = _recognize(sample, "-o", str(tmp_path / "x.csv"), "--no-progress")
+    csv = _recognize(sample, "-o", str(tmp_path / "x.csv"), "--no-progress", *replaying)
     assert csv.returncode == 0, csv.stderr
     raw = pd.read_csv(tmp_path / "x.csv")
     assert [json.loads(p) for p in raw["polygon"]] == [list(p) for p in res.items["polygon"]]

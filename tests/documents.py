@@ -1,0 +1,40 @@
+"""Documents the tests build themselves: Pillow writes image-only PDFs (scans), matplotlib's
+PDF backend real text layers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+import ocrframe
+
+SAMPLES = {Path(p).name: p for p in ocrframe.samples()}
+#: the pages of the three-page scan most tests read
+THREE = ["zh_document.png", "en_document.png", "receipt.png"]
+
+
+def image_pdf(path: Path, names=THREE, resolution: float = 150) -> Path:
+    """An image-only PDF (a scan): one sample per page."""
+    pictures = [Image.open(SAMPLES[n]).convert("RGB") for n in names]
+    pictures[0].save(path, save_all=True, append_images=pictures[1:], resolution=resolution)
+    return path
+
+
+def born_digital_pdf(path: Path) -> Path:
+    """A PDF with a text layer, as a program writes it (matplotlib, TrueType fonts)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
+        for page in (1, 2):
+            fig = plt.figure(figsize=(8.27, 11.69))
+            fig.text(0.1, 0.9, f"Quarterly report, page {page}", fontsize=20)
+            fig.text(0.1, 0.85, "Invoice No. 2024-0917, total EUR 1,250.00", fontsize=12)
+            fig.text(0.1, 0.80, "Revenue rose twelve percent on the year", fontsize=12)
+            pdf.savefig(fig)
+            plt.close(fig)
+    return path
