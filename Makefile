@@ -51,12 +51,16 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-# -n auto: a worker per core; --dist loadfile keeps a file's tests (and the server or cluster its
-# fixtures start) on one worker. The bundled samples are read once per worker (tests/conftest.py)
-PYTEST_PARALLEL ?= -n auto --dist loadfile
+# -n auto: a worker per core, each taking the next test as it gets free (--dist worksteal:
+# the long tests spread better than whole files do). The workers and the pandas 2.2 stage share
+# one reading of the bundled samples, kept in TEST_RECORDS (tests/conftest.py); unit reads it
+# anew, compat replays it unless what it depends on changed since.
+PYTEST_PARALLEL ?= -n auto --dist worksteal --durations=15
+TEST_RECORDS := $(abspath out/test-records)
 
 unit: $(VENV)/.installed-dev tools
-	$(PY) -m pytest $(PYTEST_PARALLEL)
+	rm -rf $(TEST_RECORDS)
+	OCRFRAME_TEST_RECORDS=$(TEST_RECORDS) $(PY) -m pytest $(PYTEST_PARALLEL)
 
 $(COMPAT_VENV)/.installed: pyproject.toml | python runtime-deps
 	$(PYTHON) -m venv $(COMPAT_VENV) || { rm -rf $(COMPAT_VENV); exit 1; }
@@ -71,7 +75,8 @@ $(TOOLS_VENV)/.installed: tests/third_party/requirements.txt | python
 tools: $(TOOLS_VENV)/.installed
 
 compat: $(COMPAT_VENV)/.installed tools
-	$(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider $(PYTEST_PARALLEL) tests ocrframe -m "not engine"
+	OCRFRAME_TEST_RECORDS=$(TEST_RECORDS) $(COMPAT_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	  $(PYTEST_PARALLEL) tests ocrframe -m "not engine"
 
 # Python 3.13, where this machine has one (on PATH or installed by pyenv): ocrframe installs
 # there (without the v4 extra, which has no 3.13 release) and the engine and model tests run
@@ -84,7 +89,7 @@ else
 	@test -x $(PY313_VENV)/bin/python || { $(PY313) -m venv $(PY313_VENV) && \
 	  $(PY313_VENV)/bin/python -m pip --quiet --disable-pip-version-check install --upgrade pip; } \
 	  || { rm -rf $(PY313_VENV); exit 1; }
-	$(PY313_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -e . "pytest>=8"
+	$(PY313_VENV)/bin/python -m pip --quiet --disable-pip-version-check install -e ".[serve]" "pytest>=8"
 	$(PY313_VENV)/bin/python -m pytest -q -p no:cacheprovider tests/engines/test_local.py tests/engines/test_models.py
 endif
 

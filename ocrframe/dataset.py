@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .core.atomic import replacing, write_text
+from .core.atomic import TMP_PREFIX, replacing, write_text
 from .errors import OcrframeError
 from .inputs.images import Input
 from .inputs.pages import DocumentError, DocumentPage, TiffPage, document_bytes_digest
@@ -153,6 +153,8 @@ class DatasetWriter:
         for part in (self.root / PARTS).iterdir():
             if part.name not in committed:
                 shutil.rmtree(part, ignore_errors=True)  # a run stopped before committing it
+        for half_written in (self.root / COMMITS).glob(f"{TMP_PREFIX}*"):
+            half_written.unlink(missing_ok=True)  # a commit record the kill cut short
 
     def _drop_replaced(self) -> None:
         """A part rewritten without its superseded rows (``part-00003-r1``) replaces the

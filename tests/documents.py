@@ -8,8 +8,10 @@ from pathlib import Path
 from PIL import Image
 
 import ocrframe
+from ocrframe import analysis
 
 SAMPLES = {Path(p).name: p for p in ocrframe.samples()}
+TRUTH = {Path(r["source"]).name: r for r in ocrframe.samples(truth=True)}
 #: the pages of the three-page scan most tests read
 THREE = ["zh_document.png", "en_document.png", "receipt.png"]
 
@@ -38,3 +40,15 @@ def born_digital_pdf(path: Path) -> Path:
             pdf.savefig(fig)
             plt.close(fig)
     return path
+
+
+def page_texts(res: ocrframe.OcrResult) -> dict[int, str]:
+    return {
+        int(img.page): " ".join(res.items.loc[res.items["image_id"] == img.image_id, "text"])
+        for img in res.images.itertuples()
+    }
+
+
+def cer_of(res: ocrframe.OcrResult, image_id: int, name: str) -> float:
+    got = " ".join(res.items.loc[res.items["image_id"] == image_id, "text"])
+    return analysis.cer(" ".join(TRUTH[name]["lines"]), got)

@@ -160,3 +160,16 @@ def test_sigkill_midway_then_resume_gives_every_image_once(tmp_path, sample_read
     assert not committed & set(calls_second)  # finished ones were not recognised again
     assert set(calls_second) == set(paths) - committed
     assert len(calls_first) >= len(committed)
+
+
+def test_a_commit_record_cut_short_by_a_kill_is_removed_on_resume(tmp_path, replay):
+    paths = sample_copies(tmp_path / "img", 2)
+    ocrframe.recognize(paths[:1], engine=replay, out=tmp_path / "ds", progress=False)
+    half = tmp_path / "ds" / COMMITS / ".tmp-part-00001.json-0123456789ab"
+    half.write_text('[{"source": ')  # what a kill in the middle of writing leaves
+    ds = ocrframe.recognize(paths, engine=replay, out=tmp_path / "ds", resume=True)
+    assert not half.exists() and len(ds) == 2
+    assert sorted(p.name for p in (tmp_path / "ds" / COMMITS).iterdir()) == [
+        "part-00000.json",
+        "part-00001.json",
+    ]

@@ -39,8 +39,9 @@ def replacing(
     """
     final = Path(path)
     final.parent.mkdir(parents=True, exist_ok=True)
-    # a name of its own (not mkstemp's): the file gets the user's usual permissions
-    tmp = final.with_name(f"{TMP_PREFIX}{final.name}-{uuid.uuid4().hex[:12]}{final.suffix}")
+    # a name of its own (not mkstemp's), so the file gets the user's usual permissions, and no
+    # suffix of the final file's: a reader's glob (*.json, */items.parquet) never matches it
+    tmp = final.with_name(f"{TMP_PREFIX}{final.name}-{uuid.uuid4().hex[:12]}")
     if folder:
         tmp.mkdir()
     try:
