@@ -21,6 +21,7 @@ goes on. ``images.engine`` is the engine that made the recorded answer, where th
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 from collections.abc import Iterator
@@ -37,8 +38,9 @@ class ReplayEngine(Engine):
     :class:`~ocrframe.records.Index`); thread-safe, loads the folder once.
 
     ``fallback`` (an engine that answers image by image, such as the local one) reads the
-    images no record answers, instead of failing them: with ``save_raw=`` the same folder, a
-    notebook re-run reads only what is new.
+    images no record answers, instead of failing them, once: the same image asked again is
+    answered as it was read. With ``save_raw=`` the same folder, a notebook re-run reads only
+    what is new.
     """
 
     name = "replay"
@@ -49,6 +51,7 @@ class ReplayEngine(Engine):
     ) -> None:
         self.index = recorded if isinstance(recorded, records.Index) else records.Index(recorded)
         self.fallback = fallback
+        self._read: dict[str, dict] = {}  # what the fallback read, by question (records.key)
 
     def __repr__(self) -> str:
         return f"<ReplayEngine {self.index.root}: {len(self.index)} records>"
@@ -66,8 +69,15 @@ class ReplayEngine(Engine):
         if found is not None:
             return found.response
         if self.fallback is not None:
-            return self.fallback.respond(image, endpoint, options)
+            return self._read_once(image, endpoint, options)
         return self.missing(image.source, endpoint, options)
+
+    def _read_once(self, image: images.Loaded, endpoint: str, options: dict) -> dict:
+        """The fallback's answer for ``image``, read on the first question only."""
+        question = records.key(endpoint, options, image_sha256=image.sha256)
+        if question not in self._read:
+            self._read[question] = self.fallback.respond(image, endpoint, options)
+        return copy.deepcopy(self._read[question])  # each answer the caller's own
 
     @staticmethod
     def missing(source: str, endpoint: str, options: dict) -> dict:
@@ -95,7 +105,7 @@ class ReplayEngine(Engine):
                 yield Answer(k, self.missing(inp.source, endpoint, options), image_sha256=sha)
                 continue
             if found is None:
-                response = self.fallback.respond(loaded, endpoint, options)
+                response = self._read_once(loaded, endpoint, options)
                 engine = self.fallback.name
             else:
                 response, engine = found.response, found.engine

@@ -34,6 +34,9 @@ SMALLEST_LINE = 14
 CLEAR = 0.8
 #: a line covered this much (share of its own area) by a larger one is the same text again
 COVERED = 0.5
+#: a tile whose grey levels all lie this close together holds no print (blank paper, a margin):
+#: it is not read. Scanner noise stays within it; the faintest print read here does not
+BLANK_RANGE = 16
 
 
 def read_any_size(rgb: np.ndarray, read: Callable[[np.ndarray], Reading]) -> Reading:
@@ -75,12 +78,28 @@ def _tiled(rgb: np.ndarray, read: Callable[[np.ndarray], Reading], first: Readin
     for y in tile_origins(height):
         for x in tile_origins(width):
             tile = np.ascontiguousarray(rgb[y : y + TILE, x : x + TILE])
+            if not has_ink(tile):
+                continue  # most of a large scan is margin: nothing to read there
             part = read(tile)
             found += [(moved(line, x, y), turned) for line, turned in zip(part.lines, part.turned)]
     kept = merge([line for line, _ in found])
     turned = {id(line): t for line, t in found}
     kept.sort(key=lambda line: (bbox(line.polygon)[1], bbox(line.polygon)[0]))
     return Reading(kept, [turned[id(line)] for line in kept])
+
+
+def has_ink(tile: np.ndarray) -> bool:
+    """Whether a tile holds anything darker or lighter than its paper (more than
+    :data:`BLANK_RANGE` grey levels apart).
+
+    >>> page = np.full((50, 80, 3), 250, np.uint8)
+    >>> printed = page.copy()
+    >>> printed[20:28, 10:60] = 30  # a word
+    >>> has_ink(page), has_ink(printed)
+    (False, True)
+    """
+    grey = tile.min(axis=2) if tile.ndim == 3 else tile  # ink of any colour is dark somewhere
+    return int(grey.max()) - int(grey.min()) > BLANK_RANGE
 
 
 def merge(lines: list[Line]) -> list[Line]:

@@ -12,6 +12,7 @@ import pytest
 from serving import StaticFiles
 
 import ocrframe
+from ocrframe.engines.base import Engine
 from ocrframe.engines.replay import ReplayEngine
 
 
@@ -78,13 +79,21 @@ def test_a_fallback_reads_what_no_record_answers_and_save_raw_keeps_it(tmp_path,
     from PIL import Image
 
     Image.new("RGB", (60, 30), "white").save(blank)
-    both = ReplayEngine(replay.index, fallback=engines.get("local"))
+    local, asked = engines.get("local"), []
+
+    class Counting(Engine):  # the local engine, its calls counted
+        name, endpoints = local.name, local.endpoints
+
+        def respond(self, image, endpoint, options):
+            asked.append(image.source)
+            return local.respond(image, endpoint, options)
+
+    both = ReplayEngine(replay.index, fallback=Counting())
     res = ocrframe.recognize(
-        [ocrframe.samples()[1], blank], engine=both, save_raw=tmp_path / "new", progress=False
+        [ocrframe.samples()[1], blank, blank], engine=both, save_raw=tmp_path / "new"
     )
-    assert res.images["code"].tolist() == [0, 0] and res.images["engine"].tolist() == [
-        "rapidocr",
-        "rapidocr",
-    ]
+    assert asked == [str(blank)]  # only what no record answers, and only once
+    assert res.images["code"].tolist() == [0, 0, 0]
+    assert res.images["engine"].tolist() == ["rapidocr"] * 3
     again = ocrframe.recognize(blank, engine=ReplayEngine(tmp_path / "new"), progress=False)
     assert again.images["code"].tolist() == [0]  # what the fallback read was recorded
