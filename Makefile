@@ -88,7 +88,9 @@ $(PY313_VENV)/.installed: pyproject.toml
 ifeq ($(PY313),)
 	@echo "py313: no Python 3.13 on this machine, not tested on 3.13"
 else
-	$(PY313) -m venv $(PY313_VENV) || { rm -rf $(PY313_VENV); exit 1; }
+# the pip of Python 3.13.0's venv cannot read an editable install's extras: a newer one can
+	{ $(PY313) -m venv $(PY313_VENV) && $(PY313_VENV)/bin/python -m pip --quiet \
+	  --disable-pip-version-check install --upgrade pip; } || { rm -rf $(PY313_VENV); exit 1; }
 	$(PY313_VENV)/bin/python -m pip --quiet --disable-pip-version-check install \
 	  -e ".[serve]" "pytest>=8" "pytest-xdist>=3.5"
 	touch $@
