@@ -65,12 +65,19 @@ class ReplayEngine(Engine):
         return self.index.find(endpoint, options, url=url, image_sha256=sha)
 
     def respond(self, image: images.Loaded, endpoint: str, options: dict) -> dict:
+        return self._answer(image, endpoint, options)[0]
+
+    def _answer(
+        self, image: images.Loaded, endpoint: str, options: dict
+    ) -> tuple[dict, str | None]:
+        """The response for ``image`` and the engine that made it (None: this one): its
+        record's, else the fallback's reading, else a failure that says what is missing."""
         found = self.index.find(endpoint, options, image_sha256=image.sha256)
         if found is not None:
-            return found.response
+            return found.response, found.engine
         if self.fallback is not None:
-            return self._read_once(image, endpoint, options)
-        return self.missing(image.source, endpoint, options)
+            return self._read_once(image, endpoint, options), self.fallback.name
+        return self.missing(image.source, endpoint, options), None
 
     def _read_once(self, image: images.Loaded, endpoint: str, options: dict) -> dict:
         """The fallback's answer for ``image``, read on the first question only."""
@@ -94,21 +101,15 @@ class ReplayEngine(Engine):
             url = inp.value if isinstance(inp.value, str) else None
             found = self.index.find(endpoint, options, url=url) if url else None
             sha = None
-            if found is None:
+            if found is not None:
+                response, engine = found.response, found.engine
+            else:
                 loaded = images.load(inp, session)
                 if isinstance(loaded, images.Failure):
                     yield Answer(k, loaded.response())
                     continue
                 sha = loaded.sha256
-                found = self.index.find(endpoint, options, image_sha256=sha)
-            if found is None and self.fallback is None:
-                yield Answer(k, self.missing(inp.source, endpoint, options), image_sha256=sha)
-                continue
-            if found is None:
-                response = self._read_once(loaded, endpoint, options)
-                engine = self.fallback.name
-            else:
-                response, engine = found.response, found.engine
+                response, engine = self._answer(loaded, endpoint, options)
             if endpoint in BATCH_ENDPOINTS:
                 response = {"result_list": [batch_entry(response, inp.source)]}
             yield Answer(k, response, image_sha256=sha, url=url, engine=engine)
