@@ -94,6 +94,12 @@ class DaskTables:
         """Everything as one OcrResult on the client (small collections only)."""
         return concat(dask.compute(*self.parts))
 
+    def persist(self) -> DaskTables:
+        """The same tables, recognised now and kept in the workers' memory: every later
+        ``compute``, table or ``to_parquet`` starts from them instead of reading the images
+        again (each of those otherwise runs the recognition anew, as Dask collections do)."""
+        return DaskTables(list(dask.persist(*self.parts)), self.offsets, self.meta)
+
     def to_parquet(self, path: str | os.PathLike, progress: bool = True) -> OcrDataset:
         """Write every partition from its worker into the dataset layout of
         ``recognize(out=…)``, then commit them in order on the client."""

@@ -81,6 +81,36 @@ def test_each_worker_loads_its_engine_once(client, tmp_path, replaying):
     assert sum(loads.values()) >= 1
 
 
+def _count_answers() -> None:
+    """In a worker: count the images its replay engines answer from now on."""
+    if not hasattr(ReplayEngine, "answered"):
+        plain = ReplayEngine._answer
+
+        def counted(self, *args, **kwargs):
+            type(self).answered += 1
+            return plain(self, *args, **kwargs)
+
+        ReplayEngine._answer = counted
+    ReplayEngine.answered = 0
+
+
+def _answers() -> int:
+    return ReplayEngine.answered
+
+
+def test_persisted_tables_are_read_once_however_often_they_are_used(client, tmp_path, replaying):
+    paths = sample_copies(tmp_path / "img", 6)
+    client.run(_count_answers)
+    tables = ocrdask.recognize_bag(paths, engine_factory=replaying, partition_size=2).persist()
+    assert tables.items["image_id"].nunique().compute() == 6
+    assert len(tables.compute()) == 6
+    tables.to_parquet(tmp_path / "ds", progress=False)
+    assert sum(client.run(_answers).values()) == 6  # each image once, not once per use
+    client.run(_count_answers)
+    ocrdask.recognize_bag(paths, engine_factory=replaying, partition_size=2).compute()
+    assert sum(client.run(_answers).values()) == 6  # the count sees every reading
+
+
 def test_read_json_bag_converts_thousands_of_saved_responses(client, tmp_path):
     template = json.loads(Path(ocrframe.data_path("responses/general.json")).read_text("utf-8"))
     files = []
