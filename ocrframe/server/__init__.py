@@ -5,7 +5,10 @@ API 3.0. An app: may import every layer but ``cli``, and ``engines`` only to run
 The five endpoints of the pages (``/ocr/general``, ``/ocr/minorlanguage``, ``/ocr/idcard``,
 ``/ocr/namecard``, ``/ocr/drivinglicence``) answered by the local engine, or from recorded
 responses (``replay=``), with the pages' signature, limits and error codes. Code written for
-the cloud service (the vendor's own SDK included) works against it unchanged.
+the cloud service (the vendor's own SDK included) works against it unchanged. Image URLs are
+fetched only from public addresses, within a size and a time limit
+(:mod:`ocrframe.server.fetch`; ``allow_private_urls=True`` to fetch from this machine or its
+network).
 
     ocrframe serve --no-auth                                  # http://127.0.0.1:8080
     ocrframe serve --appid 1250000000 --secret-id AKID… --secret-key …

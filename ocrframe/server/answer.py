@@ -10,18 +10,19 @@ so a client sees backpressure instead of latency that grows without bound.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 from concurrent.futures import ThreadPoolExecutor
-
-import requests
 
 from .. import engines
 from ..core import codes
 from ..endpoints import BATCH_ENDPOINTS, batch_entry
 from ..engines.replay import ReplayEngine
 from ..inputs import images
+from ..inputs.pages import is_pdf
 from .bodies import Ask, Image
 from .config import ServerConfig
+from .fetch import Fetcher, FetchError
 
 
 class Capacity:
@@ -60,7 +61,9 @@ class Answerer:
         self.engine = None if self.replay else engines.get(config.engine, model=config.model)
         self._engine_thread = ThreadPoolExecutor(1, thread_name_prefix="ocrframe-engine")
         self._io_threads = ThreadPoolExecutor(8, thread_name_prefix="ocrframe-fetch")
-        self._http = threading.local()
+        self.fetcher = Fetcher(
+            config.max_download, config.fetch_timeout, allow_private=config.allow_private_urls
+        )
 
     def close(self) -> None:
         self._engine_thread.shutdown(wait=False, cancel_futures=True)
@@ -97,7 +100,10 @@ class Answerer:
             inp = images.Input(image.name, image.url)
         else:  # a PDF or multi-page TIFF: its first page (API 3.0 chooses with PdfPageNumber)
             inp = document_page(image.name, image.data or b"", 1)
-        loaded = await self.load(inp)
+        try:
+            loaded = await self.load(inp)
+        except FetchError as err:
+            return err.response()
         if isinstance(loaded, dict):  # the image's own error
             return loaded
         size = len(loaded.data or b"")
@@ -111,13 +117,21 @@ class Answerer:
         return response
 
     async def load(self, inp: images.Input) -> images.Loaded | dict:
-        """Decode (or fetch) one image off the event loop; its error response when it fails."""
+        """Decode (or fetch) one image off the event loop; its error response when it fails,
+        :class:`FetchError` when its URL is not fetched (each protocol says it its way)."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._io_threads, self._fetch, inp)
 
     def _fetch(self, inp: images.Input) -> images.Loaded | dict:
-        # on an I/O thread: its own HTTP session (sessions are not shared across threads)
-        loaded = images.load(inp, self._session())
+        if isinstance(inp.value, str):  # a URL: fetched by the guarded fetcher, never by load
+            data = self.fetcher.fetch(inp.value)
+            if is_pdf(data):
+                return codes.error_response(
+                    codes.ILLEGAL_FORMAT,
+                    f"{inp.source}: a PDF given by URL: send its pages as images",
+                )
+            inp = dataclasses.replace(inp, value=data)  # the bytes, with the input's limits
+        loaded = images.load(inp)
         return loaded.response() if isinstance(loaded, images.Failure) else loaded
 
     async def respond(self, loaded: images.Loaded, endpoint: str, options: dict) -> dict:
@@ -132,16 +146,14 @@ class Answerer:
             self._engine_thread, self.engine.respond, loaded, endpoint, options
         )
 
-    def _session(self) -> requests.Session:
-        if not hasattr(self._http, "session"):
-            self._http.session = requests.Session()
-        return self._http.session
-
     def _replayed(self, image: Image, endpoint: str, options: dict) -> dict:
         assert self.replay is not None
         found = self.replay.find(endpoint, options, url=image.url, data=image.data)
         if found is None and image.data is None and image.url is not None:
-            loaded = self._fetch(images.Input(image.name, image.url))
+            try:
+                loaded = self._fetch(images.Input(image.name, image.url))
+            except FetchError as err:
+                return err.response()
             if isinstance(loaded, dict):
                 return loaded
             found = self.replay.find(endpoint, options, data=loaded.data)

@@ -37,14 +37,15 @@ from ..core import codes
 from ..inputs import images
 from ..inputs.pages import page_count
 from .answer import Answerer, document_page
+from .bodies import BadRequest, read_body
 from .config import ServerConfig
+from .fetch import FetchError
 from .reply import Reply
 
 TEXT_ACTIONS = {"GeneralBasicOCR", "GeneralFastOCR", "GeneralHandwritingOCR", "GeneralEfficientOCR",
                 "GeneralAccurateOCR"}  # fmt: skip
 CARD_ACTIONS = {"IDCardOCR", "DriverLicenseOCR", "VehicleLicenseOCR", "BusinessCardOCR"}
 KNOWN = TEXT_ACTIONS | CARD_ACTIONS | {"MLIDPassportOCR", "PassportOCR"}
-MAX_BODY = 14 * 1024 * 1024  # a 10 MB image in base64, and the JSON around it
 SKEW = 300  # seconds a signature's timestamp may differ from the server's clock
 AUTH = re.compile(
     r"TC3-HMAC-SHA256 Credential=(?P<id>[^/]+)/(?P<date>\d{4}-\d{2}-\d{2})/(?P<service>[^/]+)"
@@ -77,7 +78,7 @@ def reply(body: dict, request_id: str) -> Reply:
 async def handle(request: Request, answerer: Answerer, config: ServerConfig) -> Reply:
     request_id = str(uuid.uuid4())
     try:
-        body = await _read(request)
+        body = await _read(request, config.body_limit(api3=True))
         if config.auth:
             verify(request, body, config)
         action = request.headers.get("x-tc-action", "")
@@ -92,14 +93,11 @@ async def handle(request: Request, answerer: Answerer, config: ServerConfig) -> 
         return reply({"Error": {"Code": err.code, "Message": err.message}}, request_id)
 
 
-async def _read(request: Request) -> bytes:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            raise Api3Error("FailedOperation.ImageSizeTooLarge", "request body over 14 MB")
-        chunks.append(chunk)
-    return b"".join(chunks)
+async def _read(request: Request, limit: int) -> bytes:
+    try:
+        return await read_body(request, limit)
+    except BadRequest as err:  # the platform's common code for a request over its size
+        raise Api3Error("RequestSizeLimitExceeded", err.detail) from None
 
 
 def verify(request: Request, body: bytes, config: ServerConfig, now: float | None = None) -> None:
@@ -158,7 +156,10 @@ async def _answer(action: str, params: dict, answerer: Answerer) -> dict:
 
 async def _answer_one(action: str, params: dict, answerer: Answerer) -> dict:
     inp, pages = _image(params)
-    loaded = await answerer.load(inp)
+    try:
+        loaded = await answerer.load(inp)
+    except FetchError as err:
+        raise Api3Error(err.api3, err.detail) from None
     if isinstance(loaded, dict):
         raise Api3Error(*_image_error(loaded))
     legacy, options = _legacy(action, params)

@@ -28,32 +28,11 @@ from ..endpoints import ENDPOINTS
 from .answer import Answerer
 from .api3 import handle
 from .auth import AuthFailure, check_body, check_header
-from .bodies import BadRequest, count_images, parse_json, parse_multipart
+from .bodies import BadRequest, count_images, parse_json, parse_multipart, read_body
 from .config import ServerConfig
 from .reply import Reply, error_reply
 
 log = logging.getLogger("ocrframe.server")
-DRAIN_LIMIT = 64 * 1024 * 1024  # read (and drop) at most this much of an oversized body
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The body, or error 23 when it is over ``limit`` (the rest is read and dropped, so the
-    client can read the answer instead of seeing a reset connection)."""
-    declared = request.headers.get("content-length")
-    too_big = declared is not None and declared.isdigit() and int(declared) > limit
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            too_big = True
-        if too_big:
-            if size > DRAIN_LIMIT:
-                break
-            continue
-        chunks.append(chunk)
-    if too_big:
-        raise BadRequest(codes.BODY_TOO_LARGE, f"body over {limit // (1024 * 1024)} MB")
-    return b"".join(chunks)
 
 
 def create_app(config: ServerConfig) -> Starlette:
@@ -130,7 +109,7 @@ async def _handle(request: Request, endpoint: str, answerer: Answerer, config: S
             {"code": 3, "message": f"bad request: no endpoint /ocr/{endpoint}"}, status_code=404
         )
     try:
-        body = await read_body(request, config.max_body)
+        body = await read_body(request, config.body_limit())
         sig = check_header(request.headers.get("authorization"), config) if config.auth else None
         ask = await _parse(request, body, endpoint)
         if sig is not None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
+from starlette.requests import Request
 
 from ..core import codes
 from ..endpoints import BATCH_ENDPOINTS, CHOICES, OPTIONS
@@ -32,6 +33,41 @@ class BadRequest(Exception):
         super().__init__(detail)
         self.code = code
         self.detail = detail
+
+
+DRAIN_LIMIT = 64 * 1024 * 1024  # read (and drop) at most this much of an oversized body
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, or :class:`BadRequest` with code 23 when it is over ``limit`` bytes: kept in
+    memory only up to the limit; the rest is read and dropped (up to :data:`DRAIN_LIMIT`) so
+    that the client can read the answer instead of seeing a reset connection."""
+    declared = request.headers.get("content-length", "")
+    too_big = declared.isdigit() and int(declared) > limit
+    if too_big and int(declared) > DRAIN_LIMIT:  # it would be cut short anyway: read nothing
+        raise BadRequest(codes.BODY_TOO_LARGE, f"body over {size_text(limit)}")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            too_big = True
+        if too_big:
+            if size > DRAIN_LIMIT:
+                break
+            continue
+        chunks.append(chunk)
+    if too_big:
+        raise BadRequest(codes.BODY_TOO_LARGE, f"body over {size_text(limit)}")
+    return b"".join(chunks)
+
+
+def size_text(n: int) -> str:
+    """``n`` bytes for a message: in MB from 1 MB up.
+
+    >>> size_text(6 * 1024 * 1024), size_text(1000)
+    ('6 MB', '1000 bytes')
+    """
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
 @dataclass

@@ -35,8 +35,11 @@ TIMEOUT = 300  # a safety net against a hang, never a speed test
 
 @pytest.fixture(scope="module")
 def signed():
-    """A server that wants signatures (keys from the environment, bucket on the command line)."""
-    with LocalServer("--bucket", BUCKET, env=KEYS) as server:
+    """A server that wants signatures (keys from the environment, bucket on the command line),
+    and fetches image URLs from 127.0.0.1, where the tests serve them (refused by default:
+    tests/server/test_fetch.py)."""
+    env = {**KEYS, "OCRFRAME_SERVE_ALLOW_PRIVATE_URLS": "1"}
+    with LocalServer("--bucket", BUCKET, env=env) as server:
         yield server
 
 
@@ -197,10 +200,11 @@ def test_bad_images_are_per_image_entries(server):
     expect(single, 200, -1102)
 
 
-def test_unfetchable_url(server):
-    port = server.port  # nothing serves /nothing.png there
-    r = post(server, "general", json={"url": f"http://127.0.0.1:{port}/nothing.png"})
-    assert r.json()["code"] == -1308
+def test_unfetchable_url(signed):
+    port = signed.port  # nothing serves /nothing.png there
+    body = {"appid": APPID, "bucket": BUCKET, "url": f"http://127.0.0.1:{port}/nothing.png"}
+    r = post(signed, "general", headers=auth(), json=body)
+    assert r.json()["code"] == -1308 and "HTTP 404" in r.json()["message"]
 
 
 def test_bad_options_and_bodies(server):
