@@ -23,6 +23,7 @@ from .engines.cloud import TencentCloud
 from .engines.legacy import TencentLegacy
 from .errors import (
     OcrDetectionError,
+    OcrDpiWarning,
     OcrExportWarning,
     OcrFormatError,
     OcrframeError,
@@ -40,6 +41,7 @@ from .signature import legacy_signature
 __all__ = [
     "OcrDataset",
     "OcrDetectionError",
+    "OcrDpiWarning",
     "OcrExportWarning",
     "OcrFormatError",
     "OcrRequestError",

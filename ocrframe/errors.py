@@ -14,6 +14,9 @@ a user can go straight to the culprit::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class OcrframeError(Exception):
     """Base class of every error ocrframe raises on purpose.
@@ -71,12 +74,40 @@ class OcrDetectionError(OcrFormatError):
     """No registered format recognises a response; the message lists what was looked for."""
 
 
+@contextmanager
+def reading_file(source: object, what: str = "file") -> Iterator[None]:
+    """Turn any failure of parsing ``source`` (a parser's ``ValueError``, a decoding error, a
+    nesting too deep to follow) into an :class:`OcrFormatError` that names it; ocrframe's own
+    errors pass unchanged. Hostile or damaged files then fail like any other bad input.
+
+    >>> with reading_file("bad.csv", "CSV table"):  # doctest: +ELLIPSIS
+    ...     int("x")
+    Traceback (most recent call last):
+    ...
+    ocrframe.errors.OcrFormatError: bad.csv: not a readable CSV table (ValueError: invalid ...)
+    """
+    try:
+        yield
+    except OcrframeError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError) as err:
+        detail = f"{type(err).__name__}: {err}"
+        raise OcrFormatError(
+            f"not a readable {what} ({detail[:300]})", source=str(source)
+        ) from None
+
+
 class OcrScaleWarning(UserWarning):
     """A response's confidences contradict the scale its format documents.
 
     The response is normalised with the scale its own values show, the decision is recorded in
     ``images.extra`` (``confidence_scale``) and this warning is emitted once per call.
     """
+
+
+class OcrDpiWarning(UserWarning):
+    """A PDF page would be larger than ``max_pixels`` at the dpi asked for: it is rendered at
+    the highest dpi that fits, and ``images.dpi`` says which."""
 
 
 class OcrResendWarning(UserWarning):

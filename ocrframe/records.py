@@ -144,8 +144,8 @@ def read(path: str | os.PathLike) -> Record:
     path = Path(path)
     try:
         obj = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise OcrframeError(f"{path}: not a readable record: {err}") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise OcrframeError(f"{path}: not a readable record: {type(err).__name__}: {err}") from None
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise OcrframeError(f"{path}: not an ocrframe record (format {FORMAT!r} expected)")
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema
-from ..errors import OcrframeError
+from ..errors import OcrframeError, reading_file
 
 # -- truth -------------------------------------------------------------------------------------
 TRUTH_COLUMNS = {
@@ -50,6 +50,14 @@ def read_truth(path_or_records) -> pd.DataFrame:
     path = Path(path_or_records)
     if not path.exists():
         raise OcrframeError(f"{path}: no such truth file")
+    with reading_file(path, "truth file"):
+        return _read_truth_file(path)
+
+
+def _read_truth_file(path: Path) -> pd.DataFrame:
+    """Ground truth from a Label Studio export, a CSV or JSONL file (see :func:`read_truth`)."""
+    from ..export import label_studio
+
     if path.suffix.lower() == ".json":  # a Label Studio export: its reviewed transcriptions
         try:
             export = json.loads(path.read_text(encoding="utf-8"))

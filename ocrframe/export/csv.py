@@ -1,6 +1,6 @@
 """CSV, one table as one file for spreadsheets; :func:`read_csv` gives the contract back.
 
-A level's table (``items``, ``chars``, ``cells`` or ``images``) is written with the image
+A level's table (``items``, ``chars``, ``cells``, ``blocks`` or ``images``) is written with the image
 columns a reader needs to group it (``source``, ``page``, ``endpoint``, ``engine``). The list
 columns (``polygon``, ``warn_codes``, ``warn_messages``) are JSON text that ``json.loads``
 reads; :func:`read_csv` gives the contract's dtypes back. (One table as a parquet file:
@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
-from ..errors import OcrframeError
+from ..errors import OcrframeError, reading_file
 
 
 def _list_columns(columns) -> list[str]:
@@ -54,7 +54,13 @@ def _json_list(value) -> str | None:
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     """A table written by :func:`write_csv` (or ``ocrframe … -o x.csv``) with the contract's
     dtypes back: nullable integers, floats and strings, and the list columns as arrays. The
-    table is told by its columns; columns the contract does not know are kept as read."""
+    table is told by its columns; columns the contract does not know are kept as read. A file
+    that is not such a table is an :class:`~ocrframe.OcrFormatError` naming it."""
+    with reading_file(path, "CSV table"):
+        return _read_csv(path)
+
+
+def _read_csv(path: str | os.PathLike) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     level = _level_of(frame.columns)
     specs = {**schema.IMAGES, **schema.columns(level)}
@@ -84,7 +90,8 @@ def _parsed(text, path, column: str):
 
 def _level_of(columns) -> str:
     names = set(columns)
-    for level, key in (("chars", "char_id"), ("cells", "cell_id"), ("items", "item_id")):
+    levels = (("chars", "char_id"), ("cells", "cell_id"), ("items", "item_id"), ("blocks", "type"))
+    for level, key in levels:
         if key in names:
             return level
     if "response_id" in names:

@@ -6,6 +6,11 @@ bytes) becomes one input per page (:mod:`ocrframe.inputs.pages`), rendered only 
 input keeps ``source``: exactly what the user gave (a path or URL string), or a generated name
 for bytes, PIL images and arrays, and its ``page``. Loading never raises for a bad image: it
 returns a :class:`Failure` with the service's code, so a batch goes on.
+
+No image larger than ``max_pixels`` (:data:`MAX_PIXELS`, Pillow's decompression-bomb limit, about
+89.5 million pixels, unless ``expand(..., max_pixels=)`` says otherwise) is decoded: its size is
+read from its header first, and it is a failed input (code 20, image too large) that says its
+size and the limit. A PDF page is rendered at a lower dpi instead (:mod:`ocrframe.inputs.pages`).
 """
 
 from __future__ import annotations
@@ -25,11 +30,16 @@ from ..errors import OcrframeError
 from . import files
 from .pages import (
     DEFAULT_DPI,
+    MAX_PIXELS,
     DocumentError,
     DocumentPage,
+    PageError,
     TiffPage,
+    bomb_detail,
     check_dpi,
+    check_max_pixels,
     is_pdf,
+    over_limit,
     render,
     split,
     tiff_frame,
@@ -45,12 +55,14 @@ URL_TIMEOUT = (5, 30)  # connect, read seconds
 @dataclass(frozen=True)
 class Input:
     """One input as the user gave it: ``source`` to report, ``value`` to load; a document's
-    page says its ``page`` (1-based) and the ``dpi`` it is rendered at (PDF pages)."""
+    page says its ``page`` (1-based) and the ``dpi`` it is rendered at (PDF pages); an image
+    of more than ``max_pixels`` pixels is not decoded (None: no limit)."""
 
     source: str
     value: object
     page: int | None = None
     dpi: int | None = None
+    max_pixels: int | None = MAX_PIXELS
 
 
 @dataclass(frozen=True)
@@ -96,9 +108,14 @@ def is_url(text: str) -> bool:
     return text.startswith(("http://", "https://"))
 
 
-def expand(images: object, pages=None, dpi: int = DEFAULT_DPI) -> list[Input]:
+def expand(
+    images: object, pages=None, dpi: int = DEFAULT_DPI, max_pixels: int | None = MAX_PIXELS
+) -> list[Input]:
     """The inputs named by ``images``, in order (a glob or directory expands, sorted; a
-    document, into its ``pages`` — all by default — rendered at ``dpi``).
+    document, into its ``pages`` — all by default — rendered at ``dpi``, or at the highest dpi
+    within ``max_pixels``, with an :class:`~ocrframe.errors.OcrDpiWarning`). No input of
+    more than ``max_pixels`` pixels is decoded when it is loaded: it fails, saying its size
+    (None: no limit).
 
     A mapping names in-memory images: ``{"scan 1.png": b"...", ...}`` keeps each key as the
     source (a notebook upload, a zip member).
@@ -109,20 +126,23 @@ def expand(images: object, pages=None, dpi: int = DEFAULT_DPI) -> list[Input]:
     ['upload.jpg']
     """
     dpi = check_dpi(dpi)
+    limit = check_max_pixels(max_pixels)
     if isinstance(images, Mapping):
-        return [i for name, value in images.items() for i in _named(str(name), value, pages, dpi)]
+        return [
+            i for name, value in images.items() for i in _named(str(name), value, pages, dpi, limit)
+        ]
     items = list(images) if isinstance(images, list | tuple) else [images]
     out: list[Input] = []
     for k, item in enumerate(items):
         if isinstance(item, str | os.PathLike):
-            for inp in _expand_path(item):
+            for inp in _expand_path(item, limit):
                 out += _documents(inp, pages, dpi)
         elif isinstance(item, bytes | bytearray | memoryview):
-            out += _documents(Input(f"<bytes #{k}>", bytes(item)), pages, dpi)
+            out += _documents(Input(f"<bytes #{k}>", bytes(item), max_pixels=limit), pages, dpi)
         elif isinstance(item, Image.Image):
-            out.append(Input(f"<PIL #{k}>", item))
+            out.append(Input(f"<PIL #{k}>", item, max_pixels=limit))
         elif isinstance(item, np.ndarray):
-            out.append(Input(f"<array #{k}>", item))
+            out.append(Input(f"<array #{k}>", item, max_pixels=limit))
         else:
             raise OcrframeError(
                 f"images[{k}]: expected a path, URL, bytes, PIL image or numpy array, "
@@ -131,11 +151,11 @@ def expand(images: object, pages=None, dpi: int = DEFAULT_DPI) -> list[Input]:
     return out
 
 
-def _named(name: str, value: object, pages, dpi: int) -> list[Input]:
+def _named(name: str, value: object, pages, dpi: int, limit: int | None) -> list[Input]:
     if isinstance(value, bytes | bytearray | memoryview):
-        return _documents(Input(name, bytes(value)), pages, dpi)
+        return _documents(Input(name, bytes(value), max_pixels=limit), pages, dpi)
     if isinstance(value, Image.Image | np.ndarray):
-        return [Input(name, value)]
+        return [Input(name, value, max_pixels=limit)]
     raise OcrframeError(f"images[{name!r}]: expected bytes, a PIL image or an array")
 
 
@@ -145,29 +165,35 @@ def _documents(inp: Input, pages, dpi: int) -> list[Input]:
         return [inp]
     if isinstance(inp.value, Path) and not inp.value.is_file():
         return [inp]  # missing: fails, with its reason, when read
-    found = split(inp.value, pages, dpi)
+    found = split(inp.value, pages, dpi, inp.max_pixels)
     if found is None:
         return [inp]
     return [
-        Input(inp.source, value, number, value.dpi if isinstance(value, DocumentPage) else None)
+        Input(
+            inp.source,
+            value,
+            number,
+            value.dpi if isinstance(value, DocumentPage) else None,
+            inp.max_pixels,
+        )
         for number, value in found.pages
     ]
 
 
-def _expand_path(item: str | os.PathLike) -> list[Input]:
+def _expand_path(item: str | os.PathLike, limit: int | None) -> list[Input]:
     text = os.fspath(item)
     if is_url(text):
-        return [Input(text, text)]
+        return [Input(text, text, max_pixels=limit)]
     found = files.matching(text, IMAGE_SUFFIXES, "image")
     if found is not None:
-        return [Input(str(p), p) for p in found]
+        return [Input(str(p), p, max_pixels=limit) for p in found]
     # a missing file is not an error here: it becomes a failed row like any unreadable input
-    return [Input(text, Path(text))]
+    return [Input(text, Path(text), max_pixels=limit)]
 
 
 def load(inp: Input, session=None) -> Loaded | Failure:
     """Decode one input, or say why it cannot be used (never raises for bad image data)."""
-    value = inp.value
+    value, limit = inp.value, inp.max_pixels
     try:
         if isinstance(value, DocumentError):
             return Failure(inp.source, value.code, f"{inp.source}: {value.detail}")
@@ -175,7 +201,7 @@ def load(inp: Input, session=None) -> Loaded | Failure:
             rgb = render(value)
             return Loaded(inp.source, rgb, None, _digest(None, rgb))
         if isinstance(value, TiffPage):
-            return _from_pil(inp.source, tiff_frame(value), None)
+            return _from_pil(inp.source, _frame(inp.source, value), None, limit)
         if isinstance(value, str):  # a URL
             data = _download(value, session)
             if is_pdf(data):
@@ -183,17 +209,19 @@ def load(inp: Input, session=None) -> Loaded | Failure:
                     codes.ILLEGAL_FORMAT,
                     f"{inp.source}: a PDF given by URL: download it and pass the file or its bytes",
                 )
-            return _decode(inp.source, data)
+            return _decode(inp.source, data, limit)
         if isinstance(value, Path):
             data = value.read_bytes()
-            return _decode(inp.source, data)
+            return _decode(inp.source, data, limit)
         if isinstance(value, bytes):
-            return _decode(inp.source, value)
+            return _decode(inp.source, value, limit)
         if isinstance(value, Image.Image):
-            return _from_pil(inp.source, value, None)
-        return _from_array(inp.source, value)
+            return _from_pil(inp.source, value, None, limit)
+        return _from_array(inp.source, value, limit)
     except _Fail as fail:
         return Failure(inp.source, fail.code, fail.detail)
+    except PageError as fail:
+        return Failure(inp.source, fail.code, f"{inp.source}: {fail.detail}")
     except OSError as err:
         return file_failure(inp.source, err)
 
@@ -245,11 +273,37 @@ def _download(url: str, session) -> bytes:
     return reply.content
 
 
-def _decode(source: str, data: bytes) -> Loaded:
+def _frame(source: str, page: TiffPage) -> Image.Image:
+    """A TIFF frame, decoded (its size checked first), or why it cannot be."""
+    try:
+        return tiff_frame(page)
+    except PageError:
+        raise
+    except OSError as err:
+        if isinstance(page.document, Path) and err.errno is not None:
+            raise  # the file itself: missing, not allowed
+        raise _damaged(f"{source} frame {page.index + 1}", err) from None
+    except Exception as err:  # Pillow's plugins raise many kinds on damaged data (fuzzing)
+        raise _damaged(f"{source} frame {page.index + 1}", err) from None
+
+
+def _check_size(source: str, width: int, height: int, limit: int | None) -> None:
+    too_large = over_limit(width, height, limit)
+    if too_large:
+        raise _Fail(codes.IMAGE_TOO_LARGE, f"{source}: {too_large}")
+
+
+def _decode(source: str, data: bytes, limit: int | None = MAX_PIXELS) -> Loaded:
     if not data:
         raise _Fail(codes.IMAGE_EMPTY, f"{source}: 0 bytes")
     try:
-        img = Image.open(io.BytesIO(data))
+        try:
+            img = Image.open(io.BytesIO(data))  # the header only: no pixel is decoded yet
+        except Image.DecompressionBombError as err:
+            raise _Fail(
+                codes.IMAGE_TOO_LARGE, f"{source}: {bomb_detail(data, limit, err)}"
+            ) from None
+        _check_size(source, img.width, img.height, limit)
         if getattr(img, "n_frames", 1) > 1 and img.format == "GIF":
             raise _Fail(codes.ILLEGAL_FORMAT, f"{source}: animated GIF ({img.n_frames} frames)")
         img.load()
@@ -257,14 +311,29 @@ def _decode(source: str, data: bytes) -> Loaded:
         raise
     except UnidentifiedImageError:
         raise _Fail(codes.DECODE_FAILED, f"{source}: not an image (unknown format)") from None
-    except (OSError, ValueError, Image.DecompressionBombError) as err:
-        raise _Fail(
-            codes.DECODE_FAILED, f"{source}: damaged or unsupported image ({err})"
-        ) from None
-    return _from_pil(source, img, data)
+    except Exception as err:  # Pillow's plugins raise many kinds on damaged data (fuzzing)
+        raise _damaged(source, err) from None
+    return _from_pil(source, img, data, limit)
 
 
-def _from_pil(source: str, img: Image.Image, data: bytes | None) -> Loaded:
+def _damaged(source: str, err: Exception) -> _Fail:
+    reason = str(err) if isinstance(err, OSError | ValueError) else f"{type(err).__name__}: {err}"
+    return _Fail(codes.DECODE_FAILED, f"{source}: damaged or unsupported image ({reason})")
+
+
+def _from_pil(
+    source: str, img: Image.Image, data: bytes | None, limit: int | None = MAX_PIXELS
+) -> Loaded:
+    _check_size(source, img.width, img.height, limit)
+    try:
+        return _to_rgb(source, img, data)
+    except (_Fail, OSError):  # OSError: a PIL image whose file is gone, told as such
+        raise
+    except Exception as err:  # damaged data Pillow reads lazily (EXIF, a frame)
+        raise _damaged(source, err) from None
+
+
+def _to_rgb(source: str, img: Image.Image, data: bytes | None) -> Loaded:
     img = ImageOps.exif_transpose(img)  # phone photos: the pixels as the viewer shows them
     if img.width == 0 or img.height == 0:
         raise _Fail(codes.IMAGE_EMPTY, f"{source}: image is {img.width}x{img.height}")
@@ -283,9 +352,10 @@ def _from_pil(source: str, img: Image.Image, data: bytes | None) -> Loaded:
     return Loaded(source, rgb, data, _digest(data, rgb))
 
 
-def _from_array(source: str, arr: np.ndarray) -> Loaded:
+def _from_array(source: str, arr: np.ndarray, limit: int | None = MAX_PIXELS) -> Loaded:
     if arr.size == 0 or arr.ndim < 2:
         raise _Fail(codes.IMAGE_EMPTY, f"{source}: array of shape {arr.shape}")
+    _check_size(source, int(arr.shape[1]), int(arr.shape[0]), limit)
     if arr.dtype != np.uint8:
         if np.issubdtype(arr.dtype, np.floating) and np.nanmax(arr) <= 1.0:
             arr = np.clip(np.nan_to_num(arr) * 255 + 0.5, 0, 255).astype(np.uint8)
@@ -299,7 +369,7 @@ def _from_array(source: str, arr: np.ndarray) -> Loaded:
     elif arr.ndim == 3 and arr.shape[2] == 3:
         rgb = arr
     elif arr.ndim == 3 and arr.shape[2] == 4:  # on white paper, as a transparent PNG is
-        return _from_pil(source, Image.fromarray(np.ascontiguousarray(arr), "RGBA"), None)
+        return _from_pil(source, Image.fromarray(np.ascontiguousarray(arr), "RGBA"), None, limit)
     elif arr.ndim == 3 and arr.shape[2] == 1:
         rgb = np.repeat(arr, 3, axis=2)
     else:

@@ -25,6 +25,9 @@ from ..inputs import files
 from ..result import OcrResult, concat
 from . import jsonl
 
+#: the deepest nesting of arrays and objects a response may have (the deepest format nests about
+#: a dozen): a deeper one is refused before anything walks it, as no reader could recurse so far
+MAX_DEPTH = 100
 RECORD_KEYS = frozenset({"source", "endpoint", "engine", "response", "page", "dpi"})
 #: the further keys of ocrframe.records files (recognize --save-raw, the legacy client's cache)
 RECORD_FILE_KEYS = RECORD_KEYS | {"format", "options", "image_sha256", "url", "scope"}
@@ -47,11 +50,20 @@ def _decode(obj: object, where: str | None) -> tuple[object, str]:
             value = json.loads(obj)
         except json.JSONDecodeError as err:
             raise OcrFormatError(f"invalid JSON: {err}", source=where) from None
+        except RecursionError:  # deeper than Python's parser goes
+            raise _too_deep(where) from None
+        # fewer brackets cannot nest so deep; valid JSON's text tells its depth exactly
+        if obj.count("[") + obj.count("{") > MAX_DEPTH and (
+            jsonl.deepest(obj.encode("utf-8", "surrogatepass"), lines=False) > MAX_DEPTH
+        ):
+            raise _too_deep(where)
         if _SURROGATE_ESCAPE.search(obj):  # rare: emoji written as escaped pairs, or a broken one
             _require_unicode(json.dumps(value, ensure_ascii=False), where)
         return value, obj
     if hasattr(obj, "to_dict") and hasattr(obj, "columns"):  # pytesseract's DataFrame output
         obj = {str(k): v for k, v in obj.to_dict(orient="list").items()}
+    if isinstance(obj, list | tuple | dict):
+        _check_depth(obj, where)
     if isinstance(obj, list | tuple):  # PaddleOCR, EasyOCR, RapidOCR results
         obj = _plain(obj)
         return obj, json.dumps(obj, ensure_ascii=False)
@@ -65,6 +77,25 @@ def _decode(obj: object, where: str | None) -> tuple[object, str]:
         return obj, text
     raise OcrFormatError(
         f"expected a response as dict, JSON str or bytes, got {type(obj).__name__}", source=where
+    )
+
+
+def _check_depth(value: object, where: str | None) -> None:
+    """Refuse a value whose dicts and lists nest more than :data:`MAX_DEPTH` deep (walked
+    without recursion)."""
+    todo = [(value, 1)]
+    while todo:
+        node, depth = todo.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep(where)
+        inner = node.values() if isinstance(node, dict) else node
+        todo += [(v, depth + 1) for v in inner if isinstance(v, dict | list | tuple)]
+
+
+def _too_deep(where: str | None) -> OcrFormatError:
+    return OcrFormatError(
+        f"arrays and objects nested more than {MAX_DEPTH} levels deep (no response of any format is)",
+        source=where,
     )
 
 
