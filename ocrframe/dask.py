@@ -86,6 +86,10 @@ class DaskTables:
         return self._frame("cells")
 
     @property
+    def blocks(self) -> dd.DataFrame:
+        return self._frame("blocks")
+
+    @property
     def raw(self) -> db.Bag:
         """The raw JSON text of every response."""
         return db.from_delayed([delayed(_raw_texts)(p) for p in self.parts])

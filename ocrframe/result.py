@@ -83,8 +83,8 @@ def _value(raw: str | bytes | memoryview):
 
 
 class OcrResult:
-    """Raw responses plus the ``images``, ``items`` and ``chars`` tables, and ``cells`` of the
-    tables a service found (see :mod:`ocrframe.schema`).
+    """Raw responses plus the ``images``, ``items`` and ``chars`` tables, ``cells`` of the
+    tables a service found and ``blocks`` of the pages' layout (see :mod:`ocrframe.schema`).
 
     Treat the tables as read-only views of the result; filter them freely, and use
     :meth:`select` to get a consistent subset (tables *and* raw responses).
@@ -97,13 +97,15 @@ class OcrResult:
         items: pd.DataFrame,
         chars: pd.DataFrame,
         cells: pd.DataFrame | None = None,
+        blocks: pd.DataFrame | None = None,
     ) -> None:
         self.raw = raw if isinstance(raw, RawResponses) else RawResponses(raw)
         self.images = images
         self.items = items
         self.chars = chars
         self.cells = cells if cells is not None else schema.empty("cells")
-        link(self, images, items, chars, self.cells)
+        self.blocks = blocks if blocks is not None else schema.empty("blocks")
+        link(self, images, items, chars, self.cells, self.blocks)
         # in-memory inputs (bytes, PIL images, arrays) by image_id, so plots can show them
         # (by id, not source: two results' "<bytes #0>" are different pictures); files and
         # URLs are read again when needed. Not written to parquet.
@@ -191,6 +193,33 @@ class OcrResult:
             out.append(frame)
         return out
 
+    def text(self, image_id: int | None = None, *, furniture: bool = False) -> pd.Series:
+        """Each image's text in reading order: a Series of strings by ``image_id`` (or the
+        one string of image ``image_id``).
+
+        Lines follow ``items.order`` where the source gives one (the local engine's layout
+        analysis, the layout formats), else ``item_id``; lines of one block are joined by a
+        newline and blocks by a blank line. The page's furniture — blocks of type ``header``,
+        ``footer`` and ``figure`` (running heads, page numbers, the words inside a picture) —
+        is left out unless ``furniture=True``; the rows stay in ``items``. A failed image or
+        one without text gives ``""``.
+
+        >>> import ocrframe
+        >>> res = ocrframe.read_json(ocrframe.data_path("responses/general.json"))
+        >>> res.text().tolist()
+        ['手机']
+        """
+        items = self.items
+        if image_id is not None:
+            items = items[items["image_id"] == image_id]
+        if not furniture and len(self.blocks):
+            items = items[~_furniture(items, self.blocks)]
+        texts = _page_texts(items)
+        ids = self.images["image_id"] if image_id is None else pd.Series([image_id])
+        out = texts.reindex(ids.to_numpy(dtype=np.int64), fill_value="").astype(schema.STRING)
+        out.index = pd.Index(ids.to_numpy(dtype=np.int64), name="image_id")
+        return out.iloc[0] if image_id is not None else out
+
     def with_image_columns(
         self, level: str = "items", columns: tuple[str, ...] = ("source", "endpoint", "engine")
     ) -> pd.DataFrame:
@@ -218,7 +247,8 @@ class OcrResult:
 
     def plot(self, image_id: int | None = None, level: str = "items", ax=None, **kwargs):
         """Draw image ``image_id`` (default: the first image with items) with the boxes of its
-        items (or chars): see :func:`ocrframe.plot_boxes` for the options. Returns the axes."""
+        items (or chars, or ``level="blocks"``: the layout's blocks by type, with their reading
+        order): see :func:`ocrframe.plot_boxes` for the options. Returns the axes."""
         from .plot.boxes import plot_boxes  # matplotlib loads when there is something to draw
 
         if image_id is None:
@@ -226,7 +256,9 @@ class OcrResult:
             if with_items.empty:
                 raise OcrframeError("no image of this result has items to draw")
             image_id = int(with_items.iloc[0])
-        frame = self.items if level == "items" else self.chars
+        if level not in ("items", "chars", "blocks"):
+            raise OcrframeError(f"level={level!r}; draw 'items', 'chars' or 'blocks'")
+        frame = getattr(self, level)
         rows = frame[frame["image_id"] == image_id]
         ax = plot_boxes(self.pixels_of(image_id), rows, ax=ax, level=level, **kwargs)
         ax.set_title(self.title(image_id), fontsize=9)
@@ -289,6 +321,7 @@ class OcrResult:
             _remap(self.items, keep, img_map),
             _remap(self.chars, keep, img_map),
             _remap(self.cells, keep, img_map),
+            _remap(self.blocks, keep, img_map),
         )
         out.pixels = {int(img_map[k]): v for k, v in self.pixels.items() if keep[k]}
         return out
@@ -382,6 +415,51 @@ class OcrResult:
         return write_tasks(self, path, image_url)
 
 
+#: the blocks ``OcrResult.text()`` leaves out unless asked: not the page's running text
+FURNITURE = ("header", "footer", "figure")
+
+
+def _furniture(items: pd.DataFrame, blocks: pd.DataFrame) -> np.ndarray:
+    """Which items lie in a block of the page's furniture (:data:`FURNITURE`)."""
+    kinds = blocks.loc[blocks["type"].isin(FURNITURE), ["image_id", "block_id"]]
+    if kinds.empty:
+        return np.zeros(len(items), dtype=bool)
+    keys = pd.MultiIndex.from_frame(kinds.astype("int64"))
+    mine = pd.MultiIndex.from_arrays(
+        [items["image_id"].astype("int64"), items["block_id"].astype("Int64").fillna(-1)]
+    )
+    return mine.isin(keys)
+
+
+def _page_texts(items: pd.DataFrame) -> pd.Series:
+    """Each image's text (``OcrResult.text``): lines in reading order, blocks apart."""
+    if items.empty:
+        return pd.Series([], dtype=object)
+    order = items["order"].fillna(items["item_id"]).to_numpy(dtype=np.int64)
+    block = items["block_id"].fillna(-1).to_numpy(dtype=np.int64)
+    frame = pd.DataFrame(
+        {
+            "image_id": items["image_id"].to_numpy(dtype=np.int64),
+            "order": order,
+            "block": block,
+            "text": items["text"].fillna("").to_numpy(dtype=object),
+        }
+    ).sort_values(["image_id", "order"], kind="stable")
+    pages = {}
+    for image, lines in frame.groupby("image_id", sort=False):
+        parts: list[str] = []
+        last = None
+        for block_no, text in zip(lines["block"], lines["text"]):
+            if parts and block_no != last:
+                parts.append("\n\n")
+            elif parts:
+                parts.append("\n")
+            parts.append(text)
+            last = block_no
+        pages[image] = "".join(parts)
+    return pd.Series(pages, dtype=object)
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -418,7 +496,7 @@ def concat(results: Sequence[OcrResult]) -> OcrResult:
     texts: list = []
     for res, io, ro in zip(results, img_off, resp_off):
         frames["images"].append(_shift(res.images, io, response=ro))
-        for name in ("items", "chars", "cells"):
+        for name in ("items", "chars", "cells", "blocks"):
             frames[name].append(_shift(getattr(res, name), io))
         texts += res.raw._texts
     out = OcrResult(texts, *(_concat_frames(name, frames[name]) for name in schema.TABLES))

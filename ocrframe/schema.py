@@ -1,7 +1,7 @@
 """The data contract: the canonical tables every OCR response turns into.
 
-Three tables (and a fourth, ``cells``, for the formats that find tables), the same columns and
-dtypes for every endpoint and engine, also when a result is empty, so frames from any source ``pd.concat`` cleanly and a parquet file's schema never drifts.
+Three tables (and ``cells`` for the formats that find tables, ``blocks`` for those that find a
+page's layout), the same columns and dtypes for every endpoint and engine, also when a result is empty, so frames from any source ``pd.concat`` cleanly and a parquet file's schema never drifts.
 Every dtype is declared (nullable ``Int32``, ``Float32``/``Float64``, ``string[pyarrow]``), never
 left to pandas' defaults, which differ between pandas 2 and 3.
 
@@ -50,6 +50,9 @@ left to pandas' defaults, which differ between pandas 2 and 3.
     polygon        object    int32 arrays ``[x1, y1, x2, y2, …]`` where the engine gives a
                              quadrilateral (None where it does not); ``list<int32>`` in files
     n_chars        Int32     characters in ``text`` (= its rows in ``chars``)
+    block_id       Int32     the block (``blocks``) the line belongs to; NA where no layout is known
+    order          Int32     the line's place in its image's reading order, 0-based; NA where
+                             unknown (``OcrResult.text()`` reads lines in this order)
     ============== ========= =====================================================================
 
 ``chars`` — one row per character of every item's text
@@ -83,6 +86,22 @@ left to pandas' defaults, which differ between pandas 2 and 3.
     width, height  Int32
     ============== ========= =====================================================================
 
+``blocks`` — one row per layout region of a page (a paragraph, a title, a table …): what the
+local engine's layout analysis finds, and what hOCR, ALTO, PAGE, Tesseract, docTR, Textract and
+Vision files carry; empty where no layout is known
+    ============== ========= =====================================================================
+    image_id       Int32     the image
+    block_id       Int32     0.. within the image (``items.block_id`` points here)
+    type           string    ``text``, ``title``, ``list``, ``table``, ``figure``, ``caption``,
+                             ``header``, ``footer`` or ``other``
+    order          Int32     the block's place in the image's reading order, 0-based; NA where
+                             unknown
+    x, y           Int32     the block's box in pixels
+    width, height  Int32
+    polygon        object    int32 arrays ``[x1, y1, …]`` where the source gives an outline
+    confidence     Float32   0–1 where the source gives one (a layout model's score), else NA
+    ============== ========= =====================================================================
+
 Example::
 
     >>> from ocrframe import schema
@@ -104,12 +123,13 @@ from .errors import OcrframeError
 
 
 class Tables(Protocol):
-    """The four tables of a result, as writers and views take them (an OcrResult is one)."""
+    """The tables of a result, as writers and views take them (an OcrResult is one)."""
 
     images: pd.DataFrame
     items: pd.DataFrame
     chars: pd.DataFrame
     cells: pd.DataFrame
+    blocks: pd.DataFrame
 
 
 STRING = pd.StringDtype("pyarrow")
@@ -175,6 +195,8 @@ ITEMS: dict[str, object] = {
     "height": INT,
     "polygon": POLYGON,
     "n_chars": INT,
+    "block_id": INT,
+    "order": INT,
 }
 
 CHARS: dict[str, object] = {
@@ -209,17 +231,34 @@ CELLS: dict[str, object] = {
     "height": INT,
 }
 
+#: the kinds of block (``blocks.type``)
+BLOCK_TYPES = ("text", "title", "list", "table", "figure", "caption", "header", "footer", "other")
+
+BLOCKS: dict[str, object] = {
+    "image_id": INT,
+    "block_id": INT,
+    "type": STRING,
+    "order": INT,
+    "x": INT,
+    "y": INT,
+    "width": INT,
+    "height": INT,
+    "polygon": POLYGON,
+    "confidence": FLOAT32,
+}
+
 TABLES: dict[str, dict[str, object]] = {
     "images": IMAGES,
     "items": ITEMS,
     "chars": CHARS,
     "cells": CELLS,
+    "blocks": BLOCKS,
 }
 #: columns added to a table after files were first written: a file without them reads with
 #: them NA (``from_arrow``), so parquet written by an older ocrframe still opens
 ADDED: dict[str, frozenset[str]] = {
     "images": frozenset({"page", "dpi"}),
-    "items": frozenset({"confidence_calibrated"}),
+    "items": frozenset({"confidence_calibrated", "block_id", "order"}),
     "chars": frozenset({"confidence_calibrated"}),
 }
 
@@ -228,11 +267,13 @@ KEYS: dict[str, tuple[str, ...]] = {
     "items": ("image_id", "item_id"),
     "chars": ("image_id", "item_id", "char_id"),
     "cells": ("image_id", "table_id", "cell_id"),
+    "blocks": ("image_id", "block_id"),
 }
 
 
 def columns(table: str) -> dict[str, object]:
-    """The ordered ``{column: dtype}`` of ``table`` (``images``, ``items``, ``chars``, ``cells``)."""
+    """The ordered ``{column: dtype}`` of ``table`` (``images``, ``items``, ``chars``, ``cells``,
+    ``blocks``)."""
     try:
         return TABLES[table]
     except KeyError:

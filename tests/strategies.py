@@ -44,6 +44,12 @@ def general(draw, extensions: bool = True):
         data["image_width"] = draw(coord)
         data["image_height"] = draw(coord)
         data["angle"] = draw(st.sampled_from([0.0, 90.0, -1.5]))
+        if draw(st.booleans()):  # the local engine's layout: blocks, items in reading order
+            n = draw(st.integers(1, 3))
+            kinds = st.sampled_from(["text", "title", "table", "sidebar", None])
+            data["blocks"] = [{"blocktype": draw(kinds), "blockcoord": draw(box)} for _ in range(n)]
+            for item in data["items"]:
+                item["block"] = draw(st.integers(0, n - 1))
     return {"code": 0, "message": "OK", "data": data}
 
 

@@ -21,7 +21,7 @@ def every_format() -> list[ocrframe.OcrResult]:
     return results
 
 
-@pytest.mark.parametrize("table", ["images", "items", "chars", "cells"])
+@pytest.mark.parametrize("table", list(schema.TABLES))
 def test_every_format_and_empty_have_the_contract_dtypes(table):
     for res in every_format():
         schema.validate(table, getattr(res, table))
@@ -184,3 +184,73 @@ def test_users_can_set_values_in_every_column(tmp_path):
     every = ocrframe.concat(every_format())
     for res in (fast, every, ocrframe.read_parquet(every.to_parquet(tmp_path / "pq"))):
         assert _settable_columns(res) == []
+
+
+LAYOUT = ocrframe.data_path("responses/general_layout.json")  # a two-column page, with blocks
+
+
+def test_blocks_and_reading_order_have_the_contract_dtypes_everywhere():
+    res = ocrframe.read_json(LAYOUT)
+    schema.validate("blocks", res.blocks)
+    assert res.blocks["type"].tolist() == ["title", "text", "text"]
+    assert res.blocks["order"].tolist() == [0, 1, 2]
+    assert res.items["block_id"].tolist() == [0, 1, 1, 1, 2, 2]
+    assert res.items["order"].tolist() == list(range(6))
+    # a response that says nothing of its layout: NA, and no blocks
+    plain = ocrframe.read_json(ocrframe.data_path("responses/general_local.json"))
+    assert plain.items[["block_id", "order"]].isna().all().all() and plain.blocks.empty
+
+
+def test_text_reads_lines_in_order_with_blocks_apart():
+    res = ocrframe.concat([ocrframe.read_json(LAYOUT), read(FILES[0])])
+    text = res.text()
+    assert text.index.tolist() == [0, 1] and text.dtype == schema.STRING
+    assert text[0] == (
+        "Two columns\n\nThe left column\nis read first,\ntop to bottom.\n\n"
+        "Then the right\ncolumn follows."
+    )
+    assert res.text(0) == text[0]
+    # order wins over item_id: the same page with its items listed backwards
+    shuffled = ocrframe.read_json(LAYOUT)
+    items = shuffled.items.iloc[::-1].reset_index(drop=True)
+    items["item_id"] = pd.array(range(len(items)), dtype=schema.INT)
+    again = ocrframe.OcrResult(shuffled.raw, shuffled.images, items, shuffled.chars)
+    assert again.text(0) == text[0]
+    # no text: an empty string, not a missing row
+    failed = read(ocrframe.data_path("responses/error_signature.json"))
+    assert failed.text().tolist() == [""]
+
+
+def test_blocks_survive_select_concat_and_parquet(tmp_path):
+    layout = ocrframe.read_json(LAYOUT)
+    both = ocrframe.concat([read(FILES[0]), layout])
+    assert both.blocks["image_id"].unique().tolist() == [1]
+    assert both.select([1]).blocks["image_id"].unique().tolist() == [0]
+    back = ocrframe.read_parquet(both.to_parquet(tmp_path / "out"))
+    for table in ("items", "blocks"):
+        pd.testing.assert_frame_equal(getattr(back, table), getattr(both, table))
+    assert back.text().equals(both.text())
+
+
+def test_parquet_written_before_blocks_reads_them_na(tmp_path):
+    import pyarrow.parquet as pq
+
+    folder = ocrframe.read_json(LAYOUT).to_parquet(tmp_path / "old")
+    (folder / "blocks.parquet").unlink()
+    items = pq.read_table(folder / "items.parquet")
+    pq.write_table(items.drop_columns(["block_id", "order"]), folder / "items.parquet")
+    back = ocrframe.read_parquet(folder)
+    schema.validate("items", back.items)
+    schema.validate("blocks", back.blocks)
+    assert back.items[["block_id", "order"]].isna().all().all() and back.blocks.empty
+    assert back.text(0).startswith("Two columns\nThe left column")  # item order, one block
+
+
+def test_text_leaves_the_page_furniture_out_unless_asked():
+    res = ocrframe.read_json(LAYOUT)
+    blocks = res.blocks.copy()
+    blocks.loc[blocks["block_id"] == 2, "type"] = "footer"  # as a layout model may say
+    page = ocrframe.OcrResult(res.raw, res.images, res.items, res.chars, res.cells, blocks)
+    assert "column follows." not in page.text(0)
+    assert page.text(0, furniture=True) == res.text(0)
+    assert len(page.items) == len(res.items)  # the rows stay

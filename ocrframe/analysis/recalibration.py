@@ -130,7 +130,7 @@ class Calibration:
         if isinstance(result, Evaluation):
             return Evaluation(result.images.copy(), tables["items"], tables["chars"])
         out = OcrResult(result.raw, result.images.copy(), tables["items"], tables["chars"],
-                        result.cells.copy())  # fmt: skip
+                        result.cells.copy(), result.blocks.copy())  # fmt: skip
         out.pixels = dict(result.pixels)
         return out
 

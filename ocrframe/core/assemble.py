@@ -49,10 +49,14 @@ ITEM_COLUMNS = (
     "width",
     "height",
     "polygon",
+    "block",  # the item's block number within its image (a ``blocks`` row), None if unknown
+    "order",  # the item's place in its image's reading order, None if unknown
 )
 CHAR_COLUMNS = ("item_row", "char", "confidence_raw", "x", "y", "width", "height")
 CELL_COLUMNS = ("image_row", "table", "row", "col", "row_span", "col_span", "kind", "text",
                 "confidence_raw", "x", "y", "width", "height")  # fmt: skip
+BLOCK_COLUMNS = ("image_row", "block", "type", "order", "x", "y", "width", "height", "polygon",
+                 "confidence_raw")  # fmt: skip
 
 
 @dataclass
@@ -63,6 +67,7 @@ class Columns:
     items: dict[str, list] = field(default_factory=lambda: {c: [] for c in ITEM_COLUMNS})
     chars: dict[str, list] = field(default_factory=lambda: {c: [] for c in CHAR_COLUMNS})
     cells: dict[str, list] = field(default_factory=lambda: {c: [] for c in CELL_COLUMNS})
+    blocks: dict[str, list] = field(default_factory=lambda: {c: [] for c in BLOCK_COLUMNS})
     n_responses: int = 0  # responses parsed so far: the next one's response_id
 
     @property
@@ -96,20 +101,46 @@ class Columns:
             self.images[name].append(values[name])
         return self.n_images - 1
 
-    def mark(self) -> tuple[int, int, int, int]:
+    def mark(self) -> tuple[int, ...]:
         """How many rows each table has: :meth:`rollback` returns to this."""
         return (
             self.n_images,
             len(self.items["text"]),
             len(self.chars["char"]),
             len(self.cells["text"]),
+            len(self.blocks["block"]),
         )
 
-    def rollback(self, mark: tuple[int, int, int, int]) -> None:
+    def rollback(self, mark: tuple[int, ...]) -> None:
         """Drop the rows added since ``mark`` (a response that failed halfway)."""
-        for table, n in zip((self.images, self.items, self.chars, self.cells), mark):
+        for table, n in zip((self.images, self.items, self.chars, self.cells, self.blocks), mark):
             for values in table.values():
                 del values[n:]
+
+    def add_block(
+        self,
+        image_row: int,
+        block: int,
+        kind: str = "text",
+        *,
+        order: int | None = None,
+        box: tuple[int, int, int, int] | None = None,
+        polygon: list[int] | None = None,
+        confidence_raw: float | None = None,
+    ) -> None:
+        """Append one layout block of an image: ``block`` numbers the image's blocks (the
+        items that belong to it say so with ``add_item(block=...)``); ``kind`` is one of
+        :data:`ocrframe.schema.BLOCK_TYPES` (anything else is kept as ``other``)."""
+        b = self.blocks
+        b["image_row"].append(image_row)
+        b["block"].append(block)
+        b["type"].append(kind if kind in schema.BLOCK_TYPES else "other")
+        b["order"].append(order)
+        x, y, w, h = box if box is not None else (None, None, None, None)
+        for name, value in zip(("x", "y", "width", "height"), (x, y, w, h)):
+            b[name].append(value)
+        b["polygon"].append(polygon)
+        b["confidence_raw"].append(confidence_raw)
 
     def add_cell(
         self,
@@ -162,8 +193,11 @@ class Columns:
         confidence_raw: float | None = None,
         box: tuple[int, int, int, int] | None = None,
         polygon: list[int] | None = None,
+        block: int | None = None,
+        order: int | None = None,
     ) -> int:
-        """Append one item row and return its row number."""
+        """Append one item row and return its row number (``block``: its layout block's
+        number, ``order``: its place in the image's reading order, where the source says)."""
         it = self.items
         it["image_row"].append(image_row)
         it["field"].append(field)
@@ -176,6 +210,8 @@ class Columns:
         it["width"].append(w)
         it["height"].append(h)
         it["polygon"].append(polygon)
+        it["block"].append(block)
+        it["order"].append(order)
         return len(it["text"]) - 1
 
     def add_chars(
@@ -199,16 +235,18 @@ class Columns:
                 ch[name].extend([b[k] if b is not None else None for b in boxes])
 
 
-def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Build ``(images, items, chars, cells)`` from accumulated columns.
+def tables(cols: Columns | dict) -> tuple[pd.DataFrame, ...]:
+    """Build ``(images, items, chars, cells, blocks)`` from accumulated columns.
 
     ``cols`` is a :class:`Columns` or a dict with the same mappings whose values may be Python
-    lists, numpy arrays or arrow arrays (the vectorised reader's output, which has no cells).
+    lists, numpy arrays or arrow arrays (the vectorised reader's output, which has no cells,
+    no blocks and no item ``block``/``order``).
     """
     img = cols.images if isinstance(cols, Columns) else cols["images"]
     itm = cols.items if isinstance(cols, Columns) else cols["items"]
     chr_ = cols.chars if isinstance(cols, Columns) else cols["chars"]
     cel = cols.cells if isinstance(cols, Columns) else cols.get("cells")
+    blk = cols.blocks if isinstance(cols, Columns) else cols.get("blocks")
 
     n_images = len(img["response_id"])
     # row links as intp: numpy converts any other integer type on every bincount and gather
@@ -298,6 +336,8 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
             "height": _int_array(*_ints(itm["height"])),
             "polygon": _polygons(itm["polygon"]),
             "n_chars": _ids(chars_per_item),
+            "block_id": _int_array(*_optional_ints(itm.get("block"), n_items)),
+            "order": _int_array(*_optional_ints(itm.get("order"), n_items)),
         },
     )
     chars = schema.frame(
@@ -316,7 +356,36 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
             "height": _int_array(*_ints(chr_["height"])),
         },
     )
-    return images, items, chars, _cells(cel, scale, missing)
+    return images, items, chars, _cells(cel, scale, missing), _blocks(blk, scale, missing)
+
+
+def _optional_ints(values, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_ints`` of a column a reader may not fill at all (all missing then)."""
+    return _all_missing(n) if values is None else _ints(values)
+
+
+def _blocks(blk: dict | None, scale: np.ndarray, missing: np.ndarray) -> pd.DataFrame:
+    """The blocks table, in image order (each image's blocks as the source listed them)."""
+    if not blk or not blk["block"]:
+        return schema.empty("blocks")
+    image = np.asarray(blk["image_row"], dtype=np.intp)
+    order = np.argsort(image, kind="stable")
+    blk = {k: [v[i] for i in order] for k, v in blk.items()}
+    raw = _floats(blk["confidence_raw"])
+    return schema.frame(
+        "blocks",
+        {
+            "image_id": _ids(image[order]),
+            "block_id": _ids(np.asarray(blk["block"])),
+            "type": _strings(blk["type"]),
+            "order": _int_array(*_ints(blk["order"])),
+            **{k: _int_array(*_ints(blk[k])) for k in ("x", "y", "width", "height")},
+            "polygon": _polygons(blk["polygon"]),
+            "confidence": _float_array(
+                _normalise(raw, scale, missing, image[order]), schema.FLOAT32
+            ),
+        },
+    )
 
 
 def _cells(cel: dict | None, scale: np.ndarray, missing: np.ndarray) -> pd.DataFrame:

@@ -4,8 +4,11 @@ Local engines describe what they found as :class:`Line` objects. :func:`words_re
 them in the JSON of ``/ocr/general`` and ``/ocr/minorlanguage``, with the confidence scale of
 its page (general 0–100, minorlanguage 0–1) and ocrframe's extension fields: ``data.engine``,
 ``data.image_width`` / ``image_height``, ``data.angle``, ``items[].itempolygon`` and
-``words[].wordcoord``. :func:`respond` answers any endpoint: the card endpoints read their
-fields from the lines (:mod:`ocrframe.cards`) and answer exactly in the pages' shapes.
+``words[].wordcoord``, and the page's layout (:mod:`ocrframe.core.reading_order`): the items
+in reading order, each with the number of its block (``items[].block``), and ``data.blocks``
+(``blocktype``, ``blockcoord``), the blocks in reading order. :func:`respond` answers any
+endpoint: the card endpoints read their fields from the lines (:mod:`ocrframe.cards`) and
+answer exactly in the pages' shapes.
 For ``idcard`` and ``namecard`` it returns one ``result_list`` entry (without ``filename``,
 which the caller knows).
 """
@@ -18,6 +21,7 @@ import math
 from .. import cards
 from ..core import codes
 from ..core.geometry import Char, Line, bbox
+from ..core.reading_order import Layout, layout
 from ..inputs.images import Loaded, encode_png
 from .base import Engine
 from .upright import box_back, lines_back, vendor_angle
@@ -48,6 +52,14 @@ def _coord(box: tuple[int, int, int, int]) -> dict:
     return {"x": box[0], "y": box[1], "width": box[2], "height": box[3]}
 
 
+def _union(lines: list[Line], which: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The box around lines ``which`` (in the pixels the lines are given in)."""
+    boxes = [bbox(lines[k].polygon) for k in which]
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
 def words_response(
     lines: list[Line],
     endpoint: str,
@@ -56,12 +68,16 @@ def words_response(
     *,
     minor_class: list | None = None,
     angle: float | None = None,
+    page: Layout | None = None,
 ) -> dict:
     """The endpoint's response for ``lines`` found in ``image`` (``angle``: the page's
-    rotation when known, else the lines' own slant)."""
+    rotation when known, else the lines' own slant; ``page``: the lines' layout, found on the
+    page as it reads, when the lines are given in the pixels of a turned picture)."""
     scale = SCALES[endpoint]
+    page = page or layout([bbox(line.polygon) for line in lines])
     items = []
-    for line in lines:
+    for k in page.reading():
+        line = lines[k]
         words = []
         for ch in line.chars:
             word = {
@@ -77,6 +93,7 @@ def words_response(
                 "itemcoord": _coord(bbox(line.polygon)),
                 "itempolygon": [{"x": round(x), "y": round(y)} for x, y in line.polygon],
                 "words": words,
+                "block": int(page.block[k]),
             }
         )
     data: dict = {}
@@ -86,6 +103,10 @@ def words_response(
         {
             "angle": skew(lines) if angle is None else angle,
             "items": items,
+            "blocks": [
+                {"blocktype": b.kind, "blockcoord": _coord(_union(lines, b.lines))}
+                for b in page.blocks
+            ],
             "session_id": f"local-{image.sha256[:16]}",
             "engine": {"name": engine.name, "version": engine.version},
             "image_width": image.width,
@@ -103,6 +124,7 @@ def respond(
     engine: Engine,
     reread=None,
     turns: int = 0,
+    regions: list[tuple[str, tuple[int, int, int, int]]] | None = None,
 ) -> dict:
     """The response of ``endpoint`` (one ``result_list`` entry for idcard/namecard).
 
@@ -110,11 +132,13 @@ def respond(
     turns (:mod:`ocrframe.engines.upright`); boxes are answered in the pixels of ``image`` as
     given, with the page's rotation as ``angle``. ``reread(box)`` (optional) recognises the
     text inside a box of the upright page again; card reading uses it where a label has no
-    value beside it."""
+    value beside it. ``regions`` are the upright page's layout regions ``(kind, box)`` where a
+    layout model found them (:func:`ocrframe.core.reading_order.layout`)."""
     angle = vendor_angle(turns, skew(lines))
     if endpoint in SCALES:
+        page = layout([bbox(line.polygon) for line in lines], regions or ())  # as one reads
         mapped = lines_back(lines, turns, image.rgb.shape)
-        return words_response(mapped, endpoint, image, engine, angle=angle)
+        return words_response(mapped, endpoint, image, engine, angle=angle, page=page)
     if endpoint == "idcard":
         back = options.get("card_type") == 1
         read = cards.idcard_back if back else cards.idcard_front

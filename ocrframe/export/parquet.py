@@ -4,12 +4,14 @@ A result directory (what ``OcrResult.to_parquet`` writes, and each part of a dat
 file per table of the contract and the raw responses, each readable on its own by any parquet
 reader (pandas, polars, DuckDB, Arrow)::
 
-    images.parquet  items.parquet  chars.parquet  cells.parquet   the tables, contract dtypes
+    images.parquet  items.parquet  chars.parquet                 the tables, contract dtypes
+    cells.parquet  blocks.parquet                                 (the tables of pages, their layout)
     raw.parquet                                                   response_id, json (the text)
     _ocrframe.json                                                {"format": "ocrframe", "layout": 1}
 
 The marker file says ocrframe wrote the directory (so writing replaces only such a directory)
-and which layout it has; ``cells.parquet``, added later, may be missing and reads as empty.
+and which layout it has; ``cells.parquet`` and ``blocks.parquet``, added later, may be missing
+and read as empty (and ``items`` written before ``block_id`` and ``order`` read them NA).
 A dataset's part numbers its images from where the dataset was: read back alone they are
 renumbered densely. One table as one file (``-o items.parquet``) carries its images'
 ``source``, ``page``, ``endpoint`` and ``engine`` after ``image_id``. Every file is written whole
@@ -20,8 +22,8 @@ texts; ``OcrResult.to_parquet`` and ``ocrframe.read_parquet`` make the result of
 >>> res = ocrframe.read_json(ocrframe.data_path("responses/general.json"))
 >>> folder = write_result(res, res.raw.texts, tempfile.mkdtemp() + "/res", image_ids=[7])
 >>> sorted(p.name for p in folder.iterdir())  # doctest: +NORMALIZE_WHITESPACE
-['_ocrframe.json', 'cells.parquet', 'chars.parquet', 'images.parquet', 'items.parquet',
- 'raw.parquet']
+['_ocrframe.json', 'blocks.parquet', 'cells.parquet', 'chars.parquet', 'images.parquet',
+ 'items.parquet', 'raw.parquet']
 >>> pd.read_parquet(folder / "items.parquet")["image_id"].unique().tolist()
 [7]
 >>> texts, frames = read_result(folder)  # dense again
@@ -54,7 +56,7 @@ MARKER = "_ocrframe.json"
 #: table -> its file in a result directory
 TABLE_FILES = {name: f"{name}.parquet" for name in schema.TABLES}
 #: tables a directory written before they existed may lack: read as empty
-OPTIONAL_FILES = frozenset({"cells.parquet"})
+OPTIONAL_FILES = frozenset({"cells.parquet", "blocks.parquet"})
 #: the raw responses: ``response_id`` and the ``json`` text as the service sent it
 RAW_FILE = "raw.parquet"
 

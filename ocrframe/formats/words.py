@@ -7,7 +7,9 @@ confidence}``. General documents confidence on 0–100 (its example gives 90.9);
 ``images.warn_codes``/``warn_messages``) and confidences on 0–1. The local engine answers in
 this shape too and adds, as extension fields, ``data.engine
 {name, version}``, ``data.image_width``/``image_height``, ``data.angle``, ``items[].itempolygon
-[{x, y}, …]`` and ``words[].wordcoord{x, y, width, height}``.
+[{x, y}, …]``, ``words[].wordcoord{x, y, width, height}`` and the page's layout: the items in
+reading order, ``items[].block`` (a number into ``data.blocks``) and ``data.blocks[]{blocktype,
+blockcoord}`` in reading order (the ``blocks`` table, ``items.block_id`` and ``items.order``).
 """
 
 from __future__ import annotations
@@ -17,11 +19,12 @@ from ._base import Adapter, Context, Reader, effective_scale, unknown_keys
 TOP_KEYS = frozenset({"code", "message", "data"})
 DATA_KEYS = frozenset(
     {"items", "session_id", "angle", "class", "engine", "image_width", "image_height",
-     "recognize_warn_code", "recognize_warn_msg", "page"}
+     "recognize_warn_code", "recognize_warn_msg", "page", "blocks"}
 )  # fmt: skip
 #: what ``images.extra["endpoint_guess"]`` says when a response did not say its endpoint
 GUESS = "general"
-ITEM_KEYS = frozenset({"itemstring", "itemcoord", "words", "itempolygon"})
+ITEM_KEYS = frozenset({"itemstring", "itemcoord", "words", "itempolygon", "block"})
+BLOCK_KEYS = frozenset({"blocktype", "blockcoord"})
 WORD_KEYS = frozenset({"character", "confidence", "wordcoord"})
 
 
@@ -102,7 +105,7 @@ class WordsAdapter(Adapter):
         data.dict()
         items = [self._item(i) for i in data.get("items").each()]
 
-        raw = [c for _, _, _, _, words in items for _, c, _ in words if c is not None]
+        raw = [c for _, _, _, _, words, _ in items for _, c, _ in words if c is not None]
         scale, scale_note = effective_scale(self.scale, raw, data, ctx)
 
         engine_r = data.get("engine", None)
@@ -117,13 +120,13 @@ class WordsAdapter(Adapter):
             extra["engine"] = unknown_keys(engine, {"name", "version"})
         extra.update(unknown_keys(top, TOP_KEYS))
         extra.update(unknown_keys(data.value, DATA_KEYS))
-        odd_keys = sorted({k for *_, keys, _ in items for k in keys})
+        odd_keys = sorted({k for _, _, _, keys, _, _ in items for k in keys})
         if odd_keys:
             extra["item_keys"] = odd_keys
         if scale_note:
             extra["confidence_scale"] = scale_note
 
-        aligned = [align_words(text, words) for text, _, _, _, words in items]
+        aligned = [align_words(text, words) for text, _, _, _, words, _ in items]
         alignment = [
             {"item_id": k, "unmatched_words": unmatched, "no_word": uncovered}
             for k, ((_, _, unmatched, uncovered), item) in enumerate(zip(aligned, items))
@@ -146,9 +149,30 @@ class WordsAdapter(Adapter):
             warn_codes=_list(data.get("recognize_warn_code", None), Reader.int),
             warn_messages=_list(data.get("recognize_warn_msg", None), Reader.str),
         )
-        for (text, box, polygon, _, _), (confs, boxes, _, _) in zip(items, aligned):
-            row = cols.add_item(image, text, box=box, polygon=polygon)
+        blocks = self._blocks(data, image, cols)
+        for k, ((text, box, polygon, _, _, block), (confs, boxes, _, _)) in enumerate(
+            zip(items, aligned)
+        ):
+            if block is not None and not 0 <= block < blocks:
+                raise data.get("items").at(k).fail(f"block {block}: data.blocks has {blocks}")
+            order = k if blocks else None  # the engine listed its items in reading order
+            row = cols.add_item(image, text, box=box, polygon=polygon, block=block, order=order)
             cols.add_chars(row, text, confs, boxes)
+
+    @staticmethod
+    def _blocks(data: Reader, image: int, cols) -> int:
+        """Add the response's ``data.blocks`` (in reading order); how many there are."""
+        found = data.get("blocks", None)
+        if found.value is None:
+            return 0
+        n = 0
+        for n, b in enumerate(found.each(), start=1):
+            obj = b.dict()
+            if unknown_keys(obj, BLOCK_KEYS):
+                raise b.fail(f"unknown keys {sorted(unknown_keys(obj, BLOCK_KEYS))}")
+            kind = b.get("blocktype", None).opt_str() or "text"
+            cols.add_block(image, n - 1, kind, order=n - 1, box=b.opt_box("blockcoord"))
+        return n
 
     def _item(self, it: Reader):
         obj = it.dict()
@@ -163,7 +187,8 @@ class WordsAdapter(Adapter):
             coord = w.opt_box("wordcoord")
             words.append((w.get("character").str(), w.get("confidence", None).opt_number(), coord))
             odd.update(f"words.{k}" for k in unknown_keys(wd, WORD_KEYS))
-        return text, box, polygon, odd, words
+        block = it.get("block", None).opt_int()
+        return text, box, polygon, odd, words, block
 
 
 def _list(r: Reader, read) -> list | None:

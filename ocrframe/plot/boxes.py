@@ -159,7 +159,11 @@ def plot_boxes(
     image_id: int | None = None,
     **style,
 ) -> Axes:
-    """Draw the boxes of ``frame`` (an items or chars frame, filtered as you like) on ``image``.
+    """Draw the boxes of ``frame`` (an items, chars or blocks frame, filtered as you like) on
+    ``image``.
+
+    Blocks (``level="blocks"``, or a frame of ``res.blocks``) are coloured by ``type`` unless
+    ``color_by`` says otherwise, and numbered by their reading ``order``.
 
     Items are drawn as their polygon where the engine gave one, otherwise as rectangles; rows
     without a box (ID card and business card fields) cannot be drawn and are counted in a
@@ -180,10 +184,14 @@ def plot_boxes(
     ax = _new_axes(ax)
     ax.imshow(pixels)
     ax.set_axis_off()
-    level = level or ("chars" if "char_id" in frame.columns else "items")
-    use_polygon = level == "items" and "polygon" in frame.columns
-    text_col = "char" if level == "chars" else "text"
-    id_col = "char_id" if level == "chars" else "item_id"
+    level = level or _level_of(frame)
+    use_polygon = level in ("items", "blocks") and "polygon" in frame.columns
+    text_col = {"chars": "char", "blocks": "type"}.get(level, "text")
+    id_col = {"chars": "char_id", "blocks": "order"}.get(level, "item_id")
+    if level == "blocks":
+        show_ids = True  # a block's number is its place in the reading order
+        if color_by == "confidence":  # the default: a layout's blocks differ by kind
+            color_by = "type"
     if color_by not in frame.columns:
         raise OcrframeError(f"color_by={color_by!r} is not a column of the frame")
     colors, mappable, legend = _colors(frame[color_by], cmap, color_by)
@@ -241,6 +249,15 @@ def plot_boxes(
             borderaxespad=0.0, prop=font_for("".join(labels), size=8),
         )  # fmt: skip
     return ax
+
+
+def _level_of(frame: pd.DataFrame) -> str:
+    """Which table ``frame`` is a view of: ``chars``, ``blocks`` or ``items``."""
+    if "char_id" in frame.columns:
+        return "chars"
+    if "item_id" not in frame.columns and {"block_id", "type"} <= set(frame.columns):
+        return "blocks"
+    return "items"
 
 
 def plot_confidence(

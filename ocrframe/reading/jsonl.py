@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from .. import formats
+from .. import formats, schema
 from ..core import assemble
 from ..formats.words import known_extra
 from ..result import OcrResult
@@ -32,8 +32,10 @@ _ITEM = pa.struct(
         ("itemcoord", _BOX),
         ("words", pa.list_(_WORD)),
         ("itempolygon", pa.list_(_POINT)),
+        ("block", _INT),
     ]
 )
+_BLOCK = pa.struct([("blocktype", pa.string()), ("blockcoord", _BOX)])
 _DATA = pa.struct(
     [
         ("items", pa.list_(_ITEM)),
@@ -45,11 +47,21 @@ _DATA = pa.struct(
         ("image_height", _INT),
         ("recognize_warn_code", pa.list_(_INT)),
         ("recognize_warn_msg", pa.list_(pa.string())),
+        ("blocks", pa.list_(_BLOCK)),
     ]
 )
 SCHEMA = pa.schema([("code", _INT), ("message", pa.string()), ("data", _DATA)])
 
 _ENDPOINTS = (None, "general", "minorlanguage")
+#: the deepest nesting of a line the fast path reads (its schema nests 7 deep); Arrow's JSON
+#: reader parses recursively and crashes the process on lines nested some thousands deep, so a
+#: deeper line goes to the careful path, which refuses it with an error
+FAST_DEPTH = 16
+#: every byte but those that make JSON's nesting: quotes, brackets (and newlines, in JSONL)
+_NOT_NESTING = bytes(sorted(set(range(256)) - set(b'"[]{}\n')))
+_NOT_NESTING_DOCUMENT = bytes(sorted(set(range(256)) - set(b'"[]{}')))
+#: brackets and newlines as steps of the nesting depth (as int8)
+_STEPS = bytes.maketrans(b"[{]}\n", b"\x01\x01\xff\xff\x00")
 
 
 class _NotExact(Exception):
@@ -71,7 +83,7 @@ def read(
     if endpoint not in _ENDPOINTS or not data.size:
         return None
     texts, numbers = _lines(data)  # views into data; RawResponses decodes on access
-    if not numbers:
+    if not numbers or not shallow(data, FAST_DEPTH):
         return None
     try:
         table = _parse(data)
@@ -79,7 +91,7 @@ def read(
             return None
         found: list[str] = []
         cols = _columns(table.combine_chunks(), path, numbers, endpoint, found)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, _NotExact):
+    except (pa.ArrowException, UnicodeDecodeError, _NotExact):  # invalid UTF-8 in a key, too
         return None
     if notes is not None:
         notes += found
@@ -111,6 +123,74 @@ def _lines(data: pa.Buffer) -> tuple[list[memoryview], list[int]]:
             numbers.append(number)
         start = end + 1
     return lines, numbers
+
+
+def shallow(data: pa.Buffer | bytes, limit: int) -> bool:
+    """Whether no line of JSONL ``data`` nests arrays and objects more than ``limit`` deep.
+
+    Exact for the part of each line a JSON parser reads before an error: brackets in strings
+    (escaped quotes told) do not count, and each line starts at depth 0.
+
+    >>> shallow(b'{"a": [1, {"b": "]]]"}]}\\n[[[]]]', 3), shallow(b'{"a": "[", "b": [[[]]]}', 3)
+    (True, False)
+    """
+    view = memoryview(data)
+    block = 1 << 22
+    start = 0
+    while start < len(view):  # blocks of whole lines: no copy of the file's size
+        stop = min(start + block, len(view))
+        chunk = bytes(view[start:stop])
+        end = chunk.rfind(b"\n") + 1
+        if stop < len(view) and end:
+            chunk, stop = chunk[:end], start + end
+        elif stop < len(view):  # a line longer than a block: to its end
+            raw = np.frombuffer(data, dtype=np.uint8)
+            while stop < len(view) and raw[stop - 1] != 10:
+                ahead = np.flatnonzero(raw[stop : stop + block] == 10)
+                stop = min(stop + (int(ahead[0]) + 1 if len(ahead) else block), len(view))
+            chunk = bytes(view[start:stop])
+        if deepest(chunk) > limit:
+            return False
+        start = stop
+    return True
+
+
+def deepest(text: bytes, lines: bool = True) -> int:
+    """The deepest nesting of arrays and objects in JSON ``text``: of each of its lines (JSONL,
+    ``text`` starting a line), or of ``text`` as one document (``lines=False``, newlines being
+    no more than spaces).
+
+    >>> deepest(b'[{"a": "[[["}, [[]]]'), deepest(b'{"a":\\n [[1]]}', lines=False)
+    (3, 3)
+    """
+    if b"\\" in text:  # escapes, left to right as a parser reads them: no quote is escaped then
+        text = text.replace(b"\\\\", b"__").replace(b'\\"', b"__")
+    marks = text.translate(None, _NOT_NESTING if lines else _NOT_NESTING_DOCUMENT)
+    count = np.int32 if len(marks) < 1 << 31 else np.int64
+    # the common case: no string holds a bracket (or a newline), so every string's quotes are
+    # side by side here, and the brackets alone tell the nesting
+    bare = marks.replace(b'""', b"")
+    if b'"' not in bare:
+        steps = np.frombuffer(bare.translate(_STEPS), dtype=np.int8)
+        depth = np.cumsum(steps, dtype=count)
+        if not depth[steps == 0].any():  # every line closes all it opens
+            return max(int(depth.max()), 0) if len(depth) else 0
+    ch = np.frombuffer(marks, dtype=np.uint8)
+    newline = ch == 10
+    quotes = np.cumsum(ch == 34, dtype=count)
+    if (quotes[newline] & 1).any():  # a line's string left open: count from each line's start
+        quotes = _per_line(quotes, newline)
+    step = ((ch == 91) | (ch == 123)).astype(np.int8) - ((ch == 93) | (ch == 125))
+    step[(quotes & 1).astype(bool)] = 0  # brackets in strings
+    depth = np.cumsum(step, dtype=count)
+    if depth[newline].any():  # a line left open (or closed too often)
+        depth = _per_line(depth, newline)
+    return max(int(depth.max()), 0)
+
+
+def _per_line(counts: np.ndarray, newline: np.ndarray) -> np.ndarray:
+    """Running ``counts`` restarted at each line (``newline`` marks the line ends)."""
+    return counts - np.concatenate([[0], counts[newline]])[np.cumsum(newline)]
 
 
 def _require(condition: bool) -> None:
@@ -268,6 +348,7 @@ def _columns(
     box = _box(it["itemcoord"])
     wbox = _box(w["wordcoord"])
     n_items = len(items)
+    item_block, item_order, blocks = _layout(d["blocks"], ok, it["block"], item_resp)
     na = pa.nulls(n_items, pa.string())
     sources = [f"{path}:{k}" for k in numbers]
     return {
@@ -298,7 +379,10 @@ def _columns(
             "confidence_raw": np.full(n_items, np.nan),
             **box,
             "polygon": polygon,
+            "block": item_block,
+            "order": item_order,
         },
+        "blocks": blocks,
         "chars": {
             "item_row": word_item,
             "char": w["character"],
@@ -306,6 +390,36 @@ def _columns(
             **wbox,
         },
     }
+
+
+def _layout(blocks_arr: pa.Array, ok: np.ndarray, block: pa.Array, item_resp: np.ndarray):
+    """The items' block numbers and reading order, and the blocks' columns, as the careful
+    path reads ``data.blocks`` and ``items[].block`` (:class:`~ocrframe.formats.words.WordsAdapter`):
+    a response that lists blocks lists its items in reading order."""
+    found, block_resp, per_resp = _list_parts(_only(ok, blocks_arr))
+    n_items = len(block)
+    numbers = block.fill_null(-1).to_numpy(zero_copy_only=False)
+    _require(((numbers == -1) | ((numbers >= 0) & (numbers < per_resp[item_resp]))).all())
+    items_per_resp = np.bincount(item_resp, minlength=len(ok))
+    position = np.arange(n_items) - np.repeat(
+        np.cumsum(items_per_resp) - items_per_resp, items_per_resp
+    )
+    order = pa.array(position, pa.int64(), mask=per_resp[item_resp] == 0)
+    b = _flat(found, _BLOCK)
+    _require_utf8(b["blocktype"])
+    number = np.arange(len(found)) - np.repeat(np.cumsum(per_resp) - per_resp, per_resp)
+    kinds = [k or "text" for k in b["blocktype"].to_pylist()]
+    box = _box(b["blockcoord"])
+    columns = {
+        "image_row": block_resp.tolist(),
+        "block": number.tolist(),
+        "type": [k if k in schema.BLOCK_TYPES else "other" for k in kinds],
+        "order": number.tolist(),
+        **{k: v.to_pylist() for k, v in box.items()},
+        "polygon": [None] * len(found),
+        "confidence_raw": [None] * len(found),
+    }
+    return block, order, columns
 
 
 def _only(ok: np.ndarray, lists: pa.Array) -> pa.Array:

@@ -78,14 +78,15 @@ def test_local_answers_in_the_general_shape_with_extensions(sample_run):
     raw = res.raw[0]
     assert raw["code"] == 0 and set(raw["data"]) >= {"items", "session_id", "engine", "angle"}
     item = raw["data"]["items"][0]
-    assert set(item) == {"itemstring", "itemcoord", "itempolygon", "words"}
+    assert set(item) == {"itemstring", "itemcoord", "itempolygon", "words", "block"}
+    assert {"blocktype", "blockcoord"} == set(raw["data"]["blocks"][item["block"]])
     assert all(0 <= w["confidence"] <= 100 for w in item["words"])  # the general page's scale
     assert {"x", "y", "width", "height"} == set(item["words"][0]["wordcoord"])
     # the saved raw response alone rebuilds this image's rows: nothing the tables hold is
     # missing from it, and select() keeps the rows of the image it picks
     again = ocrframe.from_response(raw, source=res.images.loc[0, "source"], engine="rapidocr")
     first = res.select([0])
-    for table in ("items", "chars"):
+    for table in ("items", "chars", "blocks"):
         pd.testing.assert_frame_equal(getattr(again, table), getattr(first, table))
     img = res.images.iloc[0]
     assert img["engine"] == "rapidocr" and img["endpoint"] == "general"

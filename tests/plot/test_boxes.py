@@ -270,3 +270,20 @@ def test_a_legend_of_fields_covers_no_box(replay):
 def test_titles_name_the_file_not_its_whole_path(run):
     assert run.plot(0).get_title() == "receipt.png"
     assert run.title(1) == "rotated.png"
+
+
+def test_blocks_are_coloured_by_type_and_numbered_by_reading_order():
+    res = ocrframe.read_json(ocrframe.data_path("responses/general_layout.json"))
+    page = np.full((200, 620, 3), 255, np.uint8)
+    blocks = res.blocks.iloc[::-1]  # numbers come from the order column, not the row position
+    ax = ocrframe.plot_boxes(page, blocks)
+    assert [t.get_text() for t in ax.texts] == ["2", "1", "0"]
+    legend = ax.get_legend()
+    assert legend.get_title().get_text() == "type"
+    assert [t.get_text() for t in legend.get_texts()] == ["text", "title"]
+    colours = [p.get_edgecolor() for p in ax.patches]
+    assert colours[0] == colours[1] != colours[2]  # the two text blocks alike, the title apart
+    res.pixels[0] = page
+    drawn = res.plot(0, level="blocks")
+    assert len(drawn.patches) == 3
+    plt.close("all")

@@ -1,0 +1,89 @@
+"""Reading order from line boxes: columns read one after the other, spanning blocks separate."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ocrframe.core.reading_order import layout
+
+
+def column(x: int, top: int, lines: int, width: int = 140, pitch: int = 15) -> list[tuple]:
+    return [(x, top + k * pitch, width, 10) for k in range(lines)]
+
+
+def read(boxes: list[tuple]) -> list[int]:
+    return layout(boxes).reading().tolist()
+
+
+def test_two_columns_read_column_by_column_under_a_spanning_title():
+    title = [(0, 0, 300, 30)]
+    left, right = column(0, 50, 5), column(160, 50, 5)
+    rows = [box for pair in zip(left, right) for box in pair]  # as a detector lists them
+    page = layout(title + rows)
+    reading = page.reading().tolist()
+    assert reading == [0, 1, 3, 5, 7, 9, 2, 4, 6, 8, 10]
+    assert [b.kind for b in page.blocks] == ["title", "text", "text"]
+    assert page.block[reading].tolist() == [0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]
+
+
+def test_a_spanning_paragraph_ends_the_columns_above_it():
+    upper = [b for pair in zip(column(0, 0, 3), column(160, 0, 3)) for b in pair]
+    middle = [(0, 60, 300, 10)]
+    lower = [b for pair in zip(column(0, 90, 2), column(160, 90, 2)) for b in pair]
+    reading = read(upper + middle + lower)
+    # upper left, upper right, the spanning line, lower left, lower right
+    assert reading == [0, 2, 4, 1, 3, 5, 6, 7, 9, 8, 10]
+
+
+def test_lines_of_one_row_read_left_to_right():
+    # a receipt: label and amount on each row, close enough to be one block
+    boxes = [(0, 0, 60, 10), (70, 1, 30, 10), (0, 14, 60, 10), (70, 13, 30, 10)]
+    assert read([boxes[1], boxes[0], boxes[3], boxes[2]]) == [1, 0, 3, 2]
+
+
+def test_three_columns_and_a_ragged_last_line():
+    cols = [column(x, 0, 4) for x in (0, 160, 320)]
+    cols[0][-1] = (0, 45, 60, 10)  # a short last line
+    boxes = [b for row in zip(*cols) for b in row]
+    reading = read(boxes)
+    assert reading == [0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11]
+
+
+def test_no_lines_and_one_line():
+    assert read([]) == []
+    assert read([(5, 5, 0, 0)]) == [0]
+
+
+boxes = st.lists(
+    st.tuples(st.integers(0, 2000), st.integers(0, 2000), st.integers(0, 400), st.integers(0, 80)),
+    max_size=60,
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(boxes)
+def test_any_boxes_get_a_complete_order_and_consistent_blocks(found):
+    page = layout(found)
+    assert sorted(page.order.tolist()) == list(range(len(found)))
+    assert sorted(k for b in page.blocks for k in b.lines) == list(range(len(found)))
+    for number, block in enumerate(page.blocks):
+        assert all(page.block[k] == number for k in block.lines)
+        orders = [int(page.order[k]) for k in block.lines]
+        assert orders == list(range(orders[0], orders[0] + len(orders)))  # a block is read whole
+
+
+def test_lines_inside_a_model_s_region_are_its_block_of_its_kind():
+    lines = [*column(0, 0, 3), (0, 200, 40, 10), (60, 200, 40, 10)]  # a paragraph, two labels
+    regions = [("figure", (-5, 190, 120, 30)), ("text", (-5, -5, 150, 50))]
+    page = layout(lines, regions)
+    assert [b.kind for b in page.blocks] == ["text", "figure"]
+    assert [b.lines for b in page.blocks] == [(0, 1, 2), (3, 4)]
+    # a "figure" holding much of the page's text is text the model took for a picture
+    many = column(0, 0, 12)
+    assert {b.kind for b in layout(many, [("figure", (-5, -5, 200, 400))]).blocks} == {"text"}
+
+
+def test_a_check_box_belongs_to_the_line_it_marks():
+    boxes = [(0, 2, 14, 14), (24, 0, 300, 18), (0, 42, 14, 14), (24, 40, 280, 18)]
+    assert read(boxes) == [0, 1, 2, 3]  # box, its line, box, its line: not the boxes first
