@@ -6,6 +6,8 @@ spaces is one word), where it is (the union of its characters' boxes, else its l
 sure (its line's confidence when it is the line's only word, else its characters' mean,
 else its line's) and what a page's size is (the image's,
 else the extent of its boxes, for results read from saved responses with no picture at hand).
+A page also has its layout blocks (``blocks``), and :func:`regions` groups its lines into them
+in reading order, as the layout formats write them.
 
 >>> import ocrframe
 >>> res = ocrframe.read_json(ocrframe.data_path("responses/general_local.json"))
@@ -53,6 +55,8 @@ class TextLine:
     confidence: float | None
     field: str | None = None
     label: str | None = None
+    block_id: int | None = None  # the layout block it is in (``items.block_id``)
+    order: int | None = None  # its place in the page's reading order (``items.order``)
 
     def corners(self) -> list[tuple[int, int]]:
         """The line's outline: its polygon, else its box's corners."""
@@ -60,6 +64,38 @@ class TextLine:
             return self.polygon
         x, y, w, h = self.box  # a line without a box has no outline: callers skip it
         return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+@dataclass
+class LayoutBlock:
+    """One layout block of a page (a ``blocks`` row)."""
+
+    block_id: int
+    kind: str
+    order: int | None
+    box: Box | None
+    polygon: list[tuple[int, int]] | None
+    confidence: float | None
+
+    def corners(self, lines: list[TextLine]) -> list[tuple[int, int]] | None:
+        """The block's outline: its polygon, else its box's corners, else those of the box
+        around ``lines`` (its lines); ``None`` when none of them is known."""
+        if self.polygon:
+            return self.polygon
+        box = self.box or union([line.box for line in lines if line.box is not None])
+        if box is None:
+            return None
+        x, y, w, h = box
+        return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+
+
+@dataclass
+class Region:
+    """What a layout format writes as one block: a layout block (``None`` for a line that
+    belongs to none, or a page without blocks) and its placed lines, in reading order."""
+
+    block: LayoutBlock | None
+    lines: list[TextLine]
 
 
 @dataclass
@@ -75,6 +111,7 @@ class PageLayout:
     angle: float | None = None
     confidence: float | None = None
     dpi: int | None = None  # the resolution a PDF page was rendered at
+    blocks: list[LayoutBlock] = field(default_factory=list)  # by block_id
 
 
 def _value(v):
@@ -157,6 +194,8 @@ def pages(result) -> list[PageLayout]:
     fields = [_value(v) for v in items["field"].tolist()]
     labels = [_value(v) for v in items["label"].tolist()]
     polygons = items["polygon"].tolist()
+    block_ids = _ints(items["block_id"]) if "block_id" in items else [None] * len(items)
+    orders = _ints(items["order"]) if "order" in items else [None] * len(items)
     ends = np.cumsum(items["n_chars"].to_numpy(dtype=np.int64))
     by_image: dict[int, list[TextLine]] = {}
     unplaced: Counter = Counter()
@@ -178,9 +217,10 @@ def pages(result) -> list[PageLayout]:
         by_image.setdefault(image_id, []).append(
             TextLine(
                 item_ids[k], str(item_text[k]), _words(glyphs, item_conf[k]), box, corners,
-                item_conf[k], fields[k], labels[k],
+                item_conf[k], fields[k], labels[k], block_ids[k], orders[k],
             )
         )  # fmt: skip
+    blocks = _layout_blocks(getattr(result, "blocks", None))
     out = []
     for img in result.images.itertuples():
         image_id = int(img.image_id)
@@ -197,9 +237,79 @@ def pages(result) -> list[PageLayout]:
                 image_id, _value(img.source), _value(img.page), int(width), int(height), from_boxes,
                 lines, unplaced[image_id], _value(img.angle),
                 None if confidence is None else float(confidence), _value(img.dpi),
+                blocks.get(image_id, []),
             )
         )  # fmt: skip
     return out
+
+
+def _layout_blocks(frame: pd.DataFrame | None) -> dict[int, list[LayoutBlock]]:
+    """image_id -> its layout blocks, by block_id."""
+    if frame is None or frame.empty:
+        return {}
+    boxes = _boxes(frame)
+    out: dict[int, list[LayoutBlock]] = {}
+    for image_id, block_id, kind, order, box, polygon, conf in zip(
+        _ints(frame["image_id"]), _ints(frame["block_id"]), frame["type"].tolist(),
+        _ints(frame["order"]), boxes, frame["polygon"].tolist(), _floats(frame["confidence"]),
+    ):  # fmt: skip
+        corners = None
+        if polygon is not None and len(polygon) >= 6:
+            flat = [int(v) for v in polygon]
+            corners = list(zip(flat[0::2], flat[1::2]))
+        kind = _value(kind) or "text"
+        out.setdefault(image_id, []).append(
+            LayoutBlock(block_id, str(kind), order, box, corners, conf)
+        )
+    for found in out.values():
+        found.sort(key=lambda b: b.block_id)
+    return out
+
+
+def reading_order(lines: list[TextLine]) -> list[TextLine]:
+    """``lines`` in reading order: by ``order`` where the result says it, else by item_id
+    (as :meth:`ocrframe.OcrResult.text` reads them)."""
+    return sorted(lines, key=lambda line: (_place(line), line.item_id))
+
+
+def _place(line: TextLine) -> int:
+    return line.order if line.order is not None else line.item_id
+
+
+def regions(page: PageLayout) -> list[Region]:
+    """The page's placed lines grouped as the layout formats write them, in reading order.
+
+    Without blocks, each line is a region of its own (what the writers always wrote). With
+    them: each block (blocks in their ``order``, those without one after, by block_id) with
+    its lines in reading order, and a line that belongs to no block a region of its own,
+    right after the region of the line read before it. A block whose lines are not read one
+    after another is written where its first line is read: its lines stay together.
+    """
+    lines = reading_order([line for line in page.lines if line.box is not None])
+    if not page.blocks:
+        return [Region(None, [line]) for line in lines]
+    known = {b.block_id: b for b in page.blocks}
+    held: dict[int, list[TextLine]] = {}
+    for line in lines:
+        if line.block_id in known:
+            held.setdefault(line.block_id, []).append(line)
+    ordered = sorted(
+        page.blocks, key=lambda b: (b.order is None, b.order if b.order is not None else 0,
+                                    b.block_id)
+    )  # fmt: skip
+    out = [Region(b, held.get(b.block_id, [])) for b in ordered]
+    at = {b.block_id: k for k, b in enumerate(ordered)}
+    strays: dict[int, list[Region]] = {}  # index of the region they follow (-1: the start)
+    last = -1
+    for line in lines:
+        if line.block_id in known:
+            last = at[line.block_id]
+        else:
+            strays.setdefault(last, []).append(Region(None, [line]))
+    merged = strays.get(-1, [])
+    for k, region in enumerate(out):
+        merged += [region, *strays.get(k, [])]
+    return merged
 
 
 _UNSAFE = re.compile(r"[^\w.\-]+")

@@ -332,12 +332,15 @@ def add_words_line(
     confidence_raw: float | None = None,
     field: str | None = None,
     label: str | None = None,
+    block: int | None = None,
+    order: int | None = None,
 ) -> None:
-    """One item from a line's words, with one char row per character of the joined text."""
+    """One item from a line's words, with one char row per character of the joined text
+    (``block``, ``order``: its layout block and place in the reading order, where told)."""
     text, confs = join_words(words)
     row = ctx.columns.add_item(
         image, text, field=field, label=label, confidence_raw=confidence_raw, box=box,
-        polygon=polygon,
+        polygon=polygon, block=block, order=order,
     )  # fmt: skip
     ctx.columns.add_chars(row, text, confs)
 

@@ -1,7 +1,9 @@
 """Google Cloud Vision ``fullTextAnnotation`` (alone, inside ``responses[]`` of a batch, or
 of a file's pages) down to ``symbols`` with ``confidence`` (0–1) and ``boundingBox.vertices``
 in pixels, so characters have their own confidences and boxes; lines end where Vision's own
-``text`` ends them (see :class:`CloudVision`).
+``text`` ends them (see :class:`CloudVision`). Vision's blocks are the ``blocks`` (``TEXT``
+``text``, ``TABLE`` ``table``, ``PICTURE`` ``figure``, others ``other``; their confidence and
+outline), and its order of blocks, paragraphs and lines is the reading order.
 
 >>> from ocrframe import from_response
 >>> def symbol(ch, x, brk=None):
@@ -20,6 +22,8 @@ from __future__ import annotations
 from ._base import Adapter, Context, PageAdapter, Reader
 
 LINE_ENDS = frozenset({"LINE_BREAK", "EOL_SURE_SPACE"})
+#: Vision's ``blockType`` -> ``blocks.type`` (a block that does not say is text)
+BLOCK_TYPES = {"TEXT": "text", "TABLE": "table", "PICTURE": "figure"}
 SPACES = frozenset({"SPACE", "SURE_SPACE"})
 #: what an AnnotateImageResponse may hold: any of these marks a response of Cloud Vision
 VISION_KEYS = frozenset(
@@ -85,12 +89,13 @@ class CloudVision(PageAdapter):
                     None if height is None else round(height),
                     number,
                 )
-                for para in (
-                    p for block in page.get("blocks", []).each()
-                    for p in block.get("paragraphs", []).each()
-                ):  # fmt: skip
-                    for pieces in _lines(para, width or 0.0, height or 0.0):
-                        self._line(ctx, image, pieces)
+                order = 0
+                for b, block in enumerate(page.get("blocks", []).each()):
+                    _block(ctx, image, b, block, width or 0.0, height or 0.0)
+                    for para in block.get("paragraphs", []).each():
+                        for pieces in _lines(para, width or 0.0, height or 0.0):
+                            self._line(ctx, image, pieces, b, order)
+                            order += 1
 
     def failed_page(self, ctx: Context, error: Reader, page: int | None) -> int:
         return ctx.columns.add_image(
@@ -99,7 +104,10 @@ class CloudVision(PageAdapter):
             message=error.get("message", "").str(), page=page,
         )  # fmt: skip
 
-    def _line(self, ctx: Context, image: int, pieces: list[tuple[str, float | None, tuple | None]]):
+    def _line(
+        self, ctx: Context, image: int, pieces: list[tuple[str, float | None, tuple | None]],
+        block: int, order: int,
+    ):  # fmt: skip
         text = "".join(ch for ch, _, _ in pieces)
         confs, boxes = [], []
         for ch, conf, where in pieces:
@@ -112,8 +120,21 @@ class CloudVision(PageAdapter):
             x1 = max(b[0] + b[2] for b in known)
             y1 = max(b[1] + b[3] for b in known)
             line_box = (x0, y0, x1 - x0, y1 - y0)
-        row = ctx.columns.add_item(image, text, box=line_box)
+        row = ctx.columns.add_item(image, text, box=line_box, block=block, order=order)
         ctx.columns.add_chars(row, text, confs, boxes)
+
+
+def _block(ctx: Context, image: int, number: int, block: Reader, width: float, height: float):
+    """One of Vision's blocks, as the page lists them (its reading order)."""
+    kind = block.get("blockType", "TEXT").value
+    where = block.get("boundingBox", None)
+    points = _vertices(where, width, height) if where.value is not None else []
+    polygon = [round(v) for point in points for v in point] if len(points) >= 3 else None
+    ctx.columns.add_block(
+        image, number, BLOCK_TYPES.get(kind, "other") if isinstance(kind, str) else "other",
+        order=number, box=_vertices_box(where, width, height), polygon=polygon,
+        confidence_raw=block.get("confidence", None).confidence(1.0),
+    )  # fmt: skip
 
 
 def _file_response(value: object) -> bool:
@@ -179,6 +200,16 @@ def _vertices_box(r: Reader, width: float, height: float) -> tuple[int, int, int
     ``normalizedVertices`` scaled by the page size."""
     if r.value is None:
         return None
+    points = _vertices(r, width, height)
+    if not points:
+        return None
+    xs, ys = [round(x) for x, _ in points], [round(y) for _, y in points]
+    return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+
+
+def _vertices(r: Reader, width: float, height: float) -> list[tuple[float, float]]:
+    """A bounding poly's corners in pixels: ``vertices`` (Vision omits zero coordinates), else
+    ``normalizedVertices`` scaled by the page size."""
     points = [
         (v.get("x", 0).number(), v.get("y", 0).number()) for v in r.get("vertices", []).each()
     ]
@@ -187,10 +218,7 @@ def _vertices_box(r: Reader, width: float, height: float) -> tuple[int, int, int
             (v.get("x", 0).number() * width, v.get("y", 0).number() * height)
             for v in r.get("normalizedVertices", []).each()
         ]
-    if not points:
-        return None
-    xs, ys = [round(x) for x, _ in points], [round(y) for _, y in points]
-    return min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys)
+    return points
 
 
 ADAPTERS: list[Adapter] = [CloudVision()]

@@ -1,6 +1,8 @@
 """docTR's ``export()``: ``pages[].blocks[].lines[].words[]`` with ``value``, ``confidence``
 (0–1) and ``geometry`` relative to the page; ``dimensions`` (height, width) scale it to pixels.
-One image per page, one item per line; each character gets its word's confidence.
+One image per page, one item per line; each character gets its word's confidence. Each of
+docTR's blocks is a ``text`` block (its ``objectness_score`` the confidence, where given), and
+the export's order of blocks and lines is the reading order (``items.order``).
 
 >>> from ocrframe import from_response
 >>> page = {"page_idx": 0, "dimensions": [100, 200], "blocks": [{"lines": [{"geometry":
@@ -43,14 +45,22 @@ class Doctr(PageAdapter):
             height, width = dims.at(0).number(), dims.at(1).number()
             number = page.get("page_idx", k).int() + 1 if len(pages) > 1 else None
             image = self.page_image(ctx, round(width), round(height), number)
-            for block in page.get("blocks").each():
+            order = 0
+            for b, block in enumerate(page.get("blocks").each()):
+                where = block.get("geometry", None)
+                ctx.columns.add_block(
+                    image, b, order=b,
+                    box=None if where.value is None else _relative_box(where, width, height),
+                    confidence_raw=block.get("objectness_score", None).confidence(1.0),
+                )  # fmt: skip
                 for line in block.get("lines").each():
                     words = [
                         (w.get("value").str(), w.get("confidence", None).confidence(1.0))
                         for w in line.get("words").each()
                     ]
                     box = _relative_box(line.get("geometry"), width, height)
-                    add_words_line(ctx, image, words, box=box)
+                    add_words_line(ctx, image, words, box=box, block=b, order=order)
+                    order += 1
 
 
 ADAPTERS: list[Adapter] = [Doctr()]

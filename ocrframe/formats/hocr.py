@@ -7,10 +7,18 @@ number), lines ``ocr_line`` (or ``ocr_header``/``ocr_caption``/``ocr_textfloat``
 alternatives (``lstm_choice_mode``: ``lstm_choices_*``/``choice_*``/``timestep*`` spans, which
 are also ``ocrx_cinfo``, and ``ocr_symbol``/``ocr_glyph`` spans) stay in the raw text.
 
+The page's structure is kept as its :class:`Block` s, in document order (hOCR's reading order):
+one per ``ocr_par``, or per ``ocr_carea`` for lines outside any paragraph, ``ocr_table``
+(``table``: its lines are one block) and pictures (``ocr_photo``, ``ocr_image``,
+``ocr_linedrawing``: ``figure``). A block all of whose lines are ``ocr_header`` (Tesseract's
+headings) is a ``title``, all ``ocr_caption`` a ``caption``, any other ``text``.
+
 >>> from ocrframe import data_path
 >>> page = parse(open(data_path("responses/tesseract.hocr"), encoding="utf-8").read())[0]
 >>> page.size, [line.text for line in page.lines]
 ((300, 100), ['OK go'])
+>>> [(b.kind, b.box) for b in page.blocks], page.line_blocks
+([('text', (10, 10, 110, 30))], [0])
 """
 
 from __future__ import annotations
@@ -26,6 +34,21 @@ LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloa
 #: markers of an alternative reading: never part of the text
 ALTERNATIVE_IDS = ("lstm_choices", "choice_", "timestep")
 ALTERNATIVE_CLASSES = frozenset({"ocr_symbol", "ocr_glyph", "ocr_lstm_choices"})
+#: elements that are a block of the page: a paragraph first, else its area
+FIGURE_CLASSES = frozenset({"ocr_photo", "ocr_image", "ocr_linedrawing"})
+AREA_CLASSES = frozenset({"ocr_carea", "ocr_float"}) | FIGURE_CLASSES
+
+
+@dataclass
+class Block:
+    """One block of a page: its kind (``text``, ``title``, ``caption``, ``table``, ``figure``)
+    and box (``None`` when not given)."""
+
+    kind: str
+    box: tuple[int, int, int, int] | None
+    lines: int = 0  # how many of the page's lines are in it
+    headers: int = 0  # ... of which ocr_header lines
+    captions: int = 0  # ... and ocr_caption lines
 
 
 @dataclass
@@ -36,6 +59,19 @@ class Page:
     number: int | None = None
     image: str | None = None  # the file name the page says it was read from
     lines: list[Line] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)  # in document order
+    line_blocks: list[int | None] = field(default_factory=list)  # per line, its block's index
+    _index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def block_of(self, element: ET.Element, kind: str = "text") -> int:
+        """The index of the block ``element`` is (added on first sight)."""
+        key = id(element)
+        if key not in self._index:
+            props = properties(element)
+            where = box(props["bbox"]) if len(props.get("bbox", [])) >= 4 else None
+            self._index[key] = len(self.blocks)
+            self.blocks.append(Block(kind, where))
+        return self._index[key]
 
 
 def properties(element: ET.Element) -> dict[str, list[str]]:
@@ -66,6 +102,7 @@ def parse(text: str) -> list[Page]:
     _strip_namespaces(root)
     pages: list[Page] = []
     current = Page()
+    parents = {child: parent for parent in root.iter() for child in parent}
     for element, inside_page in _walk(root):
         classes = _classes(element)
         if "ocr_page" in classes:
@@ -77,7 +114,46 @@ def parse(text: str) -> list[Page]:
                 if not inside_page and (not pages or pages[-1] is not current):
                     pages.append(current)  # lines outside any ocr_page: one page of their own
                 current.lines.append(line)
+                current.line_blocks.append(_line_block(current, element, classes, parents))
+        elif classes & FIGURE_CLASSES and inside_page:
+            current.block_of(element, "figure")
+    for page in pages:
+        for block in page.blocks:
+            if block.kind == "text" and block.lines and block.headers == block.lines:
+                block.kind = "title"
+            elif block.kind == "text" and block.lines and block.captions == block.lines:
+                block.kind = "caption"
     return pages or [Page()]
+
+
+def _line_block(page: Page, line: ET.Element, classes: set[str], parents: dict) -> int | None:
+    """The block of a line: its ``ocr_table``, else its ``ocr_par``, else its area."""
+    par = area = None
+    up = parents.get(line)
+    while up is not None:
+        found = _classes(up)
+        if "ocr_page" in found:
+            break
+        if "ocr_table" in found:
+            par, area = None, up
+            break
+        if par is None and "ocr_par" in found:
+            par = up
+        if area is None and found & AREA_CLASSES:
+            area = up
+        up = parents.get(up)
+    element = par if par is not None else area
+    if element is None:
+        return None
+    kind = "table" if "ocr_table" in _classes(element) else "figure" if (
+        _classes(element) & FIGURE_CLASSES
+    ) else "text"  # fmt: skip
+    k = page.block_of(element, kind)
+    block = page.blocks[k]
+    block.lines += 1
+    block.headers += "ocr_header" in classes
+    block.captions += "ocr_caption" in classes
+    return k
 
 
 def _xml(text: str) -> str:
@@ -126,21 +202,33 @@ def _is_alternative(element: ET.Element) -> bool:
 
 
 def _chosen(element: ET.Element):
-    """The element's descendants in document order, without alternative readings."""
-    for child in element:
-        if _is_alternative(child):
-            continue
-        yield child
-        yield from _chosen(child)
+    """The element's descendants in document order, without alternative readings (without
+    recursion: a hostile file nests elements thousands deep)."""
+    todo = [iter(element)]
+    while todo:
+        for child in todo[-1]:
+            if not _is_alternative(child):
+                yield child
+                todo.append(iter(child))
+                break
+        else:
+            todo.pop()
 
 
 def _own_text(element: ET.Element) -> str:
-    """The text of ``element`` without that of its alternative readings."""
-    parts = [element.text or ""]
-    for child in element:
-        if not _is_alternative(child):
-            parts.append(_own_text(child))
-        parts.append(child.tail or "")
+    """The text of ``element`` without that of its alternative readings (without recursion)."""
+    parts: list[str] = []
+    todo: list[ET.Element | str] = [element]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        parts.append(item.text or "")
+        for child in reversed(item):  # each child's text, then its tail, in order
+            todo.append(child.tail or "")
+            if not _is_alternative(child):
+                todo.append(child)
     return "".join(parts)
 
 

@@ -5,7 +5,9 @@ DataFrame (``Output.DATAFRAME``): one row per page, block, paragraph, line (``le
 word (``level`` 5) with ``left/top/width/height`` in pixels and ``conf`` on 0–100 (-1 for
 non-words). Each line becomes an item — its words joined, its box the line row's — and each
 character gets its word's confidence (Tesseract gives no finer number here; character boxes
-stay NA). Several pages become several images. hOCR (``image_to_pdf_or_hocr(...,
+stay NA). Several pages become several images. The rows come in Tesseract's reading order
+(``items.order``), and each paragraph (``block_num``, ``par_num``) that has words is a block
+(``blocks``, its box the paragraph row's). hOCR (``image_to_pdf_or_hocr(...,
 extension="hocr")``, or ``tesseract … hocr`` with ``hocr_char_boxes=1``) is read with the
 local Tesseract engine's own parser, with character boxes and confidences where present.
 
@@ -77,6 +79,8 @@ class TesseractData(Adapter):
         texts = [_text(r, k, v) for k, v in enumerate(cols["text"])]
         pages: dict[int, int] = {}
         lines: dict[tuple, dict] = {}
+        pars: dict[tuple, tuple] = {}  # (page, block, paragraph) -> the paragraph's box
+        structured: set[int] = set()  # pages with block or paragraph rows
         several = len(set(num["page_num"])) > 1
         for k in range(n):
             level, page = int(num["level"][k]), int(num["page_num"][k])
@@ -84,7 +88,11 @@ class TesseractData(Adapter):
                 pages[page] = self.engine_image(ctx, page=page if several else None)
             key = tuple(int(num[c][k]) for c in ("page_num", "block_num", "par_num", "line_num"))
             box = tuple(int(num[c][k]) for c in ("left", "top", "width", "height"))
-            if level == 4:
+            if level in (2, 3):
+                structured.add(page)
+                if level == 3:
+                    pars[key[:3]] = box
+            elif level == 4:
                 lines.setdefault(key, {"box": box, "words": []})["box"] = box
             elif level == 5:
                 conf = num["conf"][k]
@@ -92,9 +100,29 @@ class TesseractData(Adapter):
                 if word:
                     entry = lines.setdefault(key, {"box": None, "words": []})
                     entry["words"].append((word, conf if conf >= 0 else None))
+        self._lines(ctx, pages, lines, pars, structured)
+
+    @staticmethod
+    def _lines(ctx: Context, pages: dict, lines: dict, pars: dict, structured: set) -> None:
+        """The lines with words, in the table's order (Tesseract's reading order); one block
+        per paragraph (``block_num``, ``par_num``) on pages that list them."""
+        blocks: dict[tuple, int] = {}
+        n_blocks: dict[int, int] = {}
+        n_lines: dict[int, int] = {}
         for key, line in lines.items():
-            if line["words"]:
-                add_words_line(ctx, pages[key[0]], line["words"], box=line["box"])
+            if not line["words"]:
+                continue
+            page = key[0]
+            block = blocks.get(key[:3])
+            if block is None and page in structured:
+                block = blocks[key[:3]] = n_blocks.get(page, 0)
+                n_blocks[page] = block + 1
+                ctx.columns.add_block(pages[page], block, order=block, box=pars.get(key[:3]))
+            order = n_lines.get(page, 0)
+            n_lines[page] = order + 1
+            add_words_line(
+                ctx, pages[page], line["words"], box=line["box"], block=block, order=order
+            )
 
 
 def _number(r: Reader, column: str, k: int, value) -> float:
@@ -135,7 +163,9 @@ class TesseractTsv(TesseractData):
 
 class Hocr(Adapter):
     """hOCR (:mod:`ocrframe.formats.hocr`): one image per ``ocr_page``, its size from the page's
-    ``bbox``; lines with word, and with ``hocr_char_boxes`` character, detail."""
+    ``bbox``; lines with word, and with ``hocr_char_boxes`` character, detail. The page's
+    paragraphs (``ocr_par``, else ``ocr_carea``), tables and pictures are its ``blocks``, in
+    document order, which is hOCR's reading order (``items.order``)."""
 
     name = "hocr"
     endpoint = "hocr"
@@ -162,11 +192,15 @@ class Hocr(Adapter):
             width, height = page.size or (None, None)
             number = (page.number or k) if len(pages) > 1 else None
             image = self.engine_image(ctx, image_width=width, image_height=height, page=number)
-            for line in page.lines:
+            for b, block in enumerate(page.blocks):
+                ctx.columns.add_block(image, b, block.kind, order=b, box=block.box)
+            # hOCR lists a page's lines in its reading order
+            for k, (line, block) in enumerate(zip(page.lines, page.line_blocks)):
                 where = bbox(line.polygon) if line.polygon else None
                 row = ctx.columns.add_item(
-                    image, line.text, confidence_raw=line.confidence, box=where
-                )
+                    image, line.text, confidence_raw=line.confidence, box=where, block=block,
+                    order=k,
+                )  # fmt: skip
                 ctx.columns.add_chars(
                     row, line.text, [c.confidence for c in line.chars], [c.box for c in line.chars]
                 )

@@ -1,7 +1,8 @@
 """AWS Textract ``Blocks`` (DetectDocumentText, AnalyzeDocument): one image per ``PAGE``,
 ``LINE`` blocks as items (``Confidence`` 0–100) whose ``CHILD`` ``WORD`` blocks give each
 character its word's confidence; forms, queries and checkboxes are items with a ``field``,
-tables go to ``cells`` (see :class:`Textract`). Coordinates are relative to the page and
+tables go to ``cells``, the ``LAYOUT_*`` blocks of AnalyzeDocument's LAYOUT feature to
+``blocks`` (see :class:`Textract`). Coordinates are relative to the page and
 Textract does not say its size: pass ``image_size=(width, height)`` to get pixels, else they
 are NA.
 
@@ -34,6 +35,14 @@ class Textract(PageAdapter):
     ``cells`` (0-based rows and columns; a ``MERGED_CELL`` is one cell with its spans and its
     cells' words). Words give each character its confidence. Coordinates are relative to the
     page and Textract does not say its size: pass ``image_size=(width, height)`` for pixels.
+
+    With the LAYOUT feature, each ``LAYOUT_*`` block is a block (``LAYOUT_TITLE`` and
+    ``LAYOUT_SECTION_HEADER`` a ``title``, ``LAYOUT_HEADER``/``FOOTER`` a ``header``/``footer``,
+    ``LAYOUT_PAGE_NUMBER`` a ``footer`` (a ``header`` in the page's top third), ``LAYOUT_LIST``
+    a ``list`` with its items' lines, ``LAYOUT_TABLE`` a ``table``, ``LAYOUT_FIGURE`` a
+    ``figure``, ``LAYOUT_KEY_VALUE`` and others ``other``); its ``CHILD`` lines are its items,
+    and the response's order of layout blocks, then of their lines, is the reading order
+    (``items.order``; lines outside every layout block have none).
     """
 
     name = "textract"
@@ -64,9 +73,14 @@ class Textract(PageAdapter):
 
         for b in doc.of_type("PAGE"):
             image_of(b)
+        placed = doc.layout(ctx, image_of)
         for b in doc.of_type("LINE"):
             words = doc.words(b) or [(b.get("Text").str(), _conf(b))]
-            add_words_line(ctx, image_of(b), words, box=doc.box(b), confidence_raw=_conf(b))
+            block, order = placed.get(doc.id_of(b), (None, None))
+            add_words_line(
+                ctx, image_of(b), words, box=doc.box(b), confidence_raw=_conf(b), block=block,
+                order=order,
+            )  # fmt: skip
         for b in doc.blocks:
             kind = b.get("BlockType").str()
             if kind == "KEY_VALUE_SET" and "KEY" in doc.entity_types(b):
@@ -85,6 +99,12 @@ class Textract(PageAdapter):
 def _conf(b: Reader) -> float | None:
     return b.get("Confidence", None).confidence(100.0)
 
+
+#: Textract's layout block types -> ``blocks.type`` (``LAYOUT_PAGE_NUMBER``: by its place)
+LAYOUT_TYPES = {"LAYOUT_TEXT": "text", "LAYOUT_TITLE": "title", "LAYOUT_SECTION_HEADER": "title",
+                "LAYOUT_HEADER": "header", "LAYOUT_FOOTER": "footer", "LAYOUT_LIST": "list",
+                "LAYOUT_TABLE": "table", "LAYOUT_FIGURE": "figure",
+                "LAYOUT_KEY_VALUE": "other"}  # fmt: skip
 
 #: Textract's ``EntityTypes`` of a cell -> ``cells.kind``
 _CELL_KINDS = {"COLUMN_HEADER": "header", "TABLE_TITLE": "title", "TABLE_FOOTER": "footer",
@@ -134,6 +154,56 @@ class _TextractDocument:
 
     def box(self, b: Reader) -> tuple[int, int, int, int] | None:
         return _textract_box(b, self.size)
+
+    def polygon(self, b: Reader) -> list[int] | None:
+        """The block's ``Geometry.Polygon`` in pixels (``None`` without a page size)."""
+        if self.size is None or not b.has("Geometry"):
+            return None
+        points = b.get("Geometry").get("Polygon", None)
+        if points.value is None:
+            return None
+        w, h = self.size
+        flat: list[int] = []
+        for p in points.each():
+            flat += (round(p.get("X").number() * w), round(p.get("Y").number() * h))
+        return flat or None
+
+    def layout(self, ctx: Context, image_of) -> dict[str, tuple[int, int]]:
+        """Add the ``LAYOUT_*`` blocks (a list's items are part of it, not blocks of their
+        own); ``{LINE id: (block, order)}`` for the lines they hold, in reading order."""
+        kinds = [b for b in self.blocks if b.get("BlockType").str().startswith("LAYOUT_")]
+        nested = {self.id_of(c) for b in kinds for c in self.related(b, "CHILD")}
+        placed: dict[str, tuple[int, int]] = {}
+        n_blocks: dict[int, int] = {}
+        n_lines: dict[int, int] = {}
+        for b in kinds:
+            if self.id_of(b) in nested:
+                continue
+            image = image_of(b)
+            number = n_blocks.get(image, 0)
+            n_blocks[image] = number + 1
+            ctx.columns.add_block(
+                image, number, self._layout_kind(b), order=number, box=self.box(b),
+                polygon=self.polygon(b), confidence_raw=_conf(b),
+            )  # fmt: skip
+            lines = []
+            for child in self.related(b, "CHILD"):
+                kind = child.get("BlockType").str()
+                lines += [child] if kind == "LINE" else self.related(child, "CHILD", "LINE")
+            for line in lines:
+                ident = self.id_of(line)
+                if ident is not None and ident not in placed:
+                    placed[ident] = (number, n_lines.get(image, 0))
+                    n_lines[image] = n_lines.get(image, 0) + 1
+        return placed
+
+    @staticmethod
+    def _layout_kind(b: Reader) -> str:
+        kind = b.get("BlockType").str()
+        if kind != "LAYOUT_PAGE_NUMBER":
+            return LAYOUT_TYPES.get(kind, "other")
+        where = b.get("Geometry", {}).get("BoundingBox", {}).get("Top", None).opt_number()
+        return "header" if where is not None and where < 1 / 3 else "footer"
 
     def key_value(self, ctx: Context, image: int, key: Reader) -> None:
         label, _ = join_words(self.words(key))

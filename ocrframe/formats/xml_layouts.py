@@ -12,7 +12,22 @@ own writers) produce, into the tables.
   ``Coords`` as polygon and box (its words' text joined when it has no text of its own);
   per character the ``Glyph``'s ``TextEquiv conf`` and ``Coords`` where the file has glyphs.
 
-Layout structure (blocks, regions, reading order, styles) stays in the raw text.
+The layout is kept too (styles and other structure stay in the raw text):
+
+- **ALTO**: each ``TextBlock`` is a block (``Illustration`` a ``figure``), its type told by the
+  ``LABEL`` of a tag it refers to (``TAGREFS``: kraken and eScriptorium write ``OtherTag
+  LABEL="Title" DESCRIPTION="block type Title"``; our types, PAGE's and SegmOnto's zone names
+  are understood), else ``text``. The reading order is ALTO 4.3's ``ReadingOrder`` where the
+  file has one (``ElementRef`` elements naming blocks or lines, in its groups' order), else
+  the order of the document.
+- **PAGE**: each region on the page is a block — a ``TextRegion`` by its ``@type`` (or
+  Transkribus' ``custom="structure {type:…;}"``: ``heading`` a ``title``, ``paragraph``
+  ``text``, ``page-number`` a ``footer`` or, in the page's top third, a ``header`` …), a
+  ``TableRegion`` a ``table``, an image, graphic, chart, map or line drawing a ``figure``
+  (separators and noise are none) — with its ``Coords`` as polygon and box and their ``conf``
+  as its confidence; the lines of a region's nested regions (a table's cells) are its lines.
+  ``ReadingOrder`` (ordered groups by ``@index``) orders the regions, and their lines in
+  document order; regions it leaves out have no order (NA). Without one, the document's order.
 
 >>> from ocrframe import from_response
 >>> alto = ('<alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Layout><Page ID="p" '
@@ -25,6 +40,8 @@ Layout structure (blocks, regions, reading order, styles) stays in the raw text.
 """
 
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 
@@ -90,14 +107,125 @@ class _Layout(Adapter):
                 image_height=None if height is None else round(height),
                 page=None if number is None else int(number),
             )
-            for line in _descendants(page, "TextLine"):
-                self._line(ctx, image, line, r)
+            self._page(ctx, image, root, page, r)
+
+    def _page(self, ctx: Context, image: int, root, page, r: Reader) -> None:
+        """The page's blocks, then its lines (in document order) with their block and order."""
+        blocks = self._blocks(root, page)
+        lines = _descendants(page, "TextLine")
+        index = {block: k for k, (block, _) in enumerate(blocks)}
+        line_block = [_enclosing(line, index) for line in lines]
+        refs = self._reading(root, page)
+        if refs is None:
+            block_order = list(range(len(blocks)))
+            line_order: list[int | None] = list(range(len(lines)))
+        else:
+            block_order, line_order = _orders(refs, [b for b, _ in blocks], lines, line_block)
+        for k, (block, kind) in enumerate(blocks):
+            polygon, box, conf = self._where(block, r)
+            if kind == "page-number":
+                kind = _page_number(box, _number(page, self.size_attributes[1], r))
+            ctx.columns.add_block(
+                image, k, kind, order=block_order[k], box=box, polygon=polygon,
+                confidence_raw=conf,
+            )  # fmt: skip
+        for line, block, order in zip(lines, line_block, line_order):
+            self._line(ctx, image, line, r, block=block, order=order)
 
     def _check(self, root, r: Reader) -> None:
         """Refuse a file whose content cannot be read into pixel tables."""
 
-    def _line(self, ctx: Context, image: int, line, r: Reader) -> None:
+    def _blocks(self, root, page) -> list[tuple]:
+        """The page's blocks in document order, each ``(element, kind)``."""
         raise NotImplementedError
+
+    def _reading(self, root, page) -> list | None:
+        """The elements the file's explicit reading order lists, in order (``None``: none)."""
+        raise NotImplementedError
+
+    def _where(self, block, r: Reader) -> tuple:
+        """A block's ``(polygon, box, confidence)``."""
+        raise NotImplementedError
+
+    def _line(self, ctx: Context, image: int, line, r: Reader, **layout) -> None:
+        raise NotImplementedError
+
+
+#: names of kinds of block in PAGE, ALTO tags (kraken, eScriptorium: SegmOnto's zones) and
+#: Transkribus' structure types -> ``blocks.type`` (``page-number``: by where it is)
+KINDS = {
+    **{kind: kind for kind in ("text", "title", "list", "table", "figure", "caption", "header",
+                               "footer", "other", "page-number")},
+    "paragraph": "text", "heading": "title", "drop-capital": "text", "credit": "text",
+    "floating": "text", "footnote": "text", "footnote-continued": "text", "endnote": "text",
+    "toc-entry": "list", "list-label": "list", "marginalia": "other", "signature-mark": "footer",
+    "catch-word": "footer", "image": "figure", "graphic": "figure", "picture": "figure",
+    "main": "text", "mainzone": "text", "titlepagezone": "title", "runningtitlezone": "header",
+    "numberingzone": "page-number", "quiremarkszone": "footer", "margintextzone": "other",
+    "dropcapitalzone": "text", "graphiczone": "figure", "decorationzone": "figure",
+    "tablezone": "table", "musiczone": "other", "sealzone": "figure", "stampzone": "other",
+}  # fmt: skip
+
+
+def _kind(name: str | None) -> str | None:
+    """Our kind of block for a name a file gives one (``MainZone:column`` is a ``MainZone``)."""
+    if not name:
+        return None
+    return KINDS.get(name.split(":", 1)[0].strip().lower())
+
+
+def _page_number(box, height: float | None) -> str:
+    """A page number is a ``header`` in the top third of the page, else a ``footer``."""
+    if box is not None and height and box[1] + box[3] / 2 < height / 3:
+        return "header"
+    return "footer"
+
+
+def _enclosing(element, index: dict) -> int | None:
+    """The number of the block that holds ``element`` (itself, or its nearest ancestor)."""
+    while element is not None:
+        if element in index:
+            return index[element]
+        element = element.getparent()
+    return None
+
+
+def _orders(refs: list, blocks: list, lines: list, line_block: list) -> tuple[list, list]:
+    """Blocks' and lines' places in a reading order that lists ``refs`` (blocks, lines or
+    elements holding blocks, each counted at its first mention): a line comes where it, else
+    its block, is listed (lines of one block in document order); a block where it, else its
+    first listed line, is; what is listed nowhere has no place (``None``)."""
+    block_at = {b: k for k, b in enumerate(blocks)}
+    line_at = {line: k for k, line in enumerate(lines)}
+    block_key: dict[int, int] = {}
+    line_key: dict[int, int] = {}
+    for rank, element in enumerate(refs):
+        if element in line_at:
+            line_key.setdefault(line_at[element], rank)
+            continue
+        k = _enclosing(element, block_at)
+        held = [k] if k is not None else [block_at[e] for e in element.iter() if e in block_at]
+        for k in held:
+            block_key.setdefault(k, rank)
+    keys = []
+    for k, block in enumerate(line_block):
+        key = line_key.get(k, block_key.get(block) if block is not None else None)
+        keys.append(key)
+        if block is not None and block not in block_key and key is not None:
+            block_key[block] = key  # a block not listed itself comes with its first line
+    for k, block in enumerate(line_block):  # ... a later line of it may come earlier
+        if block is not None and keys[k] is not None:
+            block_key[block] = min(block_key[block], keys[k])
+    return _ranks([block_key.get(k) for k in range(len(blocks))]), _ranks(keys)
+
+
+def _ranks(keys: list) -> list:
+    """Each key's place among the keys that are not ``None`` (ties in list order)."""
+    placed = sorted((key, k) for k, key in enumerate(keys) if key is not None)
+    out: list = [None] * len(keys)
+    for rank, (_, k) in enumerate(placed):
+        out[k] = rank
+    return out
 
 
 class Alto(_Layout):
@@ -113,7 +241,36 @@ class Alto(_Layout):
         if (unit or "pixel").strip() != "pixel":
             raise r.fail(f"MeasurementUnit {unit!r}: only pixel coordinates can be read")
 
-    def _line(self, ctx: Context, image: int, line, r: Reader) -> None:
+    def _blocks(self, root, page) -> list[tuple]:
+        labels = {}
+        for tags in _children(root, "Tags"):
+            for tag in tags:
+                if tag.get("ID"):
+                    labels.setdefault(tag.get("ID"), _kind(tag.get("LABEL")))
+        out = []
+        for element in page.iter():
+            name = _local(element)
+            if name == "TextBlock":
+                found = (labels.get(ref) for ref in (element.get("TAGREFS") or "").split())
+                out.append((element, next((k for k in found if k), "text")))
+            elif name == "Illustration":
+                out.append((element, "figure"))
+        return out
+
+    def _reading(self, root, page) -> list | None:
+        orders = _children(root, "ReadingOrder")
+        if not orders:
+            return None
+        by_id = {e.get("ID"): e for e in root.iter() if isinstance(e.tag, str) and e.get("ID")}
+        refs = []
+        for ref in (e for e in orders[0].iter() if _local(e) == "ElementRef"):
+            refs += [by_id[i] for i in (ref.get("REF") or "").split() if i in by_id]
+        return refs
+
+    def _where(self, block, r: Reader) -> tuple:
+        return None, _box(block, r), None
+
+    def _line(self, ctx: Context, image: int, line, r: Reader, **layout) -> None:
         text, confs, boxes, word_confs = "", [], [], []
         for element in line:
             name = _local(element)
@@ -136,7 +293,9 @@ class Alto(_Layout):
         confs, boxes = confs[: len(text)], boxes[: len(text)]
         known = [c for c in word_confs if c is not None]
         confidence = sum(known) / len(known) if known else None
-        row = ctx.columns.add_item(image, text, confidence_raw=confidence, box=_box(line, r))
+        row = ctx.columns.add_item(
+            image, text, confidence_raw=confidence, box=_box(line, r), **layout
+        )
         ctx.columns.add_chars(row, text, confs, boxes)
 
 
@@ -168,7 +327,37 @@ class PageXml(_Layout):
     markers = ("PcGts",)
     size_attributes = ("imageWidth", "imageHeight")
 
-    def _line(self, ctx: Context, image: int, line, r: Reader) -> None:
+    def _blocks(self, root, page) -> list[tuple]:
+        out = []
+        for region in page:
+            name = _local(region)
+            if name == "TextRegion":
+                custom = STRUCTURE.search(region.get("custom") or "")
+                kind = _kind(custom.group(1)) if custom else None
+                out.append((region, kind or _kind(region.get("type")) or "text"))
+            elif name in REGION_KINDS:
+                out.append((region, REGION_KINDS[name]))
+        return out
+
+    def _reading(self, root, page) -> list | None:
+        orders = _children(page, "ReadingOrder")
+        if not orders:
+            return None
+        by_id = {e.get("id"): e for e in page.iter() if isinstance(e.tag, str) and e.get("id")}
+        refs: list = []
+        for group in orders[0]:
+            _group_refs(group, by_id, refs)
+        return refs
+
+    def _where(self, block, r: Reader) -> tuple:
+        polygon = _points(block, r)
+        coords = next(iter(_children(block, "Coords")), None)
+        conf = None if coords is None else _number(coords, "conf", r)
+        if conf is not None and not 0 <= conf <= 1:
+            raise r.fail(f"Coords conf {conf} outside 0-1")
+        return polygon, _bbox(polygon), conf
+
+    def _line(self, ctx: Context, image: int, line, r: Reader, **layout) -> None:
         text, conf = _equiv(line, r)
         polygon = _points(line, r)
         words = _children(line, "Word")
@@ -180,9 +369,42 @@ class PageXml(_Layout):
         # characters are told only by glyphs: a word's confidence is not made its characters'
         confs, boxes = _aligned(text, glyphs)
         row = ctx.columns.add_item(
-            image, text, confidence_raw=conf, box=_bbox(polygon), polygon=polygon
+            image, text, confidence_raw=conf, box=_bbox(polygon), polygon=polygon, **layout
         )
         ctx.columns.add_chars(row, text, confs, boxes)
+
+
+#: Transkribus' region type: ``custom="readingOrder {index:0;} structure {type:heading;}"``
+STRUCTURE = re.compile(r"structure\s*\{[^}]*type:\s*([^;}]+)")
+#: PAGE's regions other than text -> ``blocks.type`` (separators and noise are no blocks)
+REGION_KINDS = {"TableRegion": "table", "ImageRegion": "figure", "GraphicRegion": "figure",
+                "ChartRegion": "figure", "LineDrawingRegion": "figure", "MapRegion": "figure",
+                "MathsRegion": "other", "ChemRegion": "other", "MusicRegion": "other",
+                "AdvertRegion": "other", "UnknownRegion": "other",
+                "CustomRegion": "other"}  # fmt: skip
+
+
+def _group_refs(group, by_id: dict, refs: list) -> None:
+    """The regions a ``ReadingOrder`` group lists, in its order, appended to ``refs``: an
+    ordered group's members by ``@index``, an unordered one's as written."""
+    name = _local(group)
+    if not name.endswith(("Group", "GroupIndexed", "RegionRef", "RegionRefIndexed")):
+        return
+    target = by_id.get(group.get("regionRef") or "")
+    if target is not None:
+        refs.append(target)
+    members = [m for m in group if _local(m)]
+    if name.startswith("OrderedGroup"):
+        members.sort(key=lambda m: _index(m))
+    for member in members:
+        _group_refs(member, by_id, refs)
+
+
+def _index(member) -> float:
+    try:
+        return float(member.get("index", "inf"))
+    except ValueError:
+        return float("inf")
 
 
 def _equiv(element, r: Reader) -> tuple[str | None, float | None]:

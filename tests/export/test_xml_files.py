@@ -16,7 +16,7 @@ import pytest
 from bundled import RESPONSES
 
 import ocrframe
-from ocrframe import analysis
+from ocrframe import analysis, schema
 
 FORMATS = ("hocr", "alto", "page_xml")
 #: how far a confidence written by each format comes back (hOCR writes word confidences as
@@ -39,6 +39,7 @@ RESPONSE_CASES = {
     "textract forms": lambda: _response("textract_analyze_document.json", image_size=(850, 1100)),
     "doctr": lambda: _response("doctr.json"),
     "doctr 2 pages": lambda: _response("doctr_2pages.json"),
+    "layout": lambda: _response("general_layout.json"),
 }
 
 
@@ -49,11 +50,18 @@ def result(request) -> ocrframe.OcrResult:
     return RESPONSE_CASES[request.param]()
 
 
+def _reading(items: pd.DataFrame) -> pd.DataFrame:
+    """``items`` in reading order: by ``order`` where known, else item_id (as written)."""
+    place = items["order"].fillna(items["item_id"]).to_numpy(dtype=np.int64)
+    return items.iloc[np.lexsort((items["item_id"].to_numpy(dtype=np.int64), place))]
+
+
 def _placed(res: ocrframe.OcrResult):
-    """Per image (in order), its items that have a box, with their characters."""
+    """Per image (in order), its items that have a box, with their characters, in reading
+    order (the order the layout formats write them in)."""
     out = []
     for image_id in res.images["image_id"]:
-        items = res.items[(res.items["image_id"] == image_id) & res.items["x"].notna()]
+        items = _reading(res.items[(res.items["image_id"] == image_id) & res.items["x"].notna()])
         chars = res.chars[res.chars["image_id"] == image_id]
         out.append([(item, chars[chars["item_id"] == item.item_id]) for item in items.itertuples()])
     return out
@@ -153,7 +161,7 @@ def test_file_names_follow_the_sources(samples_result, tmp_path):
 def test_text_files_hold_every_item_in_reading_order(result, tmp_path):
     paths = result.to_text(tmp_path)
     for path, image_id in zip(paths, result.images["image_id"]):
-        items = result.items[result.items["image_id"] == image_id]
+        items = _reading(result.items[result.items["image_id"] == image_id])
         assert path.read_text(encoding="utf-8").splitlines() == items["text"].tolist()
 
 
@@ -164,6 +172,113 @@ def test_items_without_a_box_are_left_out_of_layout_formats_with_a_warning(tmp_p
     assert ocrframe.read_xml(path).items.empty
     (text,) = card.to_text(tmp_path / "text")  # the text has them all
     assert text.read_text(encoding="utf-8").splitlines() == card.items["text"].tolist()
+
+
+# -- layout: blocks and reading order --------------------------------------------------------------
+
+#: what each format keeps of a block's type (hOCR: tables and pictures, the rest is text)
+KEEPS_TYPE = {"hocr": {"table", "figure"}, "alto": set(schema.BLOCK_TYPES),
+              "page_xml": set(schema.BLOCK_TYPES)}  # fmt: skip
+
+
+def _layout(res: ocrframe.OcrResult, image_id: int = 0):
+    """An image's lines in reading order as (text, block_id, order), and its blocks by
+    block_id as (type, order, box)."""
+    items = _reading(res.items[res.items["image_id"] == image_id])
+    lines = [
+        (t, None if pd.isna(b) else int(b), None if pd.isna(o) else int(o))
+        for t, b, o in zip(items["text"], items["block_id"], items["order"])
+    ]
+    blocks = res.blocks[res.blocks["image_id"] == image_id].sort_values("block_id")
+    found = {
+        int(b.block_id): (b.type, None if pd.isna(b.order) else int(b.order),
+                          (b.x, b.y, b.width, b.height))
+        for b in blocks.itertuples()
+    }  # fmt: skip
+    return lines, found
+
+
+def _written_and_read(res: ocrframe.OcrResult, fmt: str, tmp_path) -> ocrframe.OcrResult:
+    return ocrframe.read_xml(getattr(res, f"to_{fmt}")(tmp_path / fmt))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_round_trip_keeps_blocks_reading_order_and_the_types_the_format_can_say(fmt, tmp_path):
+    res = ocrframe.read_json(ocrframe.data_path("responses/general_layout.json"))  # two columns
+    back = _written_and_read(res, fmt, tmp_path)
+    (want_lines, want_blocks), (lines, blocks) = _layout(res), _layout(back)
+    assert lines == want_lines  # text, block and place in the reading order of every line
+    assert [(o, box) for _, o, box in blocks.values()] == [
+        (o, box) for _, o, box in want_blocks.values()
+    ]
+    assert [t for t, _, _ in blocks.values()] == [
+        t if t in KEEPS_TYPE[fmt] else "text" for t, _, _ in want_blocks.values()
+    ]
+    assert back.text().tolist() == res.text().tolist()
+
+
+def _renumbered() -> ocrframe.OcrResult:
+    """The two-column page with its blocks numbered out of reading order, read right column
+    first, of other types (a list, a caption, confidences), and a picture and a table without
+    lines (the table of no known place in the reading order)."""
+    res = ocrframe.read_json(ocrframe.data_path("responses/general_layout.json"))
+    items, blocks = res.items.copy(), res.blocks.copy()
+    number = {0: 2, 1: 0, 2: 1}  # title, left, right -> 2, 0, 1
+    items["block_id"] = pd.array([number[int(b)] for b in items["block_id"]], dtype=schema.INT)
+    items["order"] = pd.array([0, 3, 4, 5, 1, 2], dtype=schema.INT)
+    rows = {c: blocks[c].tolist() for c in blocks.columns}
+    rows["block_id"] = [number[int(b)] for b in rows["block_id"]]
+    rows["order"] = [0, 2, 1]
+    rows["type"] = ["title", "list", "caption"]
+    rows["confidence"] = [0.5, 0.75, None]
+    for name, values in (("image_id", [0, 0]), ("block_id", [3, 4]), ("type", ["figure", "table"]),
+                         ("order", [3, None]), ("x", [40, 400]), ("y", [170, 150]),
+                         ("width", [100, 100]), ("height", [25, 40]), ("polygon", [None, None]),
+                         ("confidence", [0.9, None])):  # fmt: skip
+        rows[name] = rows[name] + values
+    frame = schema.frame("blocks", rows).sort_values("block_id", ignore_index=True)
+    return ocrframe.OcrResult(res.raw, res.images, items, res.chars, res.cells, frame)
+
+
+def test_page_xml_keeps_block_numbers_types_confidences_and_blocks_without_lines(tmp_path):
+    res = _renumbered()
+    back = _written_and_read(res, "page_xml", tmp_path)
+    assert _layout(back) == _layout(res)
+    confidences = back.blocks["confidence"].to_numpy(dtype=float, na_value=np.nan)
+    assert confidences.tolist() == pytest.approx([0.75, np.nan, 0.5, 0.9, np.nan], nan_ok=True)
+    assert back.text().tolist() == res.text().tolist()
+
+
+@pytest.mark.parametrize("fmt", ["hocr", "alto"])
+def test_hocr_and_alto_keep_the_reading_order_and_which_lines_share_a_block(fmt, tmp_path):
+    """They have no reading order but the document's: the blocks come back numbered in
+    reading order; a table without lines is not written, a picture is."""
+    res = _renumbered()
+    back = _written_and_read(res, fmt, tmp_path)
+    (want_lines, want_blocks), (lines, blocks) = _layout(res), _layout(back)
+    assert [(t, o) for t, _, o in lines] == [(t, o) for t, _, o in want_lines]
+    placed = [b for b, (_, order, _) in want_blocks.items() if order is not None]
+    renumber = {b: k for k, b in enumerate(sorted(placed, key=lambda b: want_blocks[b][1]))}
+    assert [b for _, b, _ in lines] == [renumber[b] for _, b, _ in want_lines]
+    assert list(blocks) == sorted(renumber.values())  # not the table
+    for old, new in renumber.items():
+        kind, _, box = want_blocks[old]
+        assert blocks[new] == (kind if kind in KEEPS_TYPE[fmt] else "text", new, box)
+    assert back.blocks["confidence"].isna().all()
+
+
+def test_a_result_without_blocks_is_written_a_region_per_line(tmp_path):
+    res = _response("api3_general_accurate.json")
+    assert res.blocks.empty
+    for fmt in FORMATS:
+        back = _written_and_read(res, fmt, tmp_path)
+        n = len(back.items)
+        assert back.items["text"].tolist() == res.items["text"].tolist(), fmt
+        assert back.items["block_id"].tolist() == list(range(n)), fmt
+        assert back.items["order"].tolist() == list(range(n)), fmt
+        assert set(back.blocks["type"]) == {"text"}, fmt
+    (page,) = (tmp_path / "page_xml").iterdir()
+    assert "ReadingOrder" not in page.read_text("utf-8")  # as it was written before blocks
 
 
 # -- the searchable PDF ---------------------------------------------------------------------------
