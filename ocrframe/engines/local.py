@@ -25,9 +25,10 @@ from ..core.geometry import moved
 from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_model
 from ..errors import OcrframeError
 from ..inputs.images import Loaded
+from . import layout_model
 from .base import Engine, package_version
 from .rapid_v6 import Detection
-from .shape import Line, respond
+from .shape import SCALES, Line, respond
 from .tesseract import TesseractEngine
 from .tiles import read_any_size
 from .upright import Reading, read_upright
@@ -61,12 +62,21 @@ MODELS = {
 }
 
 
+#: ``layout="auto"`` runs the layout model on pages of at least this many lines
+MODEL_LINES = 12
+LAYOUTS = ("auto", "model", "geometry")
+
+
 class LocalEngine(Engine):
     """A local model, loaded once and reused; thread-safe.
 
     ``text_score`` is the line score below which a line is dropped; keep it low, so that
     doubtful lines reach the tables with their low confidence rather than vanish.
     ``detection`` changes how v6-small detects lines (:class:`~.rapid_v6.Detection`).
+    ``layout`` says how a page's layout (``blocks``, reading order) is found: ``"auto"`` runs
+    the layout model (:mod:`~.layout_model`, when installed) on pages of at least
+    :data:`MODEL_LINES` lines — documents, not labels or signs — and geometry alone on the
+    others; ``"model"`` on every page; ``"geometry"`` never.
 
     >>> engine = LocalEngine(model="v6-small")                  # doctest: +SKIP
     >>> engine.version                                          # doctest: +SKIP
@@ -82,8 +92,12 @@ class LocalEngine(Engine):
         text_score: float = 0.3,
         detection: Detection | None = None,
         other_languages: Callable[[], Engine] = TesseractEngine,
+        layout: str = "auto",
     ) -> None:
         self.model = check_model(model)
+        if layout not in LAYOUTS:
+            raise OcrframeError(f"layout={layout!r}; choose {', '.join(map(repr, LAYOUTS))}")
+        self.layout = layout
         # made on first use: most runs never ask for another language
         self._other_languages = functools.cache(other_languages)
         if model == "v4":
@@ -122,7 +136,15 @@ class LocalEngine(Engine):
             self,
             reread=lambda box: self.lines_in(upright, box),
             turns=turns,
+            regions=self.regions(upright, len(reading.lines)) if endpoint in SCALES else None,
         )
+
+    def regions(self, rgb: np.ndarray, lines: int) -> list[tuple[str, tuple]] | None:
+        """The layout model's regions of an upright page, where ``layout`` says to run it."""
+        wanted = self.layout == "model" or (self.layout == "auto" and lines >= MODEL_LINES)
+        if not wanted or not layout_model.available():
+            return None
+        return [(r.kind, r.box) for r in layout_model.regions(rgb)]
 
     def page_reading(self, rgb: np.ndarray) -> Reading:
         """A page's reading at the resolution its text needs (large scans in tiles)."""

@@ -8,6 +8,11 @@ confidence (NA: the text is not recognised, it is read). PDFium (pypdfium2) give
 its own line breaks and their boxes; the boxes go through PDFium's page-to-device mapping, so a
 page's ``/Rotate`` is honoured as in the rendered page.
 
+A PDF often mixes the two kinds of page: a report with scanned appendices, a scan that an
+earlier OCR gave an invisible text layer. :func:`has_own_text` tells them apart page by page and
+:class:`TextLayerFirst` (``recognize(..., text_layer="auto")``, the default) reads each page
+from its own text layer where it has one and by OCR where it is a picture.
+
 >>> import ocrframe
 >>> engine = ocrframe.engines.get("pdf-text")
 >>> engine.name, engine.endpoints
@@ -30,6 +35,13 @@ from .shape import words_response
 
 #: a generated or blank character narrower or shorter than this (points) has no box of its own
 _TINY = 0.5
+#: a page an image covers this much of is a scan, unless it also shows ...
+SCAN_COVER = 0.7
+#: ... at least this many visible characters of its own (a born-digital page on a background)
+TEXT_ON_PICTURE = 200
+#: what ``recognize(text_layer=...)`` accepts: a PDF page's text layer where it is the page's
+#: own text, else OCR; always OCR; the text layer only
+TEXT_LAYER_CHOICES = ("auto", "never", "only")
 
 
 @dataclass(frozen=True)
@@ -75,6 +87,89 @@ class PdfTextEngine(Engine):
         return words_response(lines, "general", PageSize(source, *size, sha), self)
 
 
+class TextLayerFirst(Engine):
+    """Each PDF page from its own text layer where it has one (:func:`has_own_text`), every
+    other page and image by ``ocr``; ``images.engine`` says which read each page.
+
+    Only ``general`` has a text-layer reading: other endpoints (cards) go to ``ocr`` whole.
+    """
+
+    def __init__(self, ocr: Engine, layer: PdfTextEngine | None = None) -> None:
+        self.ocr = ocr
+        self.layer = layer or PdfTextEngine()
+        self.name = ocr.name  # the run is the OCR engine's; a page's row says who read it
+        self.endpoints = ocr.endpoints
+        self.version = getattr(ocr, "version", None)
+
+    def respond(self, image: Loaded, endpoint: str, options: dict) -> dict:
+        return self.ocr.respond(image, endpoint, options)
+
+    def answer_all(
+        self, inputs: list[Input], endpoint: str, options: dict, session=None
+    ) -> Iterator[Answer]:
+        own = [
+            endpoint == "general"
+            and isinstance(inp.value, DocumentPage)
+            and has_own_text(inp.value)
+            for inp in inputs
+        ]
+        for k, inp in enumerate(inputs):
+            if own[k]:
+                response = self.layer.page_response(inp.source, inp.value)
+                yield Answer(k, response, engine=self.layer.name)
+        scans = [k for k, yes in enumerate(own) if not yes]
+        if scans:
+            for answer in self.ocr.answer_all(
+                [inputs[k] for k in scans], endpoint, options, session
+            ):
+                answer.index = scans[answer.index]
+                yield answer
+
+
+def has_own_text(page: DocumentPage) -> bool:
+    """Whether a PDF page shows its own text: visible characters (not an earlier OCR's
+    invisible layer), and not merely a few on a page that is one picture (a scan with a
+    stamp). A page PDFium cannot open counts as not (OCR will say what is wrong)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    with _PDFIUM:
+        try:
+            doc = page.document if isinstance(page.document, bytes) else str(page.document)
+            pdf = pdfium.PdfDocument(doc)
+        except pdfium.PdfiumError:
+            return False
+        try:
+            pdf_page = pdf[page.index]
+            text = pdf_page.get_textpage()
+            visible = 0
+            for i in range(text.count_chars()):
+                obj = pdfium_c.FPDFText_GetTextObject(text.raw, i)
+                if not obj or chr(pdfium_c.FPDFText_GetUnicode(text.raw, i)).isspace():
+                    continue
+                mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+                visible += mode != pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+            if not visible:
+                return False
+            if visible >= TEXT_ON_PICTURE:
+                return True
+            return _picture_share(pdf_page, pdfium_c) < SCAN_COVER
+        except pdfium.PdfiumError:  # a damaged page: OCR's rendering will say what is wrong
+            return False
+        finally:
+            pdf.close()
+
+
+def _picture_share(page, pdfium_c) -> float:
+    """The largest share of the page one image covers."""
+    area = max(page.get_width() * page.get_height(), 1.0)
+    share = 0.0
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+        left, bottom, right, top = obj.get_pos()
+        share = max(share, (right - left) * (top - bottom) / area)
+    return share
+
+
 def text_lines(page: DocumentPage) -> tuple[list[Line], tuple[int, int]]:
     """The lines of a page's text layer (split where PDFium's text breaks them), with every
     character's box in pixels of the page rendered at ``page.dpi``; and that page's size."""
@@ -92,13 +187,36 @@ def text_lines(page: DocumentPage) -> tuple[list[Line], tuple[int, int]]:
                 math.ceil(pdf_page.get_height() * scale),
             )
             text = pdf_page.get_textpage()
-            chars = []
-            for i in range(text.count_chars()):
-                code = pdfium_c.FPDFText_GetUnicode(text.raw, i)
-                chars.append((chr(code), _device_box(pdfium_c, pdf_page, text, i, size)))
+            units = [pdfium_c.FPDFText_GetUnicode(text.raw, i) for i in range(text.count_chars())]
+            chars = [
+                (char, _device_box(pdfium_c, pdf_page, text, i, size))
+                for char, i in characters(units)
+            ]
         finally:
             pdf.close()
     return _lines(chars), size
+
+
+def characters(units: list[int]) -> list[tuple[str, int]]:
+    """The characters of PDFium's UTF-16 code units, each with the index of its first unit: a
+    character beyond the Basic Multilingual Plane comes as a surrogate pair (a lone surrogate,
+    which no string may hold, is U+FFFD).
+
+    >>> characters([0x41, 0xDB82, 0xDC54, 0xD800])
+    [('A', 0), ('\U000f0854', 1), ('\ufffd', 3)]
+    """
+    out = []
+    i = 0
+    while i < len(units):
+        unit = units[i]
+        pair = i + 1 < len(units) and 0xDC00 <= units[i + 1] < 0xE000
+        if 0xD800 <= unit < 0xDC00 and pair:
+            out.append((chr(0x10000 + ((unit - 0xD800) << 10) + units[i + 1] - 0xDC00), i))
+            i += 2
+            continue
+        out.append(("\ufffd" if 0xD800 <= unit < 0xE000 else chr(unit), i))
+        i += 1
+    return out
 
 
 def _device_box(pdfium_c, page, text, index: int, size: tuple[int, int]):

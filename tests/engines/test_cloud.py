@@ -14,7 +14,7 @@ pytestmark = pytest.mark.engine  # the local server answers with its engine
 
 @pytest.fixture(scope="module")
 def server():
-    with LocalServer(env=KEYS) as srv:
+    with LocalServer("--allow-private-urls", env=KEYS) as srv:  # images on 127.0.0.1
         yield srv
 
 

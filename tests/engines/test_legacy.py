@@ -35,7 +35,7 @@ GENERAL_OK = Path(ocrframe.data_path("responses/general.json")).read_bytes()
 
 @pytest.fixture(scope="module")
 def server():
-    with LocalServer("--bucket", BUCKET, env=KEYS) as srv:
+    with LocalServer("--bucket", BUCKET, "--allow-private-urls", env=KEYS) as srv:
         yield srv
 
 

