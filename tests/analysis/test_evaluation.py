@@ -105,10 +105,11 @@ def test_read_truth_formats(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def judged():
+def judged(samples_result):
+    """The run's one reading of the samples (tests/conftest.py), judged against their truth."""
     truth = ocrframe.samples(truth=True)
-    res = ocrframe.recognize([r["source"] for r in truth], progress=False)
-    return res, truth, analysis.evaluate(res, truth)
+    assert samples_result.images["source"].tolist() == [r["source"] for r in truth]
+    return samples_result, truth, analysis.evaluate(samples_result, truth)
 
 
 def test_evaluate_on_the_samples(judged):

@@ -46,6 +46,7 @@ def test_an_unknown_condition_is_named():
         hard_pages.make("fog", seed=0)
 
 
+@pytest.mark.engine  # reads 14 pages with the local engine
 def test_the_local_engine_makes_errors_to_learn_from(tmp_path):
     manifest = hard_pages.write_set(tmp_path, n=14, seed=0)  # two pages per condition
     res = ocrframe.recognize(manifest["source"].tolist(), progress=False)
