@@ -50,65 +50,53 @@ def test_recognize_bag_equals_the_single_process_path(client, tmp_path, replay, 
     assert_same(tables.compute(), single)
 
 
-def _count_engine_loads() -> None:
-    """In a worker: forget its engines and count the replay engines made from now on."""
+def _count_calls(method: str, forget_engines: bool = False) -> None:
+    """In a worker: count the calls of ``ReplayEngine.<method>`` from now on (and, with
+    ``forget_engines``, drop the engines the worker has made)."""
     from ocrframe import dask
 
-    dask._ENGINES.clear()
-    if not hasattr(ReplayEngine, "loads"):
-        plain_init = ReplayEngine.__init__
+    if forget_engines:
+        dask._ENGINES.clear()
+    counts = ReplayEngine.__dict__.get("calls")
+    if counts is None:
+        ReplayEngine.calls = counts = {}
+    if method not in counts:
+        plain = getattr(ReplayEngine, method)
 
-        def counted_init(self, *args, **kwargs):
-            type(self).loads += 1
-            plain_init(self, *args, **kwargs)
+        def counted(self, *args, **kwargs):
+            ReplayEngine.calls[method] += 1
+            return plain(self, *args, **kwargs)
 
-        ReplayEngine.__init__ = counted_init
-    ReplayEngine.loads = 0
+        setattr(ReplayEngine, method, counted)
+    counts[method] = 0
 
 
-def _engine_loads() -> int:
-    return ReplayEngine.loads
+def _calls(method: str) -> int:
+    return ReplayEngine.calls[method]
 
 
 def test_each_worker_loads_its_engine_once(client, tmp_path, replaying):
     paths = sample_copies(tmp_path / "img", 8)
-    client.run(_count_engine_loads)
+    client.run(_count_calls, "__init__", True)
     for _ in range(2):  # 8 partitions in all, spread over the two workers
         ocrdask.recognize_bag(paths, engine_factory=replaying, partition_size=2).compute()
-    loads = client.run(_engine_loads)
+    loads = client.run(_calls, "__init__")
     assert len(loads) == 2
     assert all(n <= 1 for n in loads.values()), loads  # a worker reuses its engine
     assert sum(loads.values()) >= 1
 
 
-def _count_answers() -> None:
-    """In a worker: count the images its replay engines answer from now on."""
-    if not hasattr(ReplayEngine, "answered"):
-        plain = ReplayEngine._answer
-
-        def counted(self, *args, **kwargs):
-            type(self).answered += 1
-            return plain(self, *args, **kwargs)
-
-        ReplayEngine._answer = counted
-    ReplayEngine.answered = 0
-
-
-def _answers() -> int:
-    return ReplayEngine.answered
-
-
 def test_persisted_tables_are_read_once_however_often_they_are_used(client, tmp_path, replaying):
     paths = sample_copies(tmp_path / "img", 6)
-    client.run(_count_answers)
+    client.run(_count_calls, "_answer")
     tables = ocrdask.recognize_bag(paths, engine_factory=replaying, partition_size=2).persist()
     assert tables.items["image_id"].nunique().compute() == 6
     assert len(tables.compute()) == 6
     tables.to_parquet(tmp_path / "ds", progress=False)
-    assert sum(client.run(_answers).values()) == 6  # each image once, not once per use
-    client.run(_count_answers)
+    assert sum(client.run(_calls, "_answer").values()) == 6  # each once, not once per use
+    client.run(_count_calls, "_answer")
     ocrdask.recognize_bag(paths, engine_factory=replaying, partition_size=2).compute()
-    assert sum(client.run(_answers).values()) == 6  # the count sees every reading
+    assert sum(client.run(_calls, "_answer").values()) == 6  # the count sees every reading
 
 
 def test_read_json_bag_converts_thousands_of_saved_responses(client, tmp_path):

@@ -326,19 +326,25 @@ def check_rows(res: ocrframe.OcrResult) -> None:
 # -- the readers -------------------------------------------------------------------------------
 
 
+def read_json_case(path: Path, data: bytes, errors: str) -> None:
+    """One case of ``read_json`` (named by the file's suffix): rows, or with
+    ``errors="raise"`` an OcrFormatError naming the file; with ``errors="row"`` a file's
+    content is never an error."""
+    path.write_bytes(data)
+    got = outcome(f"read_json {path.suffix}", ocrframe.read_json, path, errors=errors)
+    if isinstance(got, ocrframe.OcrResult):
+        check_rows(got)
+    else:
+        assert errors == "raise" and isinstance(got, ocrframe.OcrFormatError), got
+        assert got.source.startswith(str(path)), got
+
+
 def test_read_json_of_a_json_file(folder):
     @given(data=inputs(json_seeds), errors=st.sampled_from(["row", "raise"]))
     @example(data=DEEP_JSON, errors="row")
     @example(data=DEEP_JSON, errors="raise")
     def cases(data, errors):
-        path = folder / "case.json"
-        path.write_bytes(data)
-        got = outcome("read_json .json", ocrframe.read_json, path, errors=errors)
-        if isinstance(got, ocrframe.OcrResult):
-            check_rows(got)
-        else:  # with errors="row", a file's content is never an error
-            assert errors == "raise" and isinstance(got, ocrframe.OcrFormatError), got
-            assert got.source.startswith(str(path)), got
+        read_json_case(folder / "case.json", data, errors)
 
     run("read_json .json", cases, 150)
 
@@ -347,14 +353,7 @@ def test_read_json_of_a_jsonl_file(folder):
     @given(data=inputs(jsonl_seeds), errors=st.sampled_from(["row", "raise"]))
     @example(data=DEEP_JSONL, errors="row")
     def cases(data, errors):
-        path = folder / "case.jsonl"
-        path.write_bytes(data)
-        got = outcome("read_json .jsonl", ocrframe.read_json, path, errors=errors)
-        if isinstance(got, ocrframe.OcrResult):
-            check_rows(got)
-        else:
-            assert errors == "raise" and isinstance(got, ocrframe.OcrFormatError), got
-            assert got.source.startswith(str(path)), got
+        read_json_case(folder / "case.jsonl", data, errors)
 
     run("read_json .jsonl", cases, 150)
 

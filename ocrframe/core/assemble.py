@@ -282,8 +282,8 @@ def tables(cols: Columns | dict) -> tuple[pd.DataFrame, ...]:
     from_chars = np.isnan(item_raw) & (counts > 0)
     item_conf[from_chars] = sums[from_chars] / counts[from_chars]
 
-    item_ids = _ranks(item_image, np.bincount(item_image, minlength=n_images))
-    char_ids = _ranks(char_item, chars_per_item)
+    item_ids = ranks(item_image, np.bincount(item_image, minlength=n_images))
+    char_ids = ranks(char_item, chars_per_item)
 
     items_per_image = np.bincount(item_image, minlength=n_images)
     chars_per_image = np.bincount(item_image, weights=chars_per_item, minlength=n_images)
@@ -482,7 +482,7 @@ def _normalise(
     return conf
 
 
-def _ranks(groups: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def ranks(groups: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Position of each row within its group; rows of one group are contiguous and ordered."""
     if len(groups) == 0:
         return np.zeros(0, dtype=np.int32)

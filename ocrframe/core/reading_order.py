@@ -166,7 +166,8 @@ def _blocks(b: np.ndarray) -> list[np.ndarray]:
             k = parent[k]
         return k
 
-    _join_pieces(b, parent, find)
+    beside, row_gap = _same_row(b)  # the same rows serve both joins
+    _join_pieces(b, beside, row_gap, parent, find)
     x0, y0, w, h = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
     x1, y1 = x0 + w, y0 + h
     overlap = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
@@ -186,7 +187,7 @@ def _blocks(b: np.ndarray) -> list[np.ndarray]:
         if len(above):
             i = above[np.argmin(gap[above, j])]  # the nearest line above joins
             parent[find(j)] = find(int(i))
-    _join_rows(b, parent, find)
+    _join_rows(b, beside, parent, find)
     roots = np.array([find(k) for k in range(n)])
     return [np.flatnonzero(roots == r) for r in dict.fromkeys(roots.tolist())]
 
@@ -207,10 +208,11 @@ def _same_row(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return beside, gap
 
 
-def _join_pieces(b: np.ndarray, parent: np.ndarray, find) -> None:
+def _join_pieces(
+    b: np.ndarray, beside: np.ndarray, gap: np.ndarray, parent: np.ndarray, find
+) -> None:
     """Join the pieces of one line (a text layer cut at a fraction, a detector at a symbol):
     neighbours on a row with less than :data:`PIECE_GAP` line heights between them."""
-    beside, gap = _same_row(b)
     w, h = b[:, 2], b[:, 3]
     mark = w <= MARK_WIDTH * h  # a bullet, a check box, a list number
     for i, j in zip(*np.nonzero(beside)):
@@ -219,12 +221,11 @@ def _join_pieces(b: np.ndarray, parent: np.ndarray, find) -> None:
             parent[find(int(j))] = find(int(i))
 
 
-def _join_rows(b: np.ndarray, parent: np.ndarray, find) -> None:
+def _join_rows(b: np.ndarray, beside: np.ndarray, parent: np.ndarray, find) -> None:
     """Join stacks side by side that are the columns of rows (see the module's step 1): of
     two stacks of at least two lines, close beside each other, most lines of the smaller have
     their row's neighbour in the other, and one of them holds mostly short lines."""
     n = len(b)
-    beside, _ = _same_row(b)
     roots = np.array([find(k) for k in range(n)])
     short = b[:, 2] <= SHORT_LINE * b[:, 3]
     pairs: dict[tuple[int, int], set[int]] = {}

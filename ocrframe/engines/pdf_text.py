@@ -24,6 +24,7 @@ from __future__ import annotations
 import ctypes
 import math
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 
 from ..core import codes
@@ -82,7 +83,13 @@ class PdfTextEngine(Engine):
         return codes.error_response(codes.ILLEGAL_FORMAT, detail)
 
     def page_response(self, source: str, page: DocumentPage) -> dict:
-        lines, size = text_lines(page)
+        return self.response(source, page, *text_lines(page))
+
+    def response(
+        self, source: str, page: DocumentPage, lines: list[Line], size: tuple[int, int]
+    ) -> dict:
+        """The general endpoint's answer of a page's text-layer ``lines`` (see
+        :func:`text_lines`)."""
         sha = f"{page.index:08x}{page.dpi:08x}"
         return words_response(lines, "general", PageSize(source, *size, sha), self)
 
@@ -107,17 +114,19 @@ class TextLayerFirst(Engine):
     def answer_all(
         self, inputs: list[Input], endpoint: str, options: dict, session=None
     ) -> Iterator[Answer]:
-        own = [
-            endpoint == "general"
-            and isinstance(inp.value, DocumentPage)
-            and has_own_text(inp.value)
-            for inp in inputs
-        ]
+        scans = []
         for k, inp in enumerate(inputs):
-            if own[k]:
-                response = self.layer.page_response(inp.source, inp.value)
-                yield Answer(k, response, engine=self.layer.name)
-        scans = [k for k, yes in enumerate(own) if not yes]
+            page = inp.value
+            found = (
+                own_text_lines(page)
+                if endpoint == "general" and isinstance(page, DocumentPage)
+                else None
+            )
+            if found is None:
+                scans.append(k)
+                continue
+            response = self.layer.response(inp.source, page, *found)
+            yield Answer(k, response, engine=self.layer.name)
         if scans:
             for answer in self.ocr.answer_all(
                 [inputs[k] for k in scans], endpoint, options, session
@@ -131,33 +140,62 @@ def has_own_text(page: DocumentPage) -> bool:
     invisible layer), and not merely a few on a page that is one picture (a scan with a
     stamp). A page PDFium cannot open counts as not (OCR will say what is wrong)."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
+
+    try:
+        with _opened(page) as pdf_page:
+            return _shows_own_text(pdf_page)
+    except pdfium.PdfiumError:
+        return False
+
+
+def own_text_lines(page: DocumentPage) -> tuple[list[Line], tuple[int, int]] | None:
+    """:func:`text_lines` of a page that shows its own text (:func:`has_own_text`), read in
+    the same opening of the document; None for any other page."""
+    import pypdfium2 as pdfium
+
+    with ExitStack() as stack:
+        try:
+            pdf_page = stack.enter_context(_opened(page))
+            if not _shows_own_text(pdf_page):
+                return None
+        except pdfium.PdfiumError:  # a damaged page: OCR's rendering will say what is wrong
+            return None
+        return _text_lines(pdf_page, page.dpi)
+
+
+@contextmanager
+def _opened(page: DocumentPage):
+    """PDFium's page ``page`` of its document, under PDFium's lock; the document is closed
+    after."""
+    import pypdfium2 as pdfium
 
     with _PDFIUM:
+        doc = page.document if isinstance(page.document, bytes) else str(page.document)
+        pdf = pdfium.PdfDocument(doc)
         try:
-            doc = page.document if isinstance(page.document, bytes) else str(page.document)
-            pdf = pdfium.PdfDocument(doc)
-        except pdfium.PdfiumError:
-            return False
-        try:
-            pdf_page = pdf[page.index]
-            text = pdf_page.get_textpage()
-            visible = 0
-            for i in range(text.count_chars()):
-                obj = pdfium_c.FPDFText_GetTextObject(text.raw, i)
-                if not obj or chr(pdfium_c.FPDFText_GetUnicode(text.raw, i)).isspace():
-                    continue
-                mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
-                visible += mode != pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
-            if not visible:
-                return False
-            if visible >= TEXT_ON_PICTURE:
-                return True
-            return _picture_share(pdf_page, pdfium_c) < SCAN_COVER
-        except pdfium.PdfiumError:  # a damaged page: OCR's rendering will say what is wrong
-            return False
+            yield pdf[page.index]
         finally:
             pdf.close()
+
+
+def _shows_own_text(pdf_page) -> bool:
+    """:func:`has_own_text` of an opened page."""
+    import pypdfium2.raw as pdfium_c
+
+    text = pdf_page.get_textpage()
+    visible = 0
+    for i in range(text.count_chars()):
+        obj = pdfium_c.FPDFText_GetTextObject(text.raw, i)
+        if not obj or chr(pdfium_c.FPDFText_GetUnicode(text.raw, i)).isspace():
+            continue
+        visible += pdfium_c.FPDFTextObj_GetTextRenderMode(obj) != (
+            pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+        )
+    if not visible:
+        return False
+    if visible >= TEXT_ON_PICTURE:
+        return True
+    return _picture_share(pdf_page, pdfium_c) < SCAN_COVER
 
 
 def _picture_share(page, pdfium_c) -> float:
@@ -173,27 +211,21 @@ def _picture_share(page, pdfium_c) -> float:
 def text_lines(page: DocumentPage) -> tuple[list[Line], tuple[int, int]]:
     """The lines of a page's text layer (split where PDFium's text breaks them), with every
     character's box in pixels of the page rendered at ``page.dpi``; and that page's size."""
-    import pypdfium2 as pdfium
+    with _opened(page) as pdf_page:
+        return _text_lines(pdf_page, page.dpi)
+
+
+def _text_lines(pdf_page, dpi: int) -> tuple[list[Line], tuple[int, int]]:
+    """:func:`text_lines` of an opened page."""
     import pypdfium2.raw as pdfium_c
 
-    with _PDFIUM:
-        doc = page.document if isinstance(page.document, bytes) else str(page.document)
-        pdf = pdfium.PdfDocument(doc)
-        try:
-            pdf_page = pdf[page.index]
-            scale = page.dpi / 72
-            size = (
-                math.ceil(pdf_page.get_width() * scale),
-                math.ceil(pdf_page.get_height() * scale),
-            )
-            text = pdf_page.get_textpage()
-            units = [pdfium_c.FPDFText_GetUnicode(text.raw, i) for i in range(text.count_chars())]
-            chars = [
-                (char, _device_box(pdfium_c, pdf_page, text, i, size))
-                for char, i in characters(units)
-            ]
-        finally:
-            pdf.close()
+    scale = dpi / 72
+    size = (math.ceil(pdf_page.get_width() * scale), math.ceil(pdf_page.get_height() * scale))
+    text = pdf_page.get_textpage()
+    units = [pdfium_c.FPDFText_GetUnicode(text.raw, i) for i in range(text.count_chars())]
+    chars = [
+        (char, _device_box(pdfium_c, pdf_page, text, i, size)) for char, i in characters(units)
+    ]
     return _lines(chars), size
 
 

@@ -52,12 +52,9 @@ def _coord(box: tuple[int, int, int, int]) -> dict:
     return {"x": box[0], "y": box[1], "width": box[2], "height": box[3]}
 
 
-def _union(lines: list[Line], which: tuple[int, ...]) -> tuple[int, int, int, int]:
-    """The box around lines ``which`` (in the pixels the lines are given in)."""
-    boxes = [bbox(lines[k].polygon) for k in which]
-    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    x1, y1 = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
-    return (x0, y0, x1 - x0, y1 - y0)
+def _hull(lines: list[Line], which: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """The box around lines ``which``, in the pixels the lines are given in."""
+    return bbox([point for k in which for point in lines[k].polygon])
 
 
 def words_response(
@@ -104,7 +101,7 @@ def words_response(
             "angle": skew(lines) if angle is None else angle,
             "items": items,
             "blocks": [
-                {"blocktype": b.kind, "blockcoord": _coord(_union(lines, b.lines))}
+                {"blocktype": b.kind, "blockcoord": _coord(_hull(lines, b.lines))}
                 for b in page.blocks
             ],
             "session_id": f"local-{image.sha256[:16]}",

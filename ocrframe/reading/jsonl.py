@@ -397,17 +397,13 @@ def _layout(blocks_arr: pa.Array, ok: np.ndarray, block: pa.Array, item_resp: np
     path reads ``data.blocks`` and ``items[].block`` (:class:`~ocrframe.formats.words.WordsAdapter`):
     a response that lists blocks lists its items in reading order."""
     found, block_resp, per_resp = _list_parts(_only(ok, blocks_arr))
-    n_items = len(block)
     numbers = block.fill_null(-1).to_numpy(zero_copy_only=False)
     _require(((numbers == -1) | ((numbers >= 0) & (numbers < per_resp[item_resp]))).all())
-    items_per_resp = np.bincount(item_resp, minlength=len(ok))
-    position = np.arange(n_items) - np.repeat(
-        np.cumsum(items_per_resp) - items_per_resp, items_per_resp
-    )
+    position = assemble.ranks(item_resp, np.bincount(item_resp, minlength=len(ok)))
     order = pa.array(position, pa.int64(), mask=per_resp[item_resp] == 0)
     b = _flat(found, _BLOCK)
     _require_utf8(b["blocktype"])
-    number = np.arange(len(found)) - np.repeat(np.cumsum(per_resp) - per_resp, per_resp)
+    number = assemble.ranks(block_resp, per_resp)
     kinds = [k or "text" for k in b["blocktype"].to_pylist()]
     box = _box(b["blockcoord"])
     columns = {
