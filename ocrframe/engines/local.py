@@ -15,20 +15,22 @@ Models (``LocalEngine(model=...)``, ``recognize(..., model=...)``, ``--model``):
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..core import codes
-from ..core.geometry import moved
+from ..core.geometry import Line, bbox, moved
+from ..core.reading_order import Layout
+from ..core.table_text import GridCell, cell_texts
 from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_model
 from ..errors import OcrframeError
 from ..inputs.images import Loaded
-from . import layout_model
+from . import layout_model, table_model
 from .base import Engine, package_version
 from .rapid_v6 import Detection
-from .shape import SCALES, Line, respond
+from .shape import SCALES, TableCell, respond
 from .tesseract import TesseractEngine
 from .tiles import read_any_size
 from .upright import Reading, read_upright
@@ -65,6 +67,10 @@ MODELS = {
 #: ``layout="auto"`` runs the layout model on pages of at least this many lines
 MODEL_LINES = 12
 LAYOUTS = ("auto", "model", "geometry")
+#: the table model reads a table block's lines with this many line heights around them (the
+#: structure it finds depends on the margin; 0.3-2 measured on the realdev documents' tables:
+#: 0.75 scored best)
+TABLE_MARGIN = 0.75
 
 
 class LocalEngine(Engine):
@@ -128,6 +134,7 @@ class LocalEngine(Engine):
                 codes.OCR_FAILED,
                 f"{image.source}: recognition failed ({type(err).__name__}: {err})",
             )
+        regions = self.regions(upright, reading.lines) if endpoint in SCALES else None
         return respond(
             reading.lines,
             endpoint,
@@ -136,15 +143,61 @@ class LocalEngine(Engine):
             self,
             reread=lambda box: self.lines_in(upright, box),
             turns=turns,
-            regions=self.regions(upright, len(reading.lines)) if endpoint in SCALES else None,
+            regions=regions,
+            tables=lambda lines, page: self.tables(upright, lines, page, regions or ()),
         )
 
-    def regions(self, rgb: np.ndarray, lines: int) -> list[tuple[str, tuple]] | None:
-        """The layout model's regions of an upright page, where ``layout`` says to run it."""
-        wanted = self.layout == "model" or (self.layout == "auto" and lines >= MODEL_LINES)
+    def regions(self, rgb: np.ndarray, lines: list[Line]) -> list[tuple[str, tuple]] | None:
+        """The layout model's regions of an upright page and its ``lines``, where ``layout``
+        says to run it; a table's or figure's caption is a region of its own."""
+        wanted = self.layout == "model" or (self.layout == "auto" and len(lines) >= MODEL_LINES)
         if not wanted or not layout_model.available():
             return None
-        return [(r.kind, r.box) for r in layout_model.regions(rgb)]
+        found = layout_model.captions_apart(layout_model.regions(rgb), lines)
+        return [(r.kind, r.box) for r in found]
+
+    def tables(
+        self,
+        rgb: np.ndarray,
+        lines: list[Line],
+        page: Layout,
+        regions: Sequence[tuple[str, tuple[int, int, int, int]]] = (),
+    ) -> list[tuple[int, list[TableCell]]]:
+        """The cells of each block the layout model called a table, where the table model
+        (:mod:`~.table_model`) is installed: its structure from the picture of the block with
+        its table region (``regions``: the rules and borders around the text) and a margin
+        (:data:`TABLE_MARGIN`), each cell's text from the block's lines."""
+        if not table_model.available():
+            return []
+        found = []
+        for number, block in enumerate(page.blocks):
+            if block.kind != "table" or not block.lines:
+                continue
+            mine = [lines[k] for k in block.lines]
+            box = _with_region(block.box, [r for kind, r in regions if kind == "table"])
+            x0, y0, x1, y1 = _margined(box, mine, rgb.shape)
+            grid = table_model.cells(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+            placed = [
+                GridCell(c.row, c.col, c.row_span, c.col_span, _shifted(c.box, x0, y0))
+                for c in grid
+            ]
+            texts = cell_texts(placed, mine)
+            cells = [
+                TableCell(
+                    c.row,
+                    c.col,
+                    c.row_span,
+                    c.col_span,
+                    "header" if c.header else "body",
+                    text,
+                    c.score if confidence is None else confidence,
+                    _box(p.box),
+                )
+                for c, p, (text, confidence) in zip(grid, placed, texts)
+            ]
+            if cells:
+                found.append((number, cells))
+        return found
 
     def page_reading(self, rgb: np.ndarray) -> Reading:
         """A page's reading at the resolution its text needs (large scans in tiles)."""
@@ -169,3 +222,46 @@ class LocalEngine(Engine):
             return []
         found = self.lines(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
         return [moved(line, x0, y0) for line in found]
+
+
+def _margined(
+    box: tuple[int, int, int, int], lines: list[Line], shape: tuple[int, ...]
+) -> tuple[int, int, int, int]:
+    """``box`` (x, y, width, height) grown by :data:`TABLE_MARGIN` median line heights on
+    every side, clipped to the image, as ``(x0, y0, x1, y1)``: the table model reads a table
+    with its rules and a margin, as it was trained."""
+    margin = int(np.median([max(p[1] for p in ln.polygon) - min(p[1] for p in ln.polygon)
+                            for ln in lines]) * TABLE_MARGIN)  # fmt: skip
+    x, y, w, h = box
+    return (max(0, x - margin), max(0, y - margin),
+            min(shape[1], x + w + margin), min(shape[0], y + h + margin))  # fmt: skip
+
+
+def _with_region(
+    box: tuple[int, int, int, int], regions: list[tuple[int, int, int, int]]
+) -> tuple[int, int, int, int]:
+    """``box`` grown to hold the region that overlaps it most (none: ``box``)."""
+    x, y, w, h = box
+    best, most = None, 0.0
+    for rx, ry, rw, rh in regions:
+        overlap = max(0, min(x + w, rx + rw) - max(x, rx)) * max(
+            0, min(y + h, ry + rh) - max(y, ry)
+        )
+        if overlap > most:
+            best, most = (rx, ry, rw, rh), overlap
+    if best is None:
+        return box
+    x0, y0 = min(x, best[0]), min(y, best[1])
+    x1, y1 = max(x + w, best[0] + best[2]), max(y + h, best[1] + best[3])
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def _shifted(box: tuple[float, ...], dx: int, dy: int) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = box
+    return (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+
+
+def _box(corners: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+    """``(x0, y0, x1, y1)`` as the integer ``(x, y, width, height)`` that holds it."""
+    x0, y0, x1, y1 = corners
+    return bbox([(x0, y0), (x1, y1)])

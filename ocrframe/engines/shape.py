@@ -6,7 +6,9 @@ its page (general 0–100, minorlanguage 0–1) and ocrframe's extension fields:
 ``data.image_width`` / ``image_height``, ``data.angle``, ``items[].itempolygon`` and
 ``words[].wordcoord``, and the page's layout (:mod:`ocrframe.core.reading_order`): the items
 in reading order, each with the number of its block (``items[].block``), and ``data.blocks``
-(``blocktype``, ``blockcoord``), the blocks in reading order. :func:`respond` answers any
+(``blocktype``, ``blockcoord``), the blocks in reading order, and where a table was read, its cells
+(``data.tables``: per table its ``block`` and ``cells[]{row, col, rowspan, colspan, type, text,
+confidence, cellcoord}``, in reading order). :func:`respond` answers any
 endpoint: the card endpoints read their fields from the lines (:mod:`ocrframe.cards`) and
 answer exactly in the pages' shapes.
 For ``idcard`` and ``namecard`` it returns one ``result_list`` entry (without ``filename``,
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import base64
 import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from .. import cards
 from ..core import codes
@@ -26,7 +30,7 @@ from ..inputs.images import Loaded, encode_png
 from .base import Engine
 from .upright import box_back, lines_back, vendor_angle
 
-__all__ = ["Char", "Line", "bbox", "respond", "skew", "words_response"]
+__all__ = ["Char", "Line", "TableCell", "bbox", "respond", "skew", "words_response"]
 
 #: endpoint -> factor from a 0-1 probability to the page's scale
 SCALES = {"general": 100.0, "minorlanguage": 1.0}
@@ -48,6 +52,25 @@ def skew(lines: list[Line]) -> float:
     return round(value, 2)
 
 
+@dataclass(frozen=True)
+class TableCell:
+    """A cell of a table an engine read: grid position and spans, ``header`` or ``body``, its
+    text and confidence (0-1, None when it has none), and its box (x, y, width, height)."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    kind: str
+    text: str
+    confidence: float | None
+    box: tuple[int, int, int, int]
+
+
+#: what finds a page's tables: given its lines and layout, per table block its number and cells
+TableReader = Callable[[list[Line], Layout], list[tuple[int, list[TableCell]]]]
+
+
 def _coord(box: tuple[int, int, int, int]) -> dict:
     return {"x": box[0], "y": box[1], "width": box[2], "height": box[3]}
 
@@ -66,10 +89,12 @@ def words_response(
     minor_class: list | None = None,
     angle: float | None = None,
     page: Layout | None = None,
+    tables: list[tuple[int, list[TableCell]]] = (),
 ) -> dict:
     """The endpoint's response for ``lines`` found in ``image`` (``angle``: the page's
     rotation when known, else the lines' own slant; ``page``: the lines' layout, found on the
-    page as it reads, when the lines are given in the pixels of a turned picture)."""
+    page as it reads, when the lines are given in the pixels of a turned picture; ``tables``:
+    per table block, its number and cells)."""
     scale = SCALES[endpoint]
     page = page or layout([bbox(line.polygon) for line in lines])
     items = []
@@ -104,6 +129,7 @@ def words_response(
                 {"blocktype": b.kind, "blockcoord": _coord(_hull(lines, b.lines))}
                 for b in page.blocks
             ],
+            **({"tables": _tables_json(tables, scale)} if tables else {}),
             "session_id": f"local-{image.sha256[:16]}",
             "engine": {"name": engine.name, "version": engine.version},
             "image_width": image.width,
@@ -111,6 +137,29 @@ def words_response(
         }
     )
     return {"code": 0, "message": "OK", "data": data}
+
+
+def _tables_json(tables: list[tuple[int, list[TableCell]]], scale: float) -> list[dict]:
+    """``data.tables``: per table its block number and cells, confidences on ``scale``."""
+    return [
+        {
+            "block": block,
+            "cells": [
+                {
+                    "row": c.row,
+                    "col": c.col,
+                    "rowspan": c.row_span,
+                    "colspan": c.col_span,
+                    "type": c.kind,
+                    "text": c.text,
+                    "confidence": None if c.confidence is None else c.confidence * scale,
+                    "cellcoord": _coord(c.box),
+                }
+                for c in cells
+            ],
+        }
+        for block, cells in tables
+    ]
 
 
 def respond(
@@ -122,6 +171,7 @@ def respond(
     reread=None,
     turns: int = 0,
     regions: list[tuple[str, tuple[int, int, int, int]]] | None = None,
+    tables: TableReader | None = None,
 ) -> dict:
     """The response of ``endpoint`` (one ``result_list`` entry for idcard/namecard).
 
@@ -130,12 +180,17 @@ def respond(
     given, with the page's rotation as ``angle``. ``reread(box)`` (optional) recognises the
     text inside a box of the upright page again; card reading uses it where a label has no
     value beside it. ``regions`` are the upright page's layout regions ``(kind, box)`` where a
-    layout model found them (:func:`ocrframe.core.reading_order.layout`)."""
+    layout model found them (:func:`ocrframe.core.reading_order.layout`); ``tables(lines,
+    page)`` reads the cells of the page's table blocks, in its pixels."""
     angle = vendor_angle(turns, skew(lines))
     if endpoint in SCALES:
         page = layout([bbox(line.polygon) for line in lines], regions or ())  # as one reads
         mapped = lines_back(lines, turns, image.rgb.shape)
-        return words_response(mapped, endpoint, image, engine, angle=angle, page=page)
+        found = [
+            (block, [replace(c, box=box_back(c.box, turns, image.rgb.shape)) for c in cells])
+            for block, cells in (tables(lines, page) if tables else [])
+        ]
+        return words_response(mapped, endpoint, image, engine, angle=angle, page=page, tables=found)
     if endpoint == "idcard":
         back = options.get("card_type") == 1
         read = cards.idcard_back if back else cards.idcard_front

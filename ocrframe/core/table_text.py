@@ -1,0 +1,207 @@
+"""A table's cell text from the lines read on its picture.
+
+A table-structure model says where rows and columns are, not what they say; the text comes
+from the recognised lines. Lines do not respect cells — a line detector often runs two
+neighbouring cells into one line — so characters, not lines, are placed: each character's
+centre goes to the nearest row band and column band of the grid (bands from the cells that
+span one row or column: the model's cell boxes are a little off, their medians are not), and
+so to the cell that covers that grid position. A line's characters without a box are spread
+over the line's box by their position in it.
+
+>>> from ocrframe.core.geometry import Char, Line, rectangle
+>>> line = Line(rectangle((0, 0, 200, 20)), "ab",
+...             [Char("a", 0.9, (10, 0, 10, 20)), Char("b", 0.8, (150, 0, 10, 20))])
+>>> cells = [GridCell(0, 0, 1, 1, (0, 0, 100, 20)), GridCell(0, 1, 1, 1, (100, 0, 200, 20))]
+>>> [c[0] for c in cell_texts(cells, [line])]
+['a', 'b']
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .geometry import Line, bbox
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell's grid position, spans, and box ``(x0, y0, x1, y1)`` in the lines' pixels."""
+
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    box: tuple[float, float, float, float]
+
+
+def cell_texts(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[tuple[str, float | None]]:
+    """Per cell, its text and the mean confidence (0-1) of its characters (None when empty).
+
+    A cell's pieces read top to bottom, left to right; pieces on one row are joined by a space,
+    rows by a space too (none between two wide characters, as in CJK text)."""
+    if not cells:
+        return []
+    owner = _owners(cells)
+    rows, cols = _bands(cells, "row"), _bands(cells, "col")
+    found: list[list[tuple[float, float, float, str, list[float]]]] = [[] for _ in cells]
+    for line in lines:
+        centres = _centres(line)
+        for start, stop in _words(line, centres):
+            xs = [centres[k][0] for k in range(start, stop)]
+            ys = [centres[k][1] for k in range(start, stop)]
+            x, y = float(np.mean(xs)), float(np.mean(ys))
+            cell = owner.get((_nearest(rows, y), _nearest(cols, x)))
+            if cell is None:  # a hole in the grid: the cell nearest to the word
+                cell = _closest(cells, x, y)
+            height = _height(line)
+            confs = [c.confidence for c in line.chars[start:stop] if c.confidence is not None]
+            found[cell].append((y, x, height, line.text[start:stop], confs))
+    out = []
+    for pieces in found:
+        pieces = _read_order(pieces)
+        confs = [c for piece in pieces for c in piece[4]]
+        out.append((_joined([p[3] for p in pieces]), float(np.mean(confs)) if confs else None))
+    return out
+
+
+def _words(line: Line, centres: list[tuple[float | None, float | None]]) -> list[tuple[int, int]]:
+    """The ``(start, stop)`` of each word of the line: runs of characters between spaces,
+    split again where two characters are further apart than half the line's height (two cells
+    the detector ran into one line without a space)."""
+    gap = _height(line) / 2
+    out: list[tuple[int, int]] = []
+    start = None
+    for k, (x, _) in enumerate(centres):
+        if x is None:
+            if start is not None:
+                out.append((start, k))
+            start = None
+            continue
+        if start is not None and _apart(line, k - 1, k, gap):
+            out.append((start, k))
+            start = None
+        if start is None:
+            start = k
+    if start is not None:
+        out.append((start, len(centres)))
+    return out
+
+
+def _apart(line: Line, a: int, b: int, gap: float) -> bool:
+    """Whether characters ``a`` and ``b`` (neighbours, both with boxes) have a gap wider than
+    ``gap`` between them."""
+    if len(line.chars) != len(line.text):
+        return False
+    first, second = line.chars[a].box, line.chars[b].box
+    if first is None or second is None:
+        return False
+    return second[0] - (first[0] + first[2]) > gap
+
+
+def _height(line: Line) -> float:
+    ys = [p[1] for p in line.polygon]
+    return max(ys) - min(ys)
+
+
+def _closest(cells: Sequence[GridCell], x: float, y: float) -> int:
+    """The cell whose box is nearest to ``(x, y)``."""
+    boxes = np.asarray([c.box for c in cells], dtype=np.float64)
+    dx = np.maximum(np.maximum(boxes[:, 0] - x, x - boxes[:, 2]), 0.0)
+    dy = np.maximum(np.maximum(boxes[:, 1] - y, y - boxes[:, 3]), 0.0)
+    return int(np.argmin(dx + dy))
+
+
+def _read_order(pieces: list[tuple]) -> list[tuple]:
+    """Pieces ``(y, x, height, …)`` top to bottom; those on one row (centres nearer than half
+    a height) left to right."""
+    pieces = sorted(pieces)
+    rows: list[list[tuple]] = []
+    for piece in pieces:
+        if rows and piece[0] - rows[-1][0][0] < piece[2] / 2:
+            rows[-1].append(piece)
+        else:
+            rows.append([piece])
+    return [p for row in rows for p in sorted(row, key=lambda p: p[1])]
+
+
+def _owners(cells: Sequence[GridCell]) -> dict[tuple[int, int], int]:
+    """Which cell covers each grid position."""
+    owner: dict[tuple[int, int], int] = {}
+    for k, cell in enumerate(cells):
+        for r in range(cell.row, cell.row + cell.row_span):
+            for c in range(cell.col, cell.col + cell.col_span):
+                owner.setdefault((r, c), k)
+    return owner
+
+
+def _bands(cells: Sequence[GridCell], axis: str) -> np.ndarray:
+    """Per grid row (or column), its extent ``(start, end)`` in pixels: the medians of the
+    cells that span only it, else an even share of a spanning cell's; NaN where none says."""
+    first, lo = ("row", 1) if axis == "row" else ("col", 0)
+    span = f"{first}_span"
+    count = max(getattr(c, first) + getattr(c, span) for c in cells)
+    single: list[list[tuple[float, float]]] = [[] for _ in range(count)]
+    shared: list[list[tuple[float, float]]] = [[] for _ in range(count)]
+    for cell in cells:
+        start, end = cell.box[lo], cell.box[lo + 2]
+        n = getattr(cell, span)
+        at = getattr(cell, first)
+        if n == 1:
+            single[at].append((start, end))
+        else:
+            step = (end - start) / n
+            for j in range(n):
+                shared[at + j].append((start + j * step, start + (j + 1) * step))
+    bands = np.full((count, 2), np.nan)
+    for k in range(count):
+        found = single[k] or shared[k]
+        if found:
+            bands[k] = np.median(np.asarray(found), axis=0)
+    return bands
+
+
+def _nearest(bands: np.ndarray, v: float) -> int:
+    """The band holding ``v``, else the nearest (by distance to its nearer end)."""
+    distance = np.maximum(bands[:, 0] - v, v - bands[:, 1])
+    distance = np.where(np.isnan(distance), np.inf, np.maximum(distance, 0.0))
+    inside = np.flatnonzero(distance == 0.0)
+    if len(inside) > 1:  # overlapping bands: the one whose middle is nearest
+        middle = np.abs(bands[inside].mean(axis=1) - v)
+        return int(inside[np.argmin(middle)])
+    return int(np.argmin(distance))
+
+
+def _centres(line: Line) -> list[tuple[float | None, float | None]]:
+    """Per character of the line its box centre; a character without a box (a space, an
+    engine that gives none) at its share of the line's box, spaces at None."""
+    x, y, w, h = bbox(line.polygon)
+    n = max(len(line.text), 1)
+    chars = line.chars if len(line.chars) == len(line.text) else [None] * len(line.text)
+    out: list[tuple[float | None, float | None]] = []
+    for k, (ch, char) in enumerate(zip(line.text, chars)):
+        if ch.isspace():
+            out.append((None, None))
+        elif char is not None and char.box is not None:
+            cx, cy, cw, chh = char.box
+            out.append((cx + cw / 2, cy + chh / 2))
+        else:
+            out.append((x + w * (k + 0.5) / n, y + h / 2))
+    return out
+
+
+def _joined(pieces: list[str]) -> str:
+    """A cell's pieces from several lines as one text."""
+    text = ""
+    for piece in pieces:
+        if text and not (_wide(text[-1]) and _wide(piece[0])):
+            text += " "
+        text += piece
+    return text
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")

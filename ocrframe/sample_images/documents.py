@@ -1,0 +1,84 @@
+"""A scanned report page with a ruled table, drawn with known cells.
+
+A page to try tables from images on without a scanner: a title, a paragraph, a ruled table of
+made-up sales figures and a closing paragraph, drawn at 150 dpi, turned a fraction of a degree,
+blurred, greyed with faint specks and JPEG-compressed like an office scan. ``TablePage.rows`` holds the table as
+drawn (its first row the header), so what ``res.tables()`` gives can be checked against it.
+
+>>> from ocrframe.sample_images import documents
+>>> page = documents.table_page(seed=3)
+>>> page.image.size, page.rows[0]
+((1240, 1100), ['Region', 'Q1', 'Q2', 'Q3'])
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from .hard_pages import serif_font
+
+REGIONS = ("North", "South", "East", "West", "Central", "Coast", "Highlands", "Islands")
+SIZE = (1240, 1100)
+OPENING = (
+    "The table below lists the sales of each region in the first three",
+    "quarters of the year. Figures are in thousands of units and were",
+    "counted at the end of each quarter by the regional offices.",
+)
+CLOSING = (
+    "Every figure was checked twice against the offices' own ledgers,",
+    "and the totals agree with the annual statement to the last unit.",
+)
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """A drawn page: the image (as scanned), its JPEG bytes, and the table's rows as drawn."""
+
+    image: Image.Image
+    jpeg: bytes
+    rows: list[list[str]]
+
+
+def table_page(seed: int = 0) -> TablePage:
+    """A report page with a ruled table of four to six regions' quarterly figures."""
+    rng = random.Random(seed)
+    regions = rng.sample(REGIONS, rng.randint(4, 6))
+    rows = [["Region", "Q1", "Q2", "Q3"]]
+    rows += [[name, *(str(rng.randint(80, 990)) for _ in range(3))] for name in regions]
+    page = Image.new("RGB", SIZE, "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(serif_font(), 26)
+    draw.text((80, 60), "Quarterly report", font=ImageFont.truetype(serif_font(), 44), fill="black")
+    for k, line in enumerate(OPENING):
+        draw.text((80, 150 + 40 * k), line, font=font, fill="black")
+    top, height, widths = 330, 56, (340, 210, 210, 210)
+    for r, row in enumerate(rows):
+        x = 80
+        for width, text in zip(widths, row):
+            draw.rectangle(
+                [x, top + r * height, x + width, top + (r + 1) * height], outline="black", width=2
+            )
+            draw.text((x + 16, top + r * height + 13), text, font=font, fill="black")
+            x += width
+    below = top + len(rows) * height + 50
+    for k, line in enumerate(CLOSING):
+        draw.text((80, below + 40 * k), line, font=font, fill="black")
+    return TablePage(*_scanned(page, rng), rows)
+
+
+def _scanned(page: Image.Image, rng: random.Random) -> tuple[Image.Image, bytes]:
+    """The page as a flatbed scan gives it: a little turned, soft, faintly speckled, JPEG."""
+    turned = page.rotate(rng.uniform(-0.4, 0.4), resample=Image.BICUBIC, fillcolor="white")
+    soft = turned.filter(ImageFilter.GaussianBlur(0.6))
+    pixels = soft.load()
+    for _ in range(1500):
+        x, y = rng.randrange(page.width), rng.randrange(page.height)
+        pixels[x, y] = (rng.randint(170, 230),) * 3
+    buffer = io.BytesIO()
+    soft.save(buffer, "JPEG", quality=80)
+    data = buffer.getvalue()
+    return Image.open(io.BytesIO(data)).convert("RGB"), data

@@ -1,0 +1,71 @@
+"""A table's cell text comes from the characters read there, placed by the grid's row and column
+bands: a line that runs over two cells is split, a cell's lines are read top to bottom."""
+
+from __future__ import annotations
+
+from ocrframe.core.geometry import Char, Line, rectangle
+from ocrframe.core.table_text import GridCell, cell_texts
+
+
+def line(text: str, x: float, y: float, width: float = 10, conf: float = 0.9) -> Line:
+    """A line with a box per character (``width`` apart, spaces without one)."""
+    chars = [
+        Char(ch, conf, None if ch.isspace() else (round(x + k * width), round(y), round(width), 20))
+        for k, ch in enumerate(text)
+    ]
+    return Line(rectangle((x, y, width * len(text), 20)), text, chars)
+
+
+def grid_2x2(shift: float = 0) -> list[GridCell]:
+    # boxes a little off, as a model gives them: the bands are their medians
+    return [
+        GridCell(0, 0, 1, 1, (0 + shift, 0, 90, 30)),
+        GridCell(0, 1, 1, 1, (110, 0, 200, 30)),
+        GridCell(1, 0, 1, 1, (0, 40, 90, 70)),
+        GridCell(1, 1, 1, 1, (110, 40, 200, 70)),
+    ]
+
+
+def test_a_line_over_two_cells_is_split_at_the_space_between_them():
+    texts = cell_texts(grid_2x2(), [line("Name      Total", 0, 5), line("ab        12", 0, 45)])
+    assert [t for t, _ in texts] == ["Name", "Total", "ab", "12"]
+
+
+def test_a_line_over_two_cells_without_a_space_is_split_at_the_gap():
+    run = Line(
+        rectangle((0, 5, 200, 20)),
+        "ab12",
+        [Char("a", 0.9, (10, 5, 10, 20)), Char("b", 0.9, (20, 5, 10, 20)),
+         Char("1", 0.5, (150, 5, 10, 20)), Char("2", 0.7, (160, 5, 10, 20))],
+    )  # fmt: skip
+    texts = cell_texts(grid_2x2(), [run])
+    assert texts[0] == ("ab", 0.9)
+    assert texts[1][0] == "12" and abs(texts[1][1] - 0.6) < 1e-9
+    assert texts[2:] == [("", None), ("", None)]  # empty cells stay, with no confidence
+
+
+def test_a_cell_s_lines_read_top_to_bottom_whatever_order_they_come_in():
+    cells = [GridCell(0, 0, 1, 1, (0, 0, 200, 100))]
+    lines = [line("second", 0, 50), line("first", 0, 10)]
+    assert cell_texts(cells, lines)[0][0] == "first second"
+    wide = [line("合计", 0, 10, width=20), line("金额", 0, 50, width=20)]
+    assert cell_texts(cells, wide)[0][0] == "合计金额"  # no space between CJK pieces
+
+
+def test_a_spanning_cell_takes_what_lies_in_any_position_it_covers():
+    cells = [
+        GridCell(0, 0, 1, 2, (0, 0, 200, 30)),  # a header over both columns
+        GridCell(1, 0, 1, 1, (0, 40, 90, 70)),
+        GridCell(1, 1, 1, 1, (110, 40, 200, 70)),
+    ]
+    texts = cell_texts(cells, [line("Q1 sales", 120, 5), line("x  y", 20, 45, width=40)])
+    assert [t for t, _ in texts] == ["Q1 sales", "x", "y"]
+
+
+def test_characters_without_boxes_are_placed_by_their_share_of_the_line():
+    bare = Line(rectangle((0, 5, 200, 20)), "ab  cd")  # no per-character boxes
+    assert [t for t, _ in cell_texts(grid_2x2(), [bare])][:2] == ["ab", "cd"]
+
+
+def test_no_cells_no_texts():
+    assert cell_texts([], [line("a", 0, 0)]) == []
