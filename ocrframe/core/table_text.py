@@ -38,33 +38,53 @@ class GridCell:
     box: tuple[float, float, float, float]
 
 
+@dataclass(frozen=True)
+class Word:
+    """A word read in a table: the cell it falls in, its centre, its line's height, its text
+    and its characters' confidences."""
+
+    cell: int
+    x: float
+    y: float
+    height: float
+    text: str
+    confidences: tuple[float, ...]
+
+
 def cell_texts(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[tuple[str, float | None]]:
     """Per cell, its text and the mean confidence (0-1) of its characters (None when empty).
 
     A cell's pieces read top to bottom, left to right; pieces on one row are joined by a space,
     rows by a space too (none between two wide characters, as in CJK text)."""
+    found: list[list[Word]] = [[] for _ in cells]
+    for word in placed(cells, lines):
+        found[word.cell].append(word)
+    out = []
+    for words in found:
+        words = _read_order(words)
+        confs = [c for word in words for c in word.confidences]
+        out.append((_joined([w.text for w in words]), float(np.mean(confs)) if confs else None))
+    return out
+
+
+def placed(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[Word]:
+    """The words of ``lines``, each placed in the cell that covers the grid position of its
+    row and column bands (the nearest cell where no cell covers it)."""
     if not cells:
         return []
     owner = _owners(cells)
     rows, cols = _bands(cells, "row"), _bands(cells, "col")
-    found: list[list[tuple[float, float, float, str, list[float]]]] = [[] for _ in cells]
+    out = []
     for line in lines:
         centres = _centres(line)
         for start, stop in _words(line, centres):
-            xs = [centres[k][0] for k in range(start, stop)]
-            ys = [centres[k][1] for k in range(start, stop)]
-            x, y = float(np.mean(xs)), float(np.mean(ys))
+            x = float(np.mean([centres[k][0] for k in range(start, stop)]))
+            y = float(np.mean([centres[k][1] for k in range(start, stop)]))
             cell = owner.get((_nearest(rows, y), _nearest(cols, x)))
             if cell is None:  # a hole in the grid: the cell nearest to the word
                 cell = _closest(cells, x, y)
-            height = _height(line)
-            confs = [c.confidence for c in line.chars[start:stop] if c.confidence is not None]
-            found[cell].append((y, x, height, line.text[start:stop], confs))
-    out = []
-    for pieces in found:
-        pieces = _read_order(pieces)
-        confs = [c for piece in pieces for c in piece[4]]
-        out.append((_joined([p[3] for p in pieces]), float(np.mean(confs)) if confs else None))
+            confs = tuple(c.confidence for c in line.chars[start:stop] if c.confidence is not None)
+            out.append(Word(cell, x, y, _height(line), line.text[start:stop], confs))
     return out
 
 
@@ -115,17 +135,16 @@ def _closest(cells: Sequence[GridCell], x: float, y: float) -> int:
     return int(np.argmin(dx + dy))
 
 
-def _read_order(pieces: list[tuple]) -> list[tuple]:
-    """Pieces ``(y, x, height, …)`` top to bottom; those on one row (centres nearer than half
-    a height) left to right."""
-    pieces = sorted(pieces)
-    rows: list[list[tuple]] = []
-    for piece in pieces:
-        if rows and piece[0] - rows[-1][0][0] < piece[2] / 2:
-            rows[-1].append(piece)
+def _read_order(words: list[Word]) -> list[Word]:
+    """Words top to bottom; those on one row (centres nearer than half a height) left to
+    right."""
+    rows: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.y, w.x)):
+        if rows and word.y - rows[-1][0].y < word.height / 2:
+            rows[-1].append(word)
         else:
-            rows.append([piece])
-    return [p for row in rows for p in sorted(row, key=lambda p: p[1])]
+            rows.append([word])
+    return [w for row in rows for w in sorted(row, key=lambda w: w.x)]
 
 
 def _owners(cells: Sequence[GridCell]) -> dict[tuple[int, int], int]:
