@@ -67,10 +67,6 @@ MODELS = {
 #: ``layout="auto"`` runs the layout model on pages of at least this many lines
 MODEL_LINES = 12
 LAYOUTS = ("auto", "model", "geometry")
-#: the table model reads a table block's lines with this many line heights around them (the
-#: structure it finds depends on the margin; 0.3-2 measured on the realdev documents' tables:
-#: 0.75 scored best)
-TABLE_MARGIN = 0.75
 
 
 class LocalEngine(Engine):
@@ -165,8 +161,9 @@ class LocalEngine(Engine):
     ) -> list[tuple[int, list[TableCell]]]:
         """The cells of each block the layout model called a table, where the table model
         (:mod:`~.table_model`) is installed: its structure from the picture of the block with
-        its table region (``regions``: the rules and borders around the text) and a margin
-        (:data:`TABLE_MARGIN`), each cell's text from the block's lines."""
+        its table region (``regions``: the rules and borders around the text; a margin around
+        that, 0.25-1 line heights measured on the realdev documents' tables, only lowered
+        TEDS), each cell's text from the block's lines."""
         if not table_model.available():
             return []
         found = []
@@ -175,7 +172,8 @@ class LocalEngine(Engine):
                 continue
             mine = [lines[k] for k in block.lines]
             box = _with_region(block.box, [r for kind, r in regions if kind == "table"])
-            x0, y0, x1, y1 = _margined(box, mine, rgb.shape)
+            x0, y0 = max(0, box[0]), max(0, box[1])
+            x1, y1 = min(rgb.shape[1], box[0] + box[2]), min(rgb.shape[0], box[1] + box[3])
             grid = table_model.cells(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
             placed = [
                 GridCell(c.row, c.col, c.row_span, c.col_span, _shifted(c.box, x0, y0))
@@ -222,19 +220,6 @@ class LocalEngine(Engine):
             return []
         found = self.lines(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
         return [moved(line, x0, y0) for line in found]
-
-
-def _margined(
-    box: tuple[int, int, int, int], lines: list[Line], shape: tuple[int, ...]
-) -> tuple[int, int, int, int]:
-    """``box`` (x, y, width, height) grown by :data:`TABLE_MARGIN` median line heights on
-    every side, clipped to the image, as ``(x0, y0, x1, y1)``: the table model reads a table
-    with its rules and a margin, as it was trained."""
-    margin = int(np.median([max(p[1] for p in ln.polygon) - min(p[1] for p in ln.polygon)
-                            for ln in lines]) * TABLE_MARGIN)  # fmt: skip
-    x, y, w, h = box
-    return (max(0, x - margin), max(0, y - margin),
-            min(shape[1], x + w + margin), min(shape[0], y + h + margin))  # fmt: skip
 
 
 def _with_region(
