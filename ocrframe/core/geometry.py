@@ -42,6 +42,13 @@ def rectangle(box: tuple[float, float, float, float]) -> list[tuple[float, float
     return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
 
 
+def overlap_area(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """The area two boxes ``(x, y, width, height)`` share (0 when they do not meet)."""
+    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return float(max(w, 0) * max(h, 0))
+
+
 def moved(line: Line, dx: float, dy: float) -> Line:
     """``line`` shifted by ``(dx, dy)``: a line read in a crop or tile, in the whole image."""
     polygon = [(x + dx, y + dy) for x, y in line.polygon]

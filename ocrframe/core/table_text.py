@@ -77,22 +77,25 @@ def placed(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[Word]:
     out = []
     for line in lines:
         centres = _centres(line)
-        for start, stop in _words(line, centres):
+        height = _height(line)
+        for start, stop in _words(line, centres, height):
             x = float(np.mean([centres[k][0] for k in range(start, stop)]))
             y = float(np.mean([centres[k][1] for k in range(start, stop)]))
             cell = owner.get((_nearest(rows, y), _nearest(cols, x)))
             if cell is None:  # a hole in the grid: the cell nearest to the word
                 cell = _closest(cells, x, y)
             confs = tuple(c.confidence for c in line.chars[start:stop] if c.confidence is not None)
-            out.append(Word(cell, x, y, _height(line), line.text[start:stop], confs))
+            out.append(Word(cell, x, y, height, line.text[start:stop], confs))
     return out
 
 
-def _words(line: Line, centres: list[tuple[float | None, float | None]]) -> list[tuple[int, int]]:
+def _words(
+    line: Line, centres: list[tuple[float | None, float | None]], height: float
+) -> list[tuple[int, int]]:
     """The ``(start, stop)`` of each word of the line: runs of characters between spaces,
     split again where two characters are further apart than half the line's height (two cells
     the detector ran into one line without a space)."""
-    gap = _height(line) / 2
+    gap = height / 2
     out: list[tuple[int, int]] = []
     start = None
     for k, (x, _) in enumerate(centres):

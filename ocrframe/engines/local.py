@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import codes
-from ..core.geometry import Line, bbox, moved
+from ..core.geometry import Line, bbox, moved, overlap_area, rectangle
 from ..core.reading_order import Layout
 from ..core.table_text import GridCell, cell_texts
 from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_model
@@ -226,19 +226,10 @@ def _with_region(
     box: tuple[int, int, int, int], regions: list[tuple[int, int, int, int]]
 ) -> tuple[int, int, int, int]:
     """``box`` grown to hold the region that overlaps it most (none: ``box``)."""
-    x, y, w, h = box
-    best, most = None, 0.0
-    for rx, ry, rw, rh in regions:
-        overlap = max(0, min(x + w, rx + rw) - max(x, rx)) * max(
-            0, min(y + h, ry + rh) - max(y, ry)
-        )
-        if overlap > most:
-            best, most = (rx, ry, rw, rh), overlap
-    if best is None:
+    best = max(regions, key=lambda region: overlap_area(box, region), default=None)
+    if best is None or overlap_area(box, best) == 0:
         return box
-    x0, y0 = min(x, best[0]), min(y, best[1])
-    x1, y1 = max(x + w, best[0] + best[2]), max(y + h, best[1] + best[3])
-    return x0, y0, x1 - x0, y1 - y0
+    return bbox(rectangle(box) + rectangle(best))
 
 
 def _shifted(box: tuple[float, ...], dx: int, dy: int) -> tuple[float, float, float, float]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..core.geometry import Char, Line, bbox, moved, rectangle
+from ..core.geometry import Char, Line, bbox, moved, overlap_area, rectangle
 from .upright import Reading
 
 #: the longer side detection works at: larger images are shrunk to it
@@ -110,16 +110,10 @@ def merge(lines: list[Line]) -> list[Line]:
     kept: list[tuple[Line, tuple]] = []
     for line, box in boxed:
         area = max(box[2] * box[3], 1)
-        if all(_overlap(box, other) < COVERED * area for _, other in kept):
+        if all(overlap_area(box, other) < COVERED * area for _, other in kept):
             kept.append((line, box))
     order = {id(line): k for k, line in enumerate(lines)}
     return [line for line, _ in sorted(kept, key=lambda pair: order[id(pair[0])])]
-
-
-def _overlap(a: tuple, b: tuple) -> float:
-    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    return float(max(w, 0) * max(h, 0))
 
 
 def _line(box: tuple[int, int, int, int]) -> Line:

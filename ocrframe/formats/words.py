@@ -159,8 +159,7 @@ class WordsAdapter(Adapter):
         for k, ((text, box, polygon, _, _, block), (confs, boxes, _, _)) in enumerate(
             zip(items, aligned)
         ):
-            if block is not None and not 0 <= block < blocks:
-                raise data.get("items").at(k).fail(f"block {block}: data.blocks has {blocks}")
+            _check_block(data.get("items").at(k), block, blocks)
             order = k if blocks else None  # the engine listed its items in reading order
             row = cols.add_item(image, text, box=box, polygon=polygon, block=block, order=order)
             cols.add_chars(row, text, confs, boxes)
@@ -174,9 +173,7 @@ class WordsAdapter(Adapter):
             return 0
         n = 0
         for n, b in enumerate(found.each(), start=1):
-            obj = b.dict()
-            if unknown_keys(obj, BLOCK_KEYS):
-                raise b.fail(f"unknown keys {sorted(unknown_keys(obj, BLOCK_KEYS))}")
+            _only_known(b, BLOCK_KEYS)
             kind = b.get("blocktype", None).opt_str() or "text"
             cols.add_block(image, n - 1, kind, order=n - 1, box=b.opt_box("blockcoord"))
         return n
@@ -188,14 +185,10 @@ class WordsAdapter(Adapter):
         if found.value is None:
             return
         for table, t in enumerate(found.each()):
-            if unknown_keys(t.dict(), TABLE_KEYS):
-                raise t.fail(f"unknown keys {sorted(unknown_keys(t.dict(), TABLE_KEYS))}")
-            block = t.get("block", None).opt_int()
-            if block is not None and not 0 <= block < blocks:
-                raise t.fail(f"block {block}: data.blocks has {blocks}")
+            _only_known(t, TABLE_KEYS)
+            _check_block(t, t.get("block", None).opt_int(), blocks)
             for cell in t.get("cells").each():
-                if unknown_keys(cell.dict(), CELL_KEYS):
-                    raise cell.fail(f"unknown keys {sorted(unknown_keys(cell.dict(), CELL_KEYS))}")
+                _only_known(cell, CELL_KEYS)
                 position = (
                     cell.get("row").int(),
                     cell.get("col").int(),
@@ -227,6 +220,19 @@ class WordsAdapter(Adapter):
             odd.update(f"words.{k}" for k in unknown_keys(wd, WORD_KEYS))
         block = it.get("block", None).opt_int()
         return text, box, polygon, odd, words, block
+
+
+def _only_known(r: Reader, known: frozenset[str]) -> None:
+    """Refuse an object of ocrframe's own extension fields with a key it does not define."""
+    odd = unknown_keys(r.dict(), known)
+    if odd:
+        raise r.fail(f"unknown keys {sorted(odd)}")
+
+
+def _check_block(r: Reader, block: int | None, blocks: int) -> None:
+    """Refuse a block number that is not one of the answer's ``blocks``."""
+    if block is not None and not 0 <= block < blocks:
+        raise r.fail(f"block {block}: data.blocks has {blocks}")
 
 
 def _list(r: Reader, read) -> list | None:
