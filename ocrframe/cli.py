@@ -28,7 +28,7 @@ import pandas as pd
 
 from .core.version import __version__
 from .dataset import OcrDataset
-from .endpoints import CHOICES, DEFAULT_MODEL, ENGINES, MODELS
+from .endpoints import CHOICES, DEFAULT_MODEL, ENGINES, MODELS, check_model
 from .engines.replay import ReplayEngine
 from .errors import OcrframeError
 from .export.csv import write_csv
@@ -180,6 +180,8 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         "dpi": args.dpi,
         "text_layer": args.text_layer,
         "max_pixels": args.max_pixels,
+        "workers": args.workers,
+        "threads": args.threads,
         **options,
     }
     if dataset_out:
@@ -364,6 +366,20 @@ def _number(low: int, high: int | None = None, what: str = "a number"):
     return parse
 
 
+MODEL_HELP = (
+    f"the local engine's model: {', '.join(MODELS)} ({DEFAULT_MODEL}), or a folder of PP-OCR "
+    "model files (det, rec, optional cls .onnx)"
+)
+
+
+def local_model(text: str) -> str:
+    """``--model``: a model the local engine offers, or a folder of model files."""
+    try:
+        return check_model(text)
+    except OcrframeError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def page_list(text: str) -> list[int]:
     """An argparse type: ``--pages 1,3-5`` as ``[1, 3, 4, 5]`` (1-based, as viewers count).
 
@@ -414,7 +430,7 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     rec.add_argument("-e", "--endpoint", default="general", help="endpoint shape (general)")
     rec.add_argument("--engine", choices=ENGINES, help="local (default)")
-    rec.add_argument("--model", choices=MODELS, help=f"the local engine's model ({DEFAULT_MODEL})")
+    rec.add_argument("--model", type=local_model, help=MODEL_HELP)
     rec.add_argument(
         "-o", "--output", help="DIR (a dataset), OUT.parquet or OUT.csv (one table), OUT.jsonl"
     )
@@ -440,6 +456,13 @@ def parser() -> argparse.ArgumentParser:
         "--retry-failed", action="store_true", help="resume, re-running the failed images too"
     )
     rec.add_argument("--batch-size", type=COUNT, help="images per committed part of -o DIR (100)")
+    rec.add_argument(
+        "--workers", type=COUNT,
+        help="processes reading at once (one per core, at most 4, for 16 images or more)",
+    )  # fmt: skip
+    rec.add_argument(
+        "--threads", type=COUNT, help="threads per model (the cores shared out among workers)"
+    )
     rec.set_defaults(run=cmd_recognize)
 
     conv = sub.add_parser("convert", help="turn saved JSON/JSONL responses into the tables")
@@ -476,9 +499,7 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     serve.add_argument("--workers", type=COUNT, default=1, help="processes, each with an engine")
     serve.add_argument("--engine", choices=("local", "tesseract"), help="local (default)")
-    serve.add_argument(
-        "--model", choices=MODELS, help=f"the local engine's model ({DEFAULT_MODEL})"
-    )
+    serve.add_argument("--model", type=local_model, help=MODEL_HELP)
     serve.add_argument("--queue", type=COUNT, help="images that may wait per process (40)")
     serve.add_argument("--replay", metavar="DIR", help="answer from recorded responses")
     serve.add_argument(

@@ -20,6 +20,8 @@ command line's choices take it from here and load no engine. ``ocrframe.engines`
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 
 from .errors import OcrframeError
@@ -74,11 +76,17 @@ MODELS: tuple[str, ...] = ("v6-small", "v4")
 DEFAULT_MODEL = MODELS[0]
 
 
-def check_model(model: str) -> str:
-    """``model`` if the local engine offers it, else an error that lists what it offers."""
-    if model not in MODELS:
-        raise OcrframeError(f"unknown local model {model!r}; offered: {', '.join(MODELS)}")
-    return model
+def check_model(model: str | os.PathLike) -> str:
+    """``model`` if the local engine offers it or it is a folder of model files
+    (:mod:`ocrframe.engines.model_folder`), else an error that lists what it offers."""
+    if model in MODELS:
+        return model
+    if isinstance(model, str | os.PathLike) and os.path.isdir(model):
+        return os.fspath(model)
+    raise OcrframeError(
+        f"unknown local model {model!r}; offered: {', '.join(MODELS)}, or a folder of PP-OCR "
+        "model files"
+    )
 
 
 def endpoint_options(endpoint: str, options: dict) -> dict:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tqdm.auto import tqdm
@@ -15,6 +18,8 @@ from .dataset import DatasetWriter, OcrDataset, input_keys
 from .endpoints import BATCH_ENDPOINTS, endpoint_options
 from .engines.base import Answer, Engine
 from .engines.pdf_text import TEXT_LAYER_CHOICES, PdfTextEngine, TextLayerFirst
+from .engines.runtimes import check_threads
+from .engines.workers import WorkerPool, default_workers
 from .errors import OcrframeError
 from .inputs.images import Input, expand
 from .inputs.pages import DEFAULT_DPI, MAX_PIXELS
@@ -38,6 +43,8 @@ def recognize(
     dpi: int = DEFAULT_DPI,
     max_pixels: int | None = MAX_PIXELS,
     text_layer: str = "auto",
+    workers: int | None = None,
+    threads: int | None = None,
     **options: object,
 ) -> OcrResult | OcrDataset:
     """Recognise ``images`` with ``engine`` as ``endpoint`` would, and return the tables.
@@ -68,6 +75,13 @@ def recognize(
     ``"never"`` OCRs every page; ``"only"`` reads text layers only (``engine="pdf-text"``).
     ``images.engine`` says which read each page. Only ``general`` has text-layer readings.
 
+    ``workers`` is how many processes read at once, each with its own engine (the engine
+    given by name: ``"local"``, ``"tesseract"``, ``"pdf-text"``); None: one per core (at most
+    4) for 16 images or more, else this process alone. Rows keep the inputs' order, and a
+    worker that dies costs only the input it was reading (a failed row). ``threads`` is the
+    local engine's threads per model (None: the cores shared out among the workers;
+    ``threads=1`` keeps each worker on one core).
+
     ``out=DIR`` streams the results into a dataset (:mod:`ocrframe.dataset`) every
     ``batch_size`` images (100) instead of holding them in memory, and returns an
     :class:`OcrDataset`; ``batch_size``, ``resume`` and ``retry_failed`` need ``out=``. ``resume=True`` continues a dataset after a crash or Ctrl-C:
@@ -85,23 +99,65 @@ def recognize(
     """
     output = Output.of(out, batch_size, resume, retry_failed)
     opts = endpoint_options(endpoint, options)  # a misspelt option fails before models load
-    eng = _reading_pdfs(engines.get(engine, model=model), text_layer)
-    task = Task(eng, endpoint, opts, save_raw)
+    check_threads(threads)
+    if workers is not None:
+        _check_workers(workers, engine)
+    eng = _reading_pdfs(engines.get(engine, model=model, threads=threads), text_layer)
     eng.check_endpoint(endpoint)
     inputs = expand(images, pages=pages, dpi=dpi, max_pixels=max_pixels)
     if save_raw is not None:
         records.prepare(save_raw)  # before any recognition, so a bad directory costs nothing
-    shown = Progress.of(progress, len(inputs))
-    if output.out is not None:
-        return _to_dataset(task, inputs, shown, output)
-    run = _Run(task, inputs)
-    with shown.bar(eng.name) as bar:
-        try:
-            _answer(run, shown, bar)
-        except OcrframeError as err:  # a refused request, a record that cannot be saved
-            err.partial = run.result()  # nothing already obtained is lost
-            raise
-    return run.result()
+    with _in_workers(eng, engine, model, threads, text_layer, workers, len(inputs)) as eng:
+        task = Task(eng, endpoint, opts, save_raw)
+        shown = Progress.of(progress, len(inputs))
+        if output.out is not None:
+            return _to_dataset(task, inputs, shown, output)
+        run = _Run(task, inputs)
+        with shown.bar(eng.name) as bar:
+            try:
+                _answer(run, shown, bar)
+            except OcrframeError as err:  # a refused request, a record that cannot be saved
+                err.partial = run.result()  # nothing already obtained is lost
+                raise
+        return run.result()
+
+
+#: the engines ``workers=`` can start in worker processes (by name: each worker makes its own)
+WORKER_ENGINES = ("local", "tesseract", "pdf-text")
+
+
+def _check_workers(workers: object, engine: object) -> None:
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise OcrframeError(f"workers is a number of processes (1 or more), got {workers!r}")
+    if workers > 1 and engine not in WORKER_ENGINES:
+        raise OcrframeError(
+            f"workers={workers} starts engines by name in worker processes: give engine= one "
+            f"of {', '.join(map(repr, WORKER_ENGINES))} (got {engine!r}); the cloud engines "
+            "already send several requests at once"
+        )
+
+
+@contextmanager
+def _in_workers(
+    eng: Engine, engine, model, threads, text_layer: str, workers: int | None, inputs: int
+) -> Iterator[Engine]:
+    """``eng``, or a pool of ``workers`` processes reading as it does (see :func:`recognize`;
+    None: :func:`~ocrframe.engines.workers.default_workers` for the local engines by name)."""
+    if workers is None:
+        workers = default_workers(inputs) if engine in WORKER_ENGINES else 1
+    if workers == 1:
+        yield eng
+        return
+    if threads is None:  # the cores shared out, so that workers do not contend for them
+        threads = max(1, (os.cpu_count() or 1) // workers)
+    make = partial(engine_for, engine, model, threads if engine == "local" else None, text_layer)
+    with WorkerPool(make, workers, eng) as pool:
+        yield pool
+
+
+def engine_for(engine: str, model: str | None, threads: int | None, text_layer: str) -> Engine:
+    """The engine ``recognize`` reads with, made from its settings (a worker makes its own)."""
+    return _reading_pdfs(engines.get(engine, model=model, threads=threads), text_layer)
 
 
 @dataclass(frozen=True)

@@ -243,3 +243,20 @@ def test_max_pixels_and_text_layer_options_reach_the_reading(tmp_path, replaying
     done = run("recognize", str(pdf), "--text-layer", "only", "-o", str(layer), "--level", "images")
     assert done.returncode == 0, done.stderr
     assert pd.read_parquet(layer)["engine"].tolist() == ["pdf-text", "pdf-text"]
+
+
+def test_the_workers_flag_reads_as_one_process_does(tmp_path):
+    from documents import born_digital_pdf
+
+    pdf = str(born_digital_pdf(tmp_path / "born.pdf"))
+    for flags, name in (((), "alone"), (("--workers", "2"), "two")):
+        done = run("recognize", pdf, pdf, "--engine", "pdf-text", "--no-progress", *flags,
+                   "-o", str(tmp_path / f"{name}.parquet"))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    two = pd.read_parquet(tmp_path / "two.parquet")
+    pd.testing.assert_frame_equal(two, pd.read_parquet(tmp_path / "alone.parquet"))
+    assert len(two) == 12  # three lines on each of two pages, twice
+    for flag in ("--workers", "--threads"):
+        one_line_exit_2(run("recognize", pdf, flag, "0"), "is not a count (1 or more)")
+    pdf_text_threads = run("recognize", pdf, "--engine", "pdf-text", "--threads", "1")
+    one_line_exit_2(pdf_text_threads, "engine 'pdf-text' has none")

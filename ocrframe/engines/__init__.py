@@ -21,6 +21,7 @@ from ..core import moved
 from ..endpoints import DEFAULT_MODEL, check_model
 from ..errors import OcrframeError
 from .base import Engine
+from .runtimes import check_threads
 
 __all__ = ["Engine", "get", "names", "register"]
 
@@ -38,15 +39,16 @@ def names() -> list[str]:
     return list(_FACTORIES)
 
 
-def get(engine: str | Engine, model: str | None = None) -> Engine:
+def get(engine: str | Engine, model: str | None = None, threads: int | None = None) -> Engine:
     """The engine object for ``engine`` (a registered name, or an engine object itself);
-    ``model`` chooses the local engine's model (``"v6-small"``, ``"v4"``).
+    ``model`` chooses the local engine's model (``"v6-small"``, ``"v4"``) and ``threads`` its
+    models' threads (:mod:`~.runtimes`).
 
     >>> get("local", model="v4") is get("local", model="v4")          # doctest: +SKIP
     True
     """
-    if model is not None:
-        return _local_with(engine, model)
+    if model is not None or threads is not None:
+        return _local_with(engine, model or DEFAULT_MODEL, threads)
     if isinstance(engine, Engine):
         return engine
     if not isinstance(engine, str) or engine not in _FACTORIES:
@@ -57,22 +59,29 @@ def get(engine: str | Engine, model: str | None = None) -> Engine:
         return _INSTANCES[engine]
 
 
-def _local_with(engine: str | Engine, model: str) -> Engine:
-    """The local engine reading with ``model``, one per model and process."""
+def _local_with(engine: str | Engine, model: str, threads: int | None = None) -> Engine:
+    """The local engine reading with ``model`` and ``threads``, one of each per process."""
     from .local import LocalEngine
 
     check_model(model)
-    if isinstance(engine, LocalEngine) and engine.model == model:
+    check_threads(threads)
+    if isinstance(engine, LocalEngine) and (engine.model, engine.threads) == (model, threads):
         return engine
     if engine != "local":
         named = engine if isinstance(engine, str) else type(engine).__name__
-        raise OcrframeError(
-            f"model={model!r} chooses a model of the local engine; engine {named!r} has none"
+        what = (
+            f"model={model!r} chooses a model"
+            if threads is None
+            else f"threads={threads!r} sets the threads of the models"
         )
+        raise OcrframeError(f"{what} of the local engine; engine {named!r} has none")
     key = "local" if model == DEFAULT_MODEL else f"local/{model}"
+    key += "" if threads is None else f"/threads={threads}"
     with _LOCK:
         if key not in _INSTANCES:
-            _INSTANCES[key] = LocalEngine(model=model, other_languages=_registered_tesseract)
+            _INSTANCES[key] = LocalEngine(
+                model=model, threads=threads, other_languages=_registered_tesseract
+            )
         return _INSTANCES[key]
 
 

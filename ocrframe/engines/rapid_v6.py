@@ -23,11 +23,14 @@ import importlib.resources
 import logging
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from ..core.geometry import Char, Line, bbox
 from ..errors import OcrframeError
+from .model_folder import ModelFolder
+from .runtimes import Session
 from .upright import Reading
 
 #: PaddleOCR's normalisation of the v6 detector's input (ImageNet's mean and spread)
@@ -73,10 +76,16 @@ def _multiple_of_32(value: float) -> int:
 
 #: the settings the default model reads with (chosen on real images: README, "Models")
 DEFAULT_DETECTION = Detection()
+#: a model folder's detector reads with the PP-OCR family's usual thresholds (RapidOCR's):
+#: v6-small's were tuned for it, and lose the spaces of a v4 detector's lines
+FOLDER_DETECTION = Detection(thresh=0.3, box_thresh=0.5, unclip_ratio=1.6)
 
 
 class V6Reader:
     """PP-OCRv6 small detection, classification and recognition; thread-safe.
+
+    ``files``: another PP-OCR family model's files (:mod:`~.model_folder`) read the same way;
+    ``threads`` and ``runtime``: what runs the models (:mod:`~.runtimes`).
 
     >>> reader = V6Reader()                                        # doctest: +SKIP
     >>> [line.text for line in reader.reading(rgb).lines]          # doctest: +SKIP
@@ -86,10 +95,22 @@ class V6Reader:
     package = "rapidocr"
 
     def __init__(
-        self, detection: Detection = DEFAULT_DETECTION, threads: int = -1, cls_thresh: float = 0.9
+        self,
+        detection: Detection = DEFAULT_DETECTION,
+        threads: int | None = None,
+        cls_thresh: float = 0.9,
+        runtime: str = "auto",
+        files: ModelFolder | None = None,
     ) -> None:
         self.detection = detection
-        self._det, self._cls, self._rec = _stages(detection, threads, cls_thresh)
+        paths = _wheel_files() if files is None else {"det": files.det, "rec": files.rec,
+                                                      "cls": files.cls, "keys": files.keys}  # fmt: skip
+        self._det, self._cls, self._rec = _stages(detection, cls_thresh, paths)
+        for stage, part in ((self._det, "det"), (self._cls, "cls"), (self._rec, "rec")):
+            if stage is not None:
+                # rapidocr's own onnxruntime session gives way to the runtime chosen
+                stage.session = Session(paths[part], runtime, threads)
+        self.runtime = self._det.session.runtime
         from rapidocr.cal_rec_boxes.main import CalRecBoxes
 
         self._boxes = CalRecBoxes()
@@ -136,6 +157,8 @@ class V6Reader:
         higher score; ``crops``, ``texts``, ``scores`` and ``infos`` are updated in place."""
         import cv2
 
+        if self._cls is None:  # a model folder without a classifier: read as found
+            return [False] * len(crops)
         labels = self._cls(crops).cls_res
         doubtful = [
             k
@@ -217,9 +240,8 @@ MODEL_FILES = {
 }
 
 
-def _stages(detection: Detection, threads: int, cls_thresh: float):
-    """rapidocr's detector, classifier and recogniser on the wheel's own files, configured so
-    that nothing is looked for (or downloaded) elsewhere."""
+def _wheel_files() -> dict[str, Path | None]:
+    """The paths of the v6-small files inside the rapidocr wheel, checked."""
     folder = models_folder()
     missing = [name for name in MODEL_FILES.values() if not (folder / name).is_file()]
     if missing:
@@ -227,6 +249,13 @@ def _stages(detection: Detection, threads: int, cls_thresh: float):
             f"the rapidocr wheel at {folder} lacks {', '.join(missing)}: ocrframe's v6-small "
             "model needs rapidocr 3.10 or later, which ships them"
         )
+    return {part: Path(str(folder / name)) for part, name in MODEL_FILES.items()} | {"keys": None}
+
+
+def _stages(detection: Detection, cls_thresh: float, paths: dict[str, Path | None]):
+    """rapidocr's detector, classifier (None without its file) and recogniser on the files of
+    ``paths``, configured so that nothing is looked for (or downloaded) elsewhere; their pre-
+    and post-processing is used, their sessions are replaced."""
     from rapidocr.ch_ppocr_cls import TextClassifier
     from rapidocr.ch_ppocr_det import TextDetector
     from rapidocr.ch_ppocr_rec import TextRecognizer
@@ -238,9 +267,11 @@ def _stages(detection: Detection, threads: int, cls_thresh: float):
     cfg = ParseParams.update_batch(
         ParseParams.load(DEFAULT_CFG_PATH),
         {
-            "Det.model_path": str(folder / MODEL_FILES["det"]),
-            "Rec.model_path": str(folder / MODEL_FILES["rec"]),
-            "Cls.model_path": str(folder / MODEL_FILES["cls"]),
+            "Det.model_path": str(paths["det"]),
+            "Rec.model_path": str(paths["rec"]),
+            # a character list of its own, where the recognition file carries none
+            "Rec.rec_keys_path": None if paths["keys"] is None else str(paths["keys"]),
+            "Cls.model_path": str(paths["cls"] or paths["det"]),
             "Cls.cls_thresh": cls_thresh,
             "Det.mean": list(IMAGENET_MEAN),
             "Det.std": list(IMAGENET_STD),
@@ -251,11 +282,13 @@ def _stages(detection: Detection, threads: int, cls_thresh: float):
             # the image is resized before detection (Detection.size): none inside the detector
             "Det.limit_type": "max",
             "Det.limit_side_len": 10**9,
-            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         },
     )
     stages = []
     for section, make in (("Det", TextDetector), ("Cls", TextClassifier), ("Rec", TextRecognizer)):
+        if section == "Cls" and paths["cls"] is None:
+            stages.append(None)
+            continue
         sub = cfg[section]
         sub.engine_cfg = cfg.EngineConfig[sub.engine_type.value]
         sub.model_root_dir = None  # the paths above, nothing else

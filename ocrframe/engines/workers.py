@@ -1,0 +1,230 @@
+"""Reading with several worker processes, each with its own engine: every core busy.
+
+A :class:`WorkerPool` answers like the engine it stands for (``answer_all``: each answer with
+its input's index, in any order; ``recognize`` puts the rows in input order). Every worker is a
+fresh Python process (see :class:`_Worker`), makes its engine with the picklable ``make()``, and is given one input at a time,
+so the pool always knows what each worker is reading. A worker that dies (a crash in native
+code, killed by the system for memory) costs only the input it was reading, which becomes a
+failed row (:data:`~ocrframe.core.codes.OCR_FAILED`) that says so; a new worker takes its place.
+An exception raised inside a worker (a set-up problem, which every image would meet) stops the
+run with an :class:`~ocrframe.errors.OcrframeError` that names the worker's error, as it
+would without workers.
+
+>>> from functools import partial
+>>> from ocrframe import engines
+>>> pool = WorkerPool(partial(engines.get, "local"), workers=2)       # doctest: +SKIP
+>>> with pool:                                                       # doctest: +SKIP
+...     answers = list(pool.answer_all(inputs, "general", {}))
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection, wait
+
+from ..core import codes
+from ..errors import OcrframeError
+from ..inputs.images import Input
+from .base import Answer, Engine
+
+#: a run stops when this many workers in a row die before answering anything (a worker that
+#: cannot start: every input would fail the same way)
+DEATHS_IN_A_ROW = 3
+
+
+class WorkerPool(Engine):
+    """``workers`` processes, each reading with its own ``make()`` engine; ``engine`` is the
+    engine as the calling process knows it (its name and endpoints). Use it as a context
+    manager (the workers stop at its end); they start on the first ``answer_all``."""
+
+    def __init__(self, make: Callable[[], Engine], workers: int, engine: Engine) -> None:
+        if workers < 1:
+            raise OcrframeError(f"workers is a number of processes (1 or more), got {workers!r}")
+        self.make, self.workers, self.engine = make, workers, engine
+        self.name = engine.name
+        self.endpoints = engine.endpoints
+        self._live: list[_Worker] = []
+        self._task: tuple[str, dict] | None = None  # what the live workers were started for
+        self._answered = False  # a worker has answered: its engine can be made
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker: asked first, terminated when it does not stop in a few seconds."""
+        for worker in self._live:
+            worker.stop()
+        self._live = []
+
+    def answer_all(
+        self, inputs: list[Input], endpoint: str, options: dict, session=None
+    ) -> Iterator[Answer]:
+        """An answer for every input, from whichever worker is free; a worker's death is its
+        input's failed answer."""
+        if self._task != (endpoint, options):
+            self.close()
+            self._task = (endpoint, options)
+        todo = deque(enumerate(inputs))
+        busy: dict[_Worker, tuple[int, Input]] = {}
+        deaths = 0
+        while todo or busy:
+            while todo and len(busy) < self.workers:
+                worker = self._idle(busy)
+                busy[worker] = todo.popleft()
+                worker.send(busy[worker])
+            ready = wait([w.conn for w in busy])
+            for worker in [w for w in list(busy) if w.conn in ready]:
+                index, inp = busy.pop(worker)
+                message = worker.receive()
+                if message is None:  # the worker died reading this input
+                    deaths += 1
+                    self._live.remove(worker)
+                    worker.stop()
+                    if deaths >= DEATHS_IN_A_ROW and not self._answered:
+                        raise OcrframeError(
+                            f"{deaths} worker processes died in a row before answering "
+                            f"anything (the last: exit code {worker.exitcode()})"
+                        )
+                    yield Answer(index, _died(inp, worker.exitcode()))
+                    continue
+                kind, payload = message
+                if kind == "raised":
+                    raise OcrframeError(f"{inp.source}: a worker process failed: {payload}")
+                deaths = 0
+                self._answered = True
+                payload.index = index
+                yield payload
+
+    def _idle(self, busy: dict) -> _Worker:
+        """A live worker with nothing to do, started when there is none (a worker that died
+        between inputs is replaced)."""
+        for worker in list(self._live):
+            if worker in busy:
+                continue
+            if worker.alive():
+                return worker
+            self._live.remove(worker)
+            worker.stop()
+        worker = _Worker(self.make, *self._task)
+        self._live.append(worker)
+        return worker
+
+
+class _Worker:
+    """One worker process and the two pipes it is given inputs and answers on.
+
+    The worker is a fresh interpreter (``python -c``) rather than a ``multiprocessing``
+    process: that would run the calling script's top level again in the worker (every script
+    without an ``if __name__ == "__main__"`` guard would fail), and a forked copy would lack
+    the models' runtime threads."""
+
+    def __init__(self, make: Callable[[], Engine], endpoint: str, options: dict) -> None:
+        theirs_in, mine_out = os.pipe()
+        mine_in, theirs_out = os.pipe()
+        # the caller's import path: the worker imports this very ocrframe, and whatever module
+        # ``make`` comes from (a notebook's sys.path additions included)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, sys.path))}
+        code = "import sys; from ocrframe.engines.workers import serve; serve(*sys.argv[1:])"
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", code, str(theirs_in), str(theirs_out)],
+            pass_fds=(theirs_in, theirs_out),
+            env=env,
+        )
+        os.close(theirs_in)  # the worker's ends: its death then shows as end of file here
+        os.close(theirs_out)
+        self.conn = Connection(mine_in, writable=False)
+        self._out = Connection(mine_out, readable=False)
+        self.send((make, endpoint, options))
+
+    def send(self, item) -> None:
+        with contextlib.suppress(OSError):  # it died: the end of its pipe says so
+            self._out.send(item)
+
+    def receive(self) -> tuple | None:
+        """The worker's message, or None when it died."""
+        try:
+            return self.conn.recv()
+        except (EOFError, OSError):
+            self.exitcode()
+            return None
+
+    def exitcode(self) -> int | None:
+        try:
+            return self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def stop(self) -> None:
+        self.send(None)
+        if self.exitcode() is None:
+            self.process.kill()
+            self.process.wait()
+        self.conn.close()
+        self._out.close()
+
+
+def serve(inbox: str, outbox: str) -> None:
+    """A worker process: make the engine, then answer inputs until told to stop (None) or the
+    calling process is gone (end of file); ``inbox``/``outbox`` are its pipes' descriptors."""
+    conn_in = Connection(int(inbox), writable=False)
+    conn_out = Connection(int(outbox), readable=False)
+    try:
+        make, endpoint, options = conn_in.recv()
+        engine = make()
+    except EOFError:
+        return
+    except Exception as err:  # nothing can be read: said once, the calling process stops
+        conn_out.send(("raised", f"{type(err).__name__}: {err}"))
+        return
+    while True:
+        try:
+            item = conn_in.recv()
+        except (EOFError, OSError):
+            return
+        if item is None:
+            return
+        _, inp = item
+        try:
+            answer = next(iter(engine.answer_all([inp], endpoint, options)))
+        except Exception as err:
+            conn_out.send(("raised", f"{type(err).__name__}: {err}"))
+            continue
+        conn_out.send(("answer", answer))
+
+
+def _died(inp: Input, exitcode: int | None) -> dict:
+    """The failed answer of an input whose worker process died reading it."""
+    how = f"exit code {exitcode}" if exitcode is not None else "no exit code"
+    return codes.error_response(
+        codes.OCR_FAILED,
+        f"{inp.source}: the worker process reading it stopped ({how}); the other inputs go on",
+    )
+
+
+def default_workers(inputs: int, cores: int | None = None) -> int:
+    """How many worker processes pay for ``inputs`` images: one per core, at most
+    :data:`MAX_DEFAULT`, when there are at least :data:`WORKERS_FROM` images (a worker takes
+    a few seconds to load its models); else none besides the calling process (1).
+
+    >>> default_workers(100, cores=2), default_workers(5, cores=2), default_workers(100, cores=1)
+    (2, 1, 1)
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT)) if inputs >= WORKERS_FROM else 1
+
+
+#: the fewest images for which ``recognize`` reads with workers by default
+WORKERS_FROM = 16
+#: the most workers ``recognize`` starts by default (each holds its own models in memory)
+MAX_DEFAULT = 4
