@@ -138,7 +138,13 @@ def _openvino(path: Path, threads: int | None):
     with _no_telemetry():
         import openvino as ov
 
-    config = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_PRECISION_HINT": "f32"}
+    # no pinning: OpenVINO would pin each process's threads to the same first cores, and two
+    # workers of one thread each would then share one core
+    config = {
+        "PERFORMANCE_HINT": "LATENCY",
+        "INFERENCE_PRECISION_HINT": "f32",
+        "ENABLE_CPU_PINNING": False,
+    }
     if threads is not None:
         config["INFERENCE_NUM_THREADS"] = threads
     core = ov.Core()
@@ -150,8 +156,8 @@ def _openvino(path: Path, threads: int | None):
 
     def run(inputs: list[np.ndarray]) -> list[np.ndarray]:
         with lock:
-            out = request.infer(dict(enumerate(inputs)))
-            # the request's buffers are overwritten by its next run
-            return [np.array(out[k]) for k in range(len(compiled.outputs))]
+            # share_outputs=False: the arrays are copies, which the next run cannot overwrite
+            out = request.infer(dict(enumerate(inputs)), share_outputs=False)
+            return [out[k] for k in range(len(compiled.outputs))]
 
     return run
