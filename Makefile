@@ -128,8 +128,9 @@ bench: $(VENV)/.installed-dev
 	$(PY) benchmarks/documents.py
 	$(PY) benchmarks/pdf_dpi.py
 	$(PY) benchmarks/exports.py
-	@if [ -f "$${OCRFRAME_REALDEV:-../shared/realdev}/labels.jsonl" ]; then $(PY) benchmarks/models.py; \
-	else echo "benchmarks/models.py skipped: no realdev set (../shared/realdev or OCRFRAME_REALDEV)"; fi
+	@if [ -f "$${OCRFRAME_REALDEV:-../shared/realdev}/labels.jsonl" ]; then $(PY) benchmarks/models.py && \
+	$(PY) benchmarks/speed.py --realdev "$${OCRFRAME_REALDEV:-../shared/realdev}"; \
+	else echo "benchmarks/models.py and speed.py skipped: no realdev set (../shared/realdev or OCRFRAME_REALDEV)"; fi
 
 # the pictures the README shows
 docs: $(VENV)/.installed

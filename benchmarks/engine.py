@@ -30,7 +30,8 @@ def direct(reader, paths: list[str]) -> None:
 
 
 def ours(paths: list[str]) -> None:
-    ocrframe.recognize(paths, progress=False)
+    # in this process, as the model called directly is: worker processes are speed.py's
+    ocrframe.recognize(paths, progress=False, workers=1)
 
 
 class Timed:
