@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -45,6 +47,8 @@ class WorkerPool(Engine):
     def __init__(self, make: Callable[[], Engine], workers: int, engine: Engine) -> None:
         if workers < 1:
             raise OcrframeError(f"workers is a number of processes (1 or more), got {workers!r}")
+        if workers > 1 and os.name == "nt":
+            raise OcrframeError("workers= needs Linux or macOS; on Windows give workers=1")
         self.make, self.workers, self.engine = make, workers, engine
         self.name = engine.name
         self.endpoints = engine.endpoints
@@ -95,7 +99,8 @@ class WorkerPool(Engine):
                         )
                     yield Answer(index, _died(inp, worker.exitcode()))
                     continue
-                kind, payload = message
+                kind, payload, caught = message
+                _warn_again(caught)
                 if kind == "raised":
                     raise OcrframeError(f"{inp.source}: a worker process failed: {payload}")
                 deaths = 0
@@ -177,16 +182,21 @@ class _Worker:
 def serve(inbox: str, outbox: str) -> None:
     """A worker process: make the engine, then answer inputs until told to stop (None) or the
     calling process is gone (end of file); ``inbox``/``outbox`` are its pipes' descriptors."""
+    # Ctrl-C reaches the whole process group: the calling process stops the workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn_in = Connection(int(inbox), writable=False)
     conn_out = Connection(int(outbox), readable=False)
     try:
         make, endpoint, options = conn_in.recv()
-        engine = make()
-    except EOFError:
+    except (EOFError, OSError):
         return
-    except Exception as err:  # nothing can be read: said once, the calling process stops
-        conn_out.send(("raised", f"{type(err).__name__}: {err}"))
-        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            engine = make()
+        except Exception as err:  # nothing can be read: said once, the calling process stops
+            conn_out.send(("raised", f"{type(err).__name__}: {err}", _said(caught)))
+            return
     while True:
         try:
             item = conn_in.recv()
@@ -195,12 +205,26 @@ def serve(inbox: str, outbox: str) -> None:
         if item is None:
             return
         _, inp = item
-        try:
-            answer = next(iter(engine.answer_all([inp], endpoint, options)))
-        except Exception as err:
-            conn_out.send(("raised", f"{type(err).__name__}: {err}"))
-            continue
-        conn_out.send(("answer", answer))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                answer = next(iter(engine.answer_all([inp], endpoint, options)))
+            except Exception as err:
+                conn_out.send(("raised", f"{type(err).__name__}: {err}", _said(caught)))
+                continue
+        conn_out.send(("answer", answer, _said(caught)))
+
+
+def _said(caught: list[warnings.WarningMessage]) -> list[tuple[type, str]]:
+    """A worker's warnings as (category, message), to be warned again by the caller."""
+    return [(w.category, str(w.message)) for w in caught]
+
+
+def _warn_again(caught: list[tuple[type, str]]) -> None:
+    """Warnings a worker met, warned in the calling process (where filters and tests see
+    them), as if they had been met there."""
+    for category, message in caught:
+        warnings.warn(message, category, stacklevel=2)
 
 
 def _died(inp: Input, exitcode: int | None) -> dict:
@@ -220,6 +244,8 @@ def default_workers(inputs: int, cores: int | None = None) -> int:
     >>> default_workers(100, cores=2), default_workers(5, cores=2), default_workers(100, cores=1)
     (2, 1, 1)
     """
+    if os.name == "nt":  # the workers' pipes are POSIX file descriptors
+        return 1
     cores = cores or os.cpu_count() or 1
     return max(1, min(cores, MAX_DEFAULT)) if inputs >= WORKERS_FROM else 1
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import warnings
 from functools import partial
 
 import pytest
@@ -26,6 +27,17 @@ class DiesOnPage2(PdfTextEngine):
     def page_response(self, source, page):
         if page.index == 1:
             os._exit(7)
+        return super().page_response(source, page)
+
+
+class OddPage(UserWarning):
+    pass
+
+
+class WarnsOnPage2(PdfTextEngine):
+    def page_response(self, source, page):
+        if page.index == 1:
+            warnings.warn(f"{source}: page 2 looks odd", OddPage, stacklevel=1)
         return super().page_response(source, page)
 
 
@@ -49,6 +61,14 @@ def test_a_worker_that_dies_costs_only_the_page_it_was_reading(tmp_path):
         assert answers[k]["code"] == ocrframe.core.codes.OCR_FAILED
         assert "worker process reading it stopped (exit code 7)" in answers[k]["message"]
         assert str(pdf) in answers[k]["message"]
+
+
+def test_a_workers_warnings_are_warned_in_the_calling_process(tmp_path):
+    inputs = expand(born_digital_pdf(tmp_path / "born.pdf"))
+    with WorkerPool(WarnsOnPage2, 2, PdfTextEngine()) as pool, pytest.warns(OddPage) as seen:
+        answers = list(pool.answer_all(inputs, "general", {}))
+    assert len(answers) == 2 and all(a.response["code"] == 0 for a in answers)
+    assert [str(w.message) for w in seen] == [f"{inputs[1].source}: page 2 looks odd"]
 
 
 def test_a_worker_that_cannot_make_its_engine_stops_the_run_with_its_reason(tmp_path):
