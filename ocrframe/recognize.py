@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from .endpoints import BATCH_ENDPOINTS, endpoint_options
 from .engines.base import Answer, Engine
 from .engines.pdf_text import TEXT_LAYER_CHOICES, PdfTextEngine, TextLayerFirst
 from .engines.runtimes import check_threads
-from .engines.workers import WorkerPool, default_workers
+from .engines.workers import WorkerPool, default_workers, usable_cores
 from .errors import OcrframeError
 from .inputs.images import Input, expand
 from .inputs.pages import DEFAULT_DPI, MAX_PIXELS
@@ -149,7 +148,7 @@ def _in_workers(
         yield eng
         return
     if threads is None:  # the cores shared out, so that workers do not contend for them
-        threads = max(1, (os.cpu_count() or 1) // workers)
+        threads = max(1, usable_cores() // workers)
     make = partial(engine_for, engine, model, threads if engine == "local" else None, text_layer)
     with WorkerPool(make, workers, eng) as pool:
         yield pool

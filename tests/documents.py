@@ -23,8 +23,9 @@ def image_pdf(path: Path, names=THREE, resolution: float = 150) -> Path:
     return path
 
 
-def born_digital_pdf(path: Path) -> Path:
-    """A PDF with a text layer, as a program writes it (matplotlib, TrueType fonts)."""
+def born_digital_pdf(path: Path, title: str = "Quarterly report") -> Path:
+    """A PDF with a text layer, as a program writes it (matplotlib, TrueType fonts); each
+    page's first line is ``title, page N``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -34,7 +35,7 @@ def born_digital_pdf(path: Path) -> Path:
     with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
         for page in (1, 2):
             fig = plt.figure(figsize=(8.27, 11.69))
-            fig.text(0.1, 0.9, f"Quarterly report, page {page}", fontsize=20)
+            fig.text(0.1, 0.9, f"{title}, page {page}", fontsize=20)
             fig.text(0.1, 0.85, "Invoice No. 2024-0917, total EUR 1,250.00", fontsize=12)
             fig.text(0.1, 0.80, "Revenue rose twelve percent on the year", fontsize=12)
             pdf.savefig(fig)

@@ -249,13 +249,18 @@ def test_the_workers_flag_reads_as_one_process_does(tmp_path):
     from documents import born_digital_pdf
 
     pdf = str(born_digital_pdf(tmp_path / "born.pdf"))
+    other = str(born_digital_pdf(tmp_path / "other.pdf", title="Another report"))
     for flags, name in (((), "alone"), (("--workers", "2"), "two")):
-        done = run("recognize", pdf, pdf, "--engine", "pdf-text", "--no-progress", *flags,
+        done = run("recognize", pdf, other, "--engine", "pdf-text", "--no-progress", *flags,
                    "-o", str(tmp_path / f"{name}.parquet"))  # fmt: skip
         assert done.returncode == 0, done.stderr
     two = pd.read_parquet(tmp_path / "two.parquet")
     pd.testing.assert_frame_equal(two, pd.read_parquet(tmp_path / "alone.parquet"))
-    assert len(two) == 12  # three lines on each of two pages, twice
+    assert len(two) == 12  # three lines on each of two pages, of two files
+    assert two["text"].iloc[[0, 6]].tolist() == [
+        "Quarterly report, page 1",
+        "Another report, page 1",
+    ]
     for flag in ("--workers", "--threads"):
         one_line_exit_2(run("recognize", pdf, flag, "0"), "is not a count (1 or more)")
     pdf_text_threads = run("recognize", pdf, "--engine", "pdf-text", "--threads", "1")

@@ -53,7 +53,7 @@ class ModelFolder:
     def of(cls, folder: str | os.PathLike) -> ModelFolder:
         """The model files in ``folder``, checked (see the module's rules)."""
         folder = Path(folder)
-        models = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".onnx")
+        models = _files(folder, ".onnx")
         found = {part: _one(folder, models, part) for part in PARTS}
         for part in ("det", "rec"):
             if found[part] is None:
@@ -62,7 +62,8 @@ class ModelFolder:
                     f"model folder {folder}: no {PARTS[part]} (an .onnx file with {part!r} in its "
                     f"name); it has {listed}"
                 )
-        keys = None if _has_characters(found["rec"]) else _keys(folder, found["rec"])
+        classes = _classes(found["rec"])
+        keys = None if classes is None else _keys(folder, found["rec"], classes)
         return cls(folder, found["det"], found["rec"], keys, found["cls"])
 
 
@@ -76,23 +77,46 @@ def _one(folder: Path, models: list[Path], part: str) -> Path | None:
     return named[0] if named else None
 
 
-def _has_characters(rec: Path) -> bool:
-    """Whether the recognition file carries its character list in its metadata."""
+def _files(folder: Path, suffix: str) -> list[Path]:
+    """The folder's files ending in ``suffix`` (case aside), hidden files (``._x.onnx``, which
+    macOS leaves on other file systems) left out."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() == suffix and not p.name.startswith(".")
+    )
+
+
+def _classes(rec: Path) -> int | None:
+    """None when the recognition file carries its character list in its metadata, else how
+    many classes it tells apart (0 when its output does not say)."""
     import onnxruntime as ort
 
     try:
         session = ort.InferenceSession(str(rec), providers=["CPUExecutionProvider"])
     except Exception as err:  # not a model onnxruntime can load: said with the file's name
         raise OcrframeError(f"{rec}: not a readable ONNX model ({err})") from err
-    return bool(session.get_modelmeta().custom_metadata_map.get("character"))
+    if session.get_modelmeta().custom_metadata_map.get("character"):
+        return None
+    last = session.get_outputs()[0].shape[-1]
+    return last if isinstance(last, int) else 0
 
 
-def _keys(folder: Path, rec: Path) -> Path:
-    texts = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt")
+def _keys(folder: Path, rec: Path, classes: int) -> Path:
+    """The folder's character list for ``rec``, checked against its ``classes`` (the list,
+    a blank and a space, as PaddleOCR decodes)."""
+    texts = _files(folder, ".txt")
     if len(texts) != 1:
         found = ", ".join(p.name for p in texts) or "none"
         raise OcrframeError(
             f"model folder {folder}: {rec.name} has no character list in its metadata, so the "
             f"folder needs exactly one .txt file of characters (one per line); found {found}"
+        )
+    lines = texts[0].read_text(encoding="utf-8").splitlines()
+    if classes and classes not in (len(lines) + 1, len(lines) + 2):
+        raise OcrframeError(
+            f"model folder {folder}: {texts[0].name} lists {len(lines)} characters, but "
+            f"{rec.name} tells {classes} classes apart (the characters, a blank and a space): "
+            "it is not this model's character list"
         )
     return texts[0]

@@ -122,18 +122,20 @@ def _no_telemetry():
     reader), which writes ``~/intel`` and starts a process that sends a usage event to Google
     Analytics, unasked. ocrframe reads offline and sends nothing: that import fails while
     OpenVINO is imported and a model read (OpenVINO then uses its own stub)."""
-    before = sys.modules.get("openvino_telemetry", _ABSENT)
-    sys.modules["openvino_telemetry"] = None  # an import of it raises ImportError
-    try:
-        yield
-    finally:
-        if before is _ABSENT:
-            sys.modules.pop("openvino_telemetry", None)
-        else:
-            sys.modules["openvino_telemetry"] = before
+    with _TELEMETRY_LOCK:  # threads loading models at once must not restore each other's block
+        before = sys.modules.get("openvino_telemetry", _ABSENT)
+        sys.modules["openvino_telemetry"] = None  # an import of it raises ImportError
+        try:
+            yield
+        finally:
+            if before is _ABSENT:
+                sys.modules.pop("openvino_telemetry", None)
+            else:
+                sys.modules["openvino_telemetry"] = before
 
 
 _ABSENT = object()
+_TELEMETRY_LOCK = threading.RLock()
 
 
 def _openvino(path: Path, threads: int | None):

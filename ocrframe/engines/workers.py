@@ -34,8 +34,8 @@ from ..errors import OcrframeError
 from ..inputs.images import Input
 from .base import Answer, Engine
 
-#: a run stops when this many workers in a row die before answering anything (a worker that
-#: cannot start: every input would fail the same way)
+#: a run stops when this many workers in a row die while starting (before their engine is
+#: made: every worker would)
 DEATHS_IN_A_ROW = 3
 
 
@@ -54,7 +54,7 @@ class WorkerPool(Engine):
         self.endpoints = engine.endpoints
         self._live: list[_Worker] = []
         self._task: tuple[str, dict] | None = None  # what the live workers were started for
-        self._answered = False  # a worker has answered: its engine can be made
+        self._deaths = 0  # workers that died while starting, in a row
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -63,64 +63,86 @@ class WorkerPool(Engine):
         self.close()
 
     def close(self) -> None:
-        """Stop every worker: asked first, terminated when it does not stop in a few seconds."""
-        for worker in self._live:
-            worker.stop()
+        """Stop every worker: all asked at once, then each waited for a few seconds and
+        killed if it has not stopped."""
+        _stop_all(self._live)
         self._live = []
 
     def answer_all(
         self, inputs: list[Input], endpoint: str, options: dict, session=None
     ) -> Iterator[Answer]:
         """An answer for every input, from whichever worker is free; a worker's death is its
-        input's failed answer."""
+        input's failed answer. A worker is given inputs once it says it has made its engine,
+        so a worker that cannot start costs no input."""
         if self._task != (endpoint, options):
             self.close()
             self._task = (endpoint, options)
         todo = deque(enumerate(inputs))
         busy: dict[_Worker, tuple[int, Input]] = {}
-        deaths = 0
-        while todo or busy:
-            while todo and len(busy) < self.workers:
-                worker = self._idle(busy)
-                busy[worker] = todo.popleft()
-                worker.send(busy[worker])
-            ready = wait([w.conn for w in busy])
-            for worker in [w for w in list(busy) if w.conn in ready]:
-                index, inp = busy.pop(worker)
-                message = worker.receive()
-                if message is None:  # the worker died reading this input
-                    deaths += 1
-                    self._live.remove(worker)
-                    worker.stop()
-                    if deaths >= DEATHS_IN_A_ROW and not self._answered:
-                        raise OcrframeError(
-                            f"{deaths} worker processes died in a row before answering "
-                            f"anything (the last: exit code {worker.exitcode()})"
-                        )
-                    yield Answer(index, _died(inp, worker.exitcode()))
-                    continue
-                kind, payload, caught = message
-                _warn_again(caught)
-                if kind == "raised":
-                    raise OcrframeError(f"{inp.source}: a worker process failed: {payload}")
-                deaths = 0
-                self._answered = True
-                payload.index = index
-                yield payload
+        try:
+            while todo or busy:
+                self._start(len(todo) + len(busy))
+                for worker in self._live:
+                    if todo and worker.ready and worker not in busy:
+                        busy[worker] = todo.popleft()
+                        worker.send(busy[worker])
+                listening = [w for w in self._live if w in busy or not w.ready]
+                ready = wait([w.conn for w in listening])
+                for worker in [w for w in listening if w.conn in ready]:
+                    answer = self._heard(worker, busy.pop(worker, None))
+                    if answer is not None:
+                        yield answer
+        finally:  # left early (an error, the caller stopped): unread answers must not stay
+            if busy:
+                _stop_all(list(busy), kill=True)
+                self._live = [w for w in self._live if w not in busy]
 
-    def _idle(self, busy: dict) -> _Worker:
-        """A live worker with nothing to do, started when there is none (a worker that died
-        between inputs is replaced)."""
-        for worker in list(self._live):
-            if worker in busy:
-                continue
-            if worker.alive():
-                return worker
+    def _start(self, wanted: int) -> None:
+        """Workers started up to ``workers`` (no more than ``wanted``); a worker that died
+        between inputs is replaced."""
+        for worker in [w for w in self._live if w.ready and not w.alive()]:
             self._live.remove(worker)
             worker.stop()
-        worker = _Worker(self.make, *self._task)
-        self._live.append(worker)
-        return worker
+        while len(self._live) < min(self.workers, wanted):
+            self._live.append(_Worker(self.make, *self._task))
+
+    def _heard(self, worker: _Worker, task: tuple[int, Input] | None) -> Answer | None:
+        """What ``worker`` said (it was reading ``task``, or starting when None), as the
+        answer to yield, if any."""
+        message = worker.receive()
+        if message is None:  # it died
+            self._live.remove(worker)
+            worker.stop()
+            if task is None:  # before its engine was made: no input is lost
+                self._deaths += 1
+                if self._deaths >= DEATHS_IN_A_ROW:
+                    raise OcrframeError(
+                        f"{self._deaths} worker processes died in a row while starting (the "
+                        f"last: exit code {worker.exitcode()}); see their output above"
+                    )
+                return None
+            index, inp = task
+            return Answer(index, _died(inp, worker.exitcode()))
+        kind, payload, caught = message
+        _warn_again(caught)
+        if kind == "raised":
+            where = "while starting" if task is None else f"reading {task[1].source}"
+            raise OcrframeError(f"a worker process failed {where}: {payload}")
+        if kind == "ready":
+            worker.ready, self._deaths = True, 0
+            return None
+        index, _ = task
+        payload.index = index
+        return payload
+
+
+def _stop_all(workers: list[_Worker], kill: bool = False) -> None:
+    """Stop ``workers``: each asked (or killed, when its answer is not wanted), then waited
+    for."""
+    for worker in workers:
+        worker.kill() if kill else worker.send(None)
+    for worker in workers:
+        worker.stop()
 
 
 class _Worker:
@@ -147,6 +169,7 @@ class _Worker:
         os.close(theirs_out)
         self.conn = Connection(mine_in, writable=False)
         self._out = Connection(mine_out, readable=False)
+        self.ready = False  # it has made its engine (its "ready" message)
         self.send((make, endpoint, options))
 
     def send(self, item) -> None:
@@ -170,10 +193,15 @@ class _Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.process.kill()
+
     def stop(self) -> None:
+        """Asked to stop (None), waited for, killed if it does not stop; pipes closed."""
         self.send(None)
         if self.exitcode() is None:
-            self.process.kill()
+            self.kill()
             self.process.wait()
         self.conn.close()
         self._out.close()
@@ -186,17 +214,17 @@ def serve(inbox: str, outbox: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn_in = Connection(int(inbox), writable=False)
     conn_out = Connection(int(outbox), readable=False)
-    try:
-        make, endpoint, options = conn_in.recv()
-    except (EOFError, OSError):
-        return
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            make, endpoint, options = conn_in.recv()
             engine = make()
+        except (EOFError, OSError):  # the calling process is gone
+            return
         except Exception as err:  # nothing can be read: said once, the calling process stops
             conn_out.send(("raised", f"{type(err).__name__}: {err}", _said(caught)))
             return
+    conn_out.send(("ready", None, _said(caught)))
     while True:
         try:
             item = conn_in.recv()
@@ -246,8 +274,16 @@ def default_workers(inputs: int, cores: int | None = None) -> int:
     """
     if os.name == "nt":  # the workers' pipes are POSIX file descriptors
         return 1
-    cores = cores or os.cpu_count() or 1
+    cores = cores or usable_cores()
     return max(1, min(cores, MAX_DEFAULT)) if inputs >= WORKERS_FROM else 1
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity: a container's or ``taskset``'s
+    limit), not every core of the machine."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 #: the fewest images for which ``recognize`` reads with workers by default

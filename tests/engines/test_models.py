@@ -250,7 +250,11 @@ def test_a_model_folder_that_lacks_a_part_is_an_error_that_names_its_files(tmp_p
     shutil.copy(wheel / MODEL_FILES["cls"], tmp_path / "x_rec.onnx")
     with pytest.raises(OcrframeError, match=r"x_rec.onnx has no character list .* found none"):
         ModelFolder.of(tmp_path)
-    (tmp_path / "keys.txt").write_text("a\nb\n", encoding="utf-8")
+    (tmp_path / "keys.txt").write_text("a\nb\nc\n", encoding="utf-8")
+    with pytest.raises(OcrframeError, match=r"keys.txt lists 3 characters, but x_rec.onnx tells 2"):
+        ModelFolder.of(tmp_path)
+    (tmp_path / "keys.txt").write_text("a\n", encoding="utf-8")  # the classifier's 2 classes
+    shutil.copy(wheel / MODEL_FILES["det"], tmp_path / "._det.onnx")  # macOS's shadow file
     found = ModelFolder.of(tmp_path)
     assert (found.keys.name, found.cls) == ("keys.txt", None)  # the classifier is optional
     shutil.copy(wheel / MODEL_FILES["det"], tmp_path / "det_server.onnx")

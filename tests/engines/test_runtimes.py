@@ -56,6 +56,7 @@ def test_openvino_sends_nothing_and_writes_nothing_home(tmp_path):
 
     if not runtimes.installed("openvino"):
         pytest.skip("openvino is not installed on this platform")
+    assert runtimes.installed("openvino_telemetry")  # what would send, were it not blocked
     script = (
         "import sys; from ocrframe.engines.runtimes import Session; "
         "from ocrframe.engines.rapid_v6 import MODEL_FILES, models_folder; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -10,6 +11,7 @@ import sys
 import time
 import warnings
 from functools import partial
+from pathlib import Path
 
 import pytest
 from documents import THREE, born_digital_pdf, image_pdf
@@ -73,7 +75,9 @@ def test_a_workers_warnings_are_warned_in_the_calling_process(tmp_path):
 
 def test_a_worker_that_cannot_make_its_engine_stops_the_run_with_its_reason(tmp_path):
     inputs = expand(born_digital_pdf(tmp_path / "born.pdf"))
-    failed = pytest.raises(OcrframeError, match="a worker process failed: RuntimeError: no model")
+    failed = pytest.raises(
+        OcrframeError, match="a worker process failed while starting: RuntimeError: no model"
+    )
     with WorkerPool(CannotStart, 2, PdfTextEngine()) as pool, failed:
         list(pool.answer_all(inputs, "general", {}))
 
@@ -93,12 +97,31 @@ def test_the_default_takes_one_worker_per_core_for_enough_images():
     assert default_workers(3, cores=8) == 1  # starting workers would cost more than it saves
 
 
+def _reports(tmp_path, n: int) -> list:
+    """``n`` born-digital PDFs, each with a title of its own."""
+    return [born_digital_pdf(tmp_path / f"r{k}.pdf", title=f"Report {k}") for k in range(n)]
+
+
 def test_rows_keep_the_inputs_order_with_workers(tmp_path):
-    pdf = born_digital_pdf(tmp_path / "born.pdf")
-    alone = ocrframe.recognize([pdf] * 3, engine="pdf-text", progress=False)
-    two = ocrframe.recognize([pdf] * 3, engine="pdf-text", workers=2, progress=False)
+    pdfs = _reports(tmp_path, 3)
+    alone = ocrframe.recognize(pdfs, engine="pdf-text", progress=False)
+    two = ocrframe.recognize(pdfs, engine="pdf-text", workers=2, progress=False)
     for table in ("images", "items", "chars"):
         assert getattr(two, table).equals(getattr(alone, table)), table
+    firsts = two.items.groupby("image_id")["text"].first().tolist()
+    assert firsts == [f"Report {k}, page {p}" for k in range(3) for p in (1, 2)]
+
+
+def test_a_pool_left_early_answers_its_next_inputs_rightly(tmp_path):
+    first, second = expand(_reports(tmp_path, 2)[:1]), expand(_reports(tmp_path, 2)[1:])
+    with WorkerPool(PdfTextEngine, 2, PdfTextEngine()) as pool:
+        answers = pool.answer_all(first, "general", {})
+        next(answers)
+        answers.close()  # the caller stopped: the other page's answer is never read
+        again = {a.index: a.response for a in pool.answer_all(second, "general", {})}
+    alone = PdfTextEngine()
+    for k, inp in enumerate(second):
+        assert again[k] == next(alone.answer_all([inp], "general", {})).response
 
 
 @pytest.mark.engine
@@ -152,7 +175,24 @@ def test_threads_1_keeps_the_models_on_one_core():
     engine = LocalEngine(threads=1, layout="model")  # the layout model runs too
     read = partial(ocrframe.recognize, ocrframe.samples()[:2] * 2, engine=engine, progress=False)
     read()  # first reads compile the models for their shapes
+    before = _thread_cpu()
     cpu, wall = _cpu_and_wall(read)
     # one busy thread cannot use more CPU time than the time that passed; a little more is
     # the interpreter's own housekeeping. With every core (2 here) it is well above 1.
     assert cpu / wall <= 1.15, (cpu, wall)
+    # and whatever else runs on the machine: the work was one thread's
+    used = {tid: ticks - before.get(tid, 0) for tid, ticks in _thread_cpu().items()}
+    assert max(used.values()) >= 0.9 * sum(used.values()), used
+
+
+def _thread_cpu() -> dict[str, int]:
+    """CPU ticks (user + system) of each thread of this process, from /proc."""
+    tasks = Path("/proc/self/task")
+    if not tasks.is_dir():
+        pytest.skip("per-thread CPU times are read from Linux's /proc")
+    ticks = {}
+    for task in tasks.iterdir():
+        with contextlib.suppress(OSError):  # a thread that ended meanwhile
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+            ticks[task.name] = int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks
