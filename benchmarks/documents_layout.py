@@ -76,14 +76,12 @@ from __future__ import annotations
 
 import argparse
 import html
-import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import unicodedata
@@ -95,6 +93,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
+from revisions import package_at
 
 import ocrframe
 from ocrframe.inputs.pages import DocumentPage, page_count, render
@@ -472,20 +471,7 @@ def run_today(
 ) -> tuple[list[dict[str, Reading]], str]:
     """The readings of revision ``rev``'s package (``git archive``, run from ``folder``) for
     every job (a document's PNGs), and the revision's short hash."""
-    repo = Path(__file__).resolve().parents[1]
-
-    def git(*args: str) -> bytes:
-        return subprocess.run(
-            ["git", "-C", str(repo), *args], capture_output=True, check=True
-        ).stdout
-
-    sha = git("rev-parse", "--short", rev).decode().strip()
-    folder.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(git("archive", rev, "ocrframe"))) as archive:
-        if hasattr(tarfile, "data_filter"):
-            archive.extractall(folder, filter="data")
-        else:  # Python < 3.12 without the backported filters: git's own archive, trusted
-            archive.extractall(folder)
+    sha = package_at(rev, folder)
     answer = folder / "today.json"
     subprocess.run(
         [sys.executable, "-c", TODAY, str(answer)],

@@ -51,20 +51,19 @@ import argparse
 import functools
 import importlib
 import inspect
-import io
 import json
 import os
 import resource
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+from revisions import REPO, package_at
+
 REALDEV = REPO.parent / "shared" / "realdev"  # ../shared/realdev beside the repository
 FOLDERS = ("sroie", "rects", "mtwi")
 #: images read untimed first, by every process: model sessions, imports, first-call caches
@@ -437,22 +436,6 @@ def pythonpath(root: Path) -> list[str]:
     return [str(root), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
 
 
-def git(*args: str) -> bytes:
-    return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, check=True).stdout
-
-
-def baseline_package(rev: str, folder: Path) -> str:
-    """Revision ``rev``'s ``ocrframe/`` extracted into ``folder``; its short hash."""
-    sha = git("rev-parse", "--short", f"{rev}^{{commit}}").decode().strip()
-    folder.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(fileobj=io.BytesIO(git("archive", rev, "ocrframe"))) as archive:
-        if hasattr(tarfile, "data_filter"):
-            archive.extractall(folder, filter="data")
-        else:  # Python < 3.12 without the backported filters: git's own archive, trusted
-            archive.extractall(folder)
-    return sha
-
-
 def config(text: str) -> tuple[str, dict]:
     """``--config NAME=KWARGS_JSON``."""
     name, sep, kwargs = text.partition("=")
@@ -659,7 +642,7 @@ def main(argv: list[str] | None = None) -> int:
         systems = [System(RAPIDOCR, RAPIDOCR)]
         if args.baseline.lower() != "none":
             try:
-                sha = baseline_package(args.baseline, Path(tmp) / "baseline")
+                sha = package_at(args.baseline, Path(tmp) / "baseline")
                 baseline = f"ocrframe@{args.baseline}"
                 systems.append(System(baseline, "ocrframe", Path(tmp) / "baseline"))
             except (OSError, subprocess.CalledProcessError) as err:
