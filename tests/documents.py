@@ -1,8 +1,13 @@
 """Documents the tests build themselves: Pillow writes image-only PDFs (scans), matplotlib's
-PDF backend real text layers."""
+PDF backend real text layers; and a run killed part-way through a dataset."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from PIL import Image
@@ -53,3 +58,17 @@ def page_texts(res: ocrframe.OcrResult) -> dict[int, str]:
 def cer_of(res: ocrframe.OcrResult, image_id: int, name: str) -> float:
     got = " ".join(res.items.loc[res.items["image_id"] == image_id, "text"])
     return analysis.cer(" ".join(TRUTH[name]["lines"]), got)
+
+
+def killed_after(script: str, out: Path, commits: int) -> int:
+    """Run the Python ``script`` (a dataset run into ``out``) in a process group of its own and
+    kill the whole group (any workers too) with SIGKILL once it has committed ``commits``
+    parts; the parts committed by then."""
+    child = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    committed = out / "_commits"
+    deadline = time.monotonic() + 600  # a safety net: the child stops on purpose below
+    while time.monotonic() < deadline and len(list(committed.glob("*.json"))) < commits:
+        time.sleep(0.05)
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
+    return len(list(committed.glob("*.json")))

@@ -5,16 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import resource
-import signal
-import subprocess
-import sys
 import time
 import warnings
 from functools import partial
 from pathlib import Path
 
 import pytest
-from documents import THREE, born_digital_pdf, image_pdf
+from documents import THREE, born_digital_pdf, image_pdf, killed_after
 
 import ocrframe
 from ocrframe.engines.pdf_text import PdfTextEngine
@@ -143,19 +140,12 @@ def test_a_two_worker_dataset_killed_mid_way_resumes_every_input_once(tmp_path):
         f"ocrframe.recognize({str(path)!r}, out={str(out)!r}, batch_size=1, workers=2, "
         "progress=False)"
     )
-    child = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
-    commits = out / "_commits"
-    deadline = time.monotonic() + 600  # a safety net: the child stops on purpose below
-    while time.monotonic() < deadline and len(list(commits.glob("*.json"))) < 3:
-        time.sleep(0.05)
-    os.killpg(child.pid, signal.SIGKILL)  # the run and its workers, all at once
-    child.wait()
-    done_before = len(list(commits.glob("*.json")))
+    done_before = killed_after(script, out, 3)  # the run and its workers, all at once
     assert 3 <= done_before < 9
     ds = ocrframe.recognize(path, out=out, resume=True, batch_size=1, workers=2, progress=False)
     res = ds.load()
     assert sorted(res.images["page"].tolist()) == list(range(1, 10))  # every page once
-    assert len(list(commits.glob("*.json"))) == 9  # only the missing pages were read
+    assert len(list((out / "_commits").glob("*.json"))) == 9  # only the missing pages were read
 
 
 def _cpu_and_wall(call) -> tuple[float, float]:

@@ -4,16 +4,14 @@ TIFFs, pikepdf an encrypted PDF."""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from documents import SAMPLES, THREE, cer_of, image_pdf
+from documents import SAMPLES, THREE, cer_of, image_pdf, killed_after
 from PIL import Image
 
 import ocrframe
@@ -77,19 +75,12 @@ def test_a_dataset_killed_in_the_middle_of_a_pdf_resumes_every_page_once(tmp_pat
         "import ocrframe, sys; "
         f"ocrframe.recognize({str(path)!r}, out={str(out)!r}, batch_size=1, progress=False)"
     )
-    child = subprocess.Popen([sys.executable, "-c", script])
-    commits = out / "_commits"
-    deadline = time.monotonic() + 600  # a safety net: the child stops on purpose below
-    while time.monotonic() < deadline and len(list(commits.glob("*.json"))) < 3:
-        time.sleep(0.05)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    done_before = len(list(commits.glob("*.json")))
+    done_before = killed_after(script, out, 3)
     assert 3 <= done_before < 9
     ds = ocrframe.recognize(path, out=out, resume=True, batch_size=1, progress=False)
     res = ds.load()
     assert sorted(res.images["page"].tolist()) == list(range(1, 10))  # every page once
-    assert len(list(commits.glob("*.json"))) == 9  # only the missing pages were read
+    assert len(list((out / "_commits").glob("*.json"))) == 9  # only the missing pages were read
 
 
 @pytest.mark.engine
