@@ -18,7 +18,7 @@ from .endpoints import BATCH_ENDPOINTS, endpoint_options
 from .engines.base import Answer, Engine
 from .engines.pdf_text import TEXT_LAYER_CHOICES, PdfTextEngine, TextLayerFirst
 from .engines.runtimes import check_threads
-from .engines.workers import WorkerPool, default_workers, usable_cores
+from .engines.workers import WorkerPool, check_workers, default_workers, usable_cores
 from .errors import OcrframeError
 from .inputs.images import Input, expand
 from .inputs.pages import DEFAULT_DPI, MAX_PIXELS
@@ -126,9 +126,7 @@ WORKER_ENGINES = ("local", "tesseract", "pdf-text")
 
 
 def _check_workers(workers: object, engine: object) -> None:
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise OcrframeError(f"workers is a number of processes (1 or more), got {workers!r}")
-    if workers > 1 and engine not in WORKER_ENGINES:
+    if check_workers(workers) > 1 and engine not in WORKER_ENGINES:
         raise OcrframeError(
             f"workers={workers} starts engines by name in worker processes: give engine= one "
             f"of {', '.join(map(repr, WORKER_ENGINES))} (got {engine!r}); the cloud engines "

@@ -8,8 +8,9 @@ languages (por, fre, ger, spa, jap, kor, lat) are answered through the Tesseract
 has those packs.
 
 Models (``LocalEngine(model=...)``, ``recognize(..., model=...)``, ``--model``): see
-:data:`MODELS`, or a folder of PP-OCR model files (:mod:`~.model_folder`); each response names its model in ``data.engine.version``
-(``3.10.0/v6-small``), so a dataset that mixes models can be told apart.
+:data:`MODELS`, or a folder of PP-OCR model files (:mod:`~.model_folder`); each response
+names its model in ``data.engine.version`` (``3.10.0/v6-small``), so a dataset that mixes
+models can be told apart.
 """
 
 from __future__ import annotations

@@ -49,6 +49,10 @@ class ModelFolder:
         """What responses call the model: the folder's name."""
         return self.folder.name
 
+    def paths(self) -> dict[str, Path | None]:
+        """The files by part (``det``, ``rec``, ``cls``, ``keys``), as the reader takes them."""
+        return {"det": self.det, "rec": self.rec, "cls": self.cls, "keys": self.keys}
+
     @classmethod
     def of(cls, folder: str | os.PathLike) -> ModelFolder:
         """The model files in ``folder``, checked (see the module's rules)."""

@@ -103,8 +103,7 @@ class V6Reader:
         files: ModelFolder | None = None,
     ) -> None:
         self.detection = detection
-        paths = _wheel_files() if files is None else {"det": files.det, "rec": files.rec,
-                                                      "cls": files.cls, "keys": files.keys}  # fmt: skip
+        paths = _wheel_files() if files is None else files.paths()
         self._det, self._cls, self._rec = _stages(detection, cls_thresh, paths)
         for stage, part in ((self._det, "det"), (self._cls, "cls"), (self._rec, "rec")):
             if stage is not None:
@@ -290,6 +289,7 @@ def _stages(detection: Detection, cls_thresh: float, paths: dict[str, Path | Non
             "Rec.model_path": str(paths["rec"]),
             # a character list of its own, where the recognition file carries none
             "Rec.rec_keys_path": None if paths["keys"] is None else str(paths["keys"]),
+            # no classifier file: its stage is not made, the setting only has to be a path
             "Cls.model_path": str(paths["cls"] or paths["det"]),
             "Cls.cls_thresh": cls_thresh,
             "Det.mean": list(IMAGENET_MEAN),

@@ -139,8 +139,6 @@ _TELEMETRY_LOCK = threading.RLock()
 
 
 def _openvino(path: Path, threads: int | None):
-    with _no_telemetry():
-        import openvino as ov
 
     # no pinning: OpenVINO would pin each process's threads to the same first cores, and two
     # workers of one thread each would then share one core
@@ -154,8 +152,10 @@ def _openvino(path: Path, threads: int | None):
     }
     if threads is not None:
         config["INFERENCE_NUM_THREADS"] = threads
-    core = ov.Core()
     with _no_telemetry():
+        import openvino as ov
+
+        core = ov.Core()
         model = core.read_model(str(path))
     compiled = core.compile_model(model, "CPU", config)
     request = compiled.create_infer_request()

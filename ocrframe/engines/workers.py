@@ -2,17 +2,18 @@
 
 A :class:`WorkerPool` answers like the engine it stands for (``answer_all``: each answer with
 its input's index, in any order; ``recognize`` puts the rows in input order). Every worker is a
-fresh Python process (see :class:`_Worker`), makes its engine with the picklable ``make()``, and is given one input at a time,
-so the pool always knows what each worker is reading. A worker that dies (a crash in native
-code, killed by the system for memory) costs only the input it was reading, which becomes a
-failed row (:data:`~ocrframe.core.codes.OCR_FAILED`) that says so; a new worker takes its place.
+fresh Python process (see :class:`_Worker`), makes its engine with the picklable ``make()``,
+and is given one input at a time, so the pool always knows what each worker is reading. A
+worker that dies (a crash in native code, killed by the system for memory) costs only the input
+it was reading, which becomes a failed row (:data:`~ocrframe.core.codes.OCR_FAILED`) that says
+so; a new worker takes its place.
 An exception raised inside a worker (a set-up problem, which every image would meet) stops the
 run with an :class:`~ocrframe.errors.OcrframeError` that names the worker's error, as it
 would without workers.
 
 >>> from functools import partial
 >>> from ocrframe import engines
->>> pool = WorkerPool(partial(engines.get, "local"), workers=2)       # doctest: +SKIP
+>>> pool = WorkerPool(partial(engines.get, "local"), 2, engines.get("local"))  # doctest: +SKIP
 >>> with pool:                                                       # doctest: +SKIP
 ...     answers = list(pool.answer_all(inputs, "general", {}))
 """
@@ -45,10 +46,7 @@ class WorkerPool(Engine):
     manager (the workers stop at its end); they start on the first ``answer_all``."""
 
     def __init__(self, make: Callable[[], Engine], workers: int, engine: Engine) -> None:
-        if workers < 1:
-            raise OcrframeError(f"workers is a number of processes (1 or more), got {workers!r}")
-        if workers > 1 and os.name == "nt":
-            raise OcrframeError("workers= needs Linux or macOS; on Windows give workers=1")
+        check_workers(workers)
         self.make, self.workers, self.engine = make, workers, engine
         self.name = engine.name
         self.endpoints = engine.endpoints
@@ -134,6 +132,15 @@ class WorkerPool(Engine):
         index, _ = task
         payload.index = index
         return payload
+
+
+def check_workers(workers: object) -> int:
+    """``workers`` if it is a number of worker processes this system can run, else an error."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise OcrframeError(f"workers is a number of processes (1 or more), got {workers!r}")
+    if workers > 1 and os.name == "nt":  # the workers' pipes are POSIX file descriptors
+        raise OcrframeError("workers= needs Linux or macOS; on Windows give workers=1")
+    return workers
 
 
 def _stop_all(workers: list[_Worker], kill: bool = False) -> None:

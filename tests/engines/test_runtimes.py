@@ -61,7 +61,7 @@ def test_openvino_sends_nothing_and_writes_nothing_home(tmp_path):
         "import sys; from ocrframe.engines.runtimes import Session; "
         "from ocrframe.engines.rapid_v6 import MODEL_FILES, models_folder; "
         "Session(models_folder() / MODEL_FILES['cls'], 'openvino'); "
-        "print('openvino_telemetry' in sys.modules and sys.modules['openvino_telemetry'] is not None)"
+        "print(sys.modules.get('openvino_telemetry') is not None)"
     )
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
