@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from .. import cards
 from ..core import codes
 from ..core.geometry import Char, Line, bbox
-from ..core.reading_order import Layout, layout
+from ..core.reading_order import Layout, layout, straightened_layout
 from ..inputs.images import Loaded, encode_png
 from .base import Engine
 from .upright import box_back, lines_back, vendor_angle
@@ -184,7 +184,8 @@ def respond(
     page)`` reads the cells of the page's table blocks, in its pixels."""
     angle = vendor_angle(turns, skew(lines))
     if endpoint in SCALES:
-        page = layout([bbox(line.polygon) for line in lines], regions or ())  # as one reads
+        # as one reads: on the page turned upright and straight
+        page = straightened_layout([line.polygon for line in lines], regions or (), skew(lines))
         mapped = lines_back(lines, turns, image.rgb.shape)
         found = [
             (block, [replace(c, box=box_back(c.box, turns, image.rgb.shape)) for c in cells])

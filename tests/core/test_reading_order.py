@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocrframe.core.reading_order import layout
+from ocrframe.core.geometry import bbox, rectangle
+from ocrframe.core.reading_order import layout, straightened_layout
 
 
 def column(x: int, top: int, lines: int, width: int = 140, pitch: int = 15) -> list[tuple]:
@@ -48,6 +51,45 @@ def test_three_columns_and_a_ragged_last_line():
     boxes = [b for row in zip(*cols) for b in row]
     reading = read(boxes)
     assert reading == [0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11]
+
+
+def turned(box: tuple, degrees: float) -> list[tuple[float, float]]:
+    """The corners of ``box`` turned clockwise by ``degrees`` about the page's origin."""
+    x, y, w, h = box
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    return [(px * c - py * s, px * s + py * c) for px, py in rectangle((x, y, w, h))]
+
+
+def test_a_page_scanned_at_a_slant_still_reads_column_by_column():
+    # two columns of 20 lines 600 wide; turned 2 degrees, a line's box as it lies is 31
+    # pixels high, over two lines' pitch, so the boxes' rows hold lines of three rows
+    left, right = column(0, 0, 20, width=600, pitch=14), column(610, 0, 20, width=600, pitch=14)
+    rows = [box for pair in zip(left, right) for box in pair]
+    polygons = [turned(box, 2.0) for box in rows]
+    by_column = [*range(0, 40, 2), *range(1, 40, 2)]
+    assert layout([bbox(p) for p in polygons]).reading().tolist() != by_column
+    page = straightened_layout(polygons, skew=2.0)
+    assert page.reading().tolist() == by_column
+    assert len(page.blocks) == 2
+    # the blocks' boxes are the page's own pixels: each holds its lines' boxes as they lie
+    for block in page.blocks:
+        x, y, w, h = block.box
+        for k in block.lines:
+            bx, by, bw, bh = bbox(polygons[k])
+            assert x <= bx and y <= by and bx + bw <= x + w and by + bh <= y + h
+    # straight, it is the layout of the boxes
+    straight = [rectangle(box) for box in rows]
+    assert straightened_layout(straight).order.tolist() == layout(rows).order.tolist()
+
+
+def test_columns_set_closer_than_a_cut_line_s_gap_stay_apart():
+    # a gutter of 2 pixels on lines 10 high: as narrow as the cut inside a line on one row
+    left, right = column(0, 0, 6, width=150), column(152, 0, 6, width=150)
+    rows = [box for pair in zip(left, right) for box in pair]
+    assert read(rows) == [*range(0, 12, 2), *range(1, 12, 2)]
+    # one line cut in two on its own row (a text layer at a fraction) is still one line
+    cut = [(0, 0, 150, 10), (152, 0, 60, 10), (0, 15, 212, 10), (0, 30, 200, 10)]
+    assert [b.lines for b in layout(cut).blocks] == [(0, 1, 2, 3)]
 
 
 def test_no_lines_and_one_line():

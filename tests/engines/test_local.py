@@ -182,6 +182,46 @@ def test_long_thin_strip_is_read_where_its_text_is(tmp_path):
     assert 2950 <= line["x"] <= 3050 and line["y"] < 30  # in the strip's own coordinates
 
 
+def test_a_two_column_page_scanned_at_a_slant_reads_column_by_column():
+    from PIL import ImageDraw, ImageFont
+
+    from ocrframe.sample_images import synthetic
+
+    # two columns of 20 lines set as closely as print sets them (lines 32 px apart), each
+    # line starting with its column and row: "A00" ... "B19"
+    font = ImageFont.truetype(synthetic.font_path(), 26)
+    page = Image.new("RGB", (2200, 780), "white")
+    draw = ImageDraw.Draw(page)
+    words = [
+        "the",
+        "quick",
+        "brown",
+        "fox",
+        "jumps",
+        "over",
+        "a",
+        "lazy",
+        "dog",
+        "while",
+        "seven",
+        "wizards",
+        "quietly",
+        "judge",
+    ]
+    for column, x in enumerate((60, 1130)):
+        for row in range(20):
+            rest = " ".join(words[(row + k) % len(words)] for k in range(9))
+            draw.text(
+                (x, 60 + 32 * row), f"{'AB'[column]}{row:02d} {rest}", fill="black", font=font
+            )
+    by_column = [f"{c}{row:02d}" for c in "AB" for row in range(20)]
+    for degrees in (3, -3):  # as a flatbed scan lies: the boxes of two rows overlap
+        turned = page.rotate(degrees, expand=True, fillcolor="white", resample=Image.BICUBIC)
+        text = ocrframe.recognize(turned, progress=False).text(0)
+        marks = [w[:3] for w in text.split() if len(w) >= 3 and w[0] in "AB" and w[1:3].isdigit()]
+        assert marks == by_column, degrees
+
+
 class _FailsOnSquares(LocalEngine):
     """RapidOCR failing on one kind of picture (stands in for an engine bug, not for
     recognize, which is what the test is about)."""
