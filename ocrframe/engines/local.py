@@ -69,7 +69,10 @@ MODELS = {
 
 #: ``layout="auto"`` runs the layout model on pages of at least this many lines
 MODEL_LINES = 12
-LAYOUTS = ("auto", "model", "geometry")
+#: ... and on pictures of at least this many lines for their tables only (a screenshot or
+#: photo of a table has a few cells; a label's or sign's other regions would be guesses)
+TABLE_LINES = 4
+LAYOUTS = ("auto", "model", "geometry", "table")
 
 
 class LocalEngine(Engine):
@@ -81,7 +84,10 @@ class LocalEngine(Engine):
     ``layout`` says how a page's layout (``blocks``, reading order) is found: ``"auto"`` runs
     the layout model (:mod:`~.layout_model`, when installed) on pages of at least
     :data:`MODEL_LINES` lines — documents, not labels or signs — and geometry alone on the
-    others; ``"model"`` on every page; ``"geometry"`` never.
+    others, except for the tables it finds on pictures of :data:`TABLE_LINES` lines or more
+    (a photo or screenshot of a table); ``"model"`` on every page; ``"geometry"`` never;
+    ``"table"`` takes each picture for one table (photos or crops of tables, where the layout
+    model, trained on whole pages, may not see one) and reads its cells.
     ``threads`` is each model's number of threads (None: every core; 1 for one worker process
     per core) and ``runtime`` what runs them (:mod:`~.runtimes`: ``"auto"`` is OpenVINO when
     installed, else onnxruntime; the same text either way).
@@ -162,10 +168,17 @@ class LocalEngine(Engine):
     def regions(self, rgb: np.ndarray, lines: list[Line]) -> list[tuple[str, tuple]] | None:
         """The layout model's regions of an upright page and its ``lines``, where ``layout``
         says to run it; a table's or figure's caption is a region of its own."""
-        wanted = self.layout == "model" or (self.layout == "auto" and len(lines) >= MODEL_LINES)
+        if self.layout == "table":  # the whole picture is one table
+            return [("table", (0, 0, rgb.shape[1], rgb.shape[0]))] if lines else None
+        auto = self.layout == "auto"
+        wanted = self.layout == "model" or (auto and len(lines) >= TABLE_LINES)
         if not wanted or not layout_model.available():
             return None
         found = layout_model.regions(rgb, self.runtime, self.threads)
+        if auto and len(lines) < MODEL_LINES:  # a picture of a table: its table, if any
+            found = [r for r in found if r.kind == "table"]
+            if not found:
+                return None
         found = layout_model.captions_apart(found, lines)
         return [(r.kind, r.box) for r in found]
 

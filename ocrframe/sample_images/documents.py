@@ -1,4 +1,5 @@
-"""A scanned report page with a ruled table, drawn with known cells.
+"""A scanned report page with a ruled table, and a picture of a table alone, drawn with known
+cells.
 
 A page to try tables from images on without a scanner: a title, a paragraph, a ruled table of
 made-up sales figures and a closing paragraph, drawn at 150 dpi, turned a fraction of a degree,
@@ -27,6 +28,12 @@ OPENING = (
     "The table below lists the sales of each region in the first three",
     "quarters of the year. Figures are in thousands of units and were",
     "counted at the end of each quarter by the regional offices.",
+)
+REGISTERS = (
+    ["USER", "The user of the thread", "none"],
+    ["CURRENT USER", "The user with adopted authority", "USER"],
+    ["SYSTEM USER", "The user who connected", "none"],
+    ["CLIENT HOST", "The host of the client", "local"],
 )
 CLOSING = (
     "Every figure was checked twice against the offices' own ledgers,",
@@ -68,6 +75,30 @@ def table_page(seed: int = 0) -> TablePage:
     for k, line in enumerate(CLOSING):
         draw.text((80, below + 40 * k), line, font=font, fill="black")
     return TablePage(*_scanned(page, rng), rows)
+
+
+def table_picture(seed: int = 0) -> TablePage:
+    """A picture of a table alone, as a screenshot or a photo of one crops it: a ruled grid of
+    database registers (three to four rows, three columns), scanned like :func:`table_page`.
+
+    >>> from ocrframe.sample_images import documents
+    >>> documents.table_picture(seed=1).rows[0]
+    ['Register', 'Meaning', 'Default']
+    """
+    rng = random.Random(seed)
+    rows = [["Register", "Meaning", "Default"]]
+    rows += rng.sample(REGISTERS, rng.randint(2, 3))
+    widths, height = (300, 480, 200), 56
+    picture = Image.new("RGB", (sum(widths) + 60, len(rows) * height + 60), "white")
+    draw = ImageDraw.Draw(picture)
+    font = ImageFont.truetype(serif_font(), 26)
+    for r, row in enumerate(rows):
+        x, top = 30, 30 + r * height
+        for width, text in zip(widths, row):
+            draw.rectangle([x, top, x + width, top + height], outline="black", width=2)
+            draw.text((x + 14, top + 13), text, font=font, fill="black")
+            x += width
+    return TablePage(*_scanned(picture, rng), rows)
 
 
 def _scanned(page: Image.Image, rng: random.Random) -> tuple[Image.Image, bytes]:

@@ -210,6 +210,22 @@ def test_a_scanned_table_reads_as_a_dataframe_offline(no_network):
     assert (turned.cells["y"] + turned.cells["height"] <= height).all()
 
 
+@pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
+def test_a_picture_of_a_table_alone_reads_as_its_table_with_layout_table():
+    from ocrframe.sample_images import documents
+
+    engine = LocalEngine(layout="table")
+    for seed in range(3):
+        picture = documents.table_picture(seed)
+        res = ocrframe.recognize(picture.image, engine=engine, progress=False)
+        (table,) = res.tables()
+        # the grid exactly; the text up to the spaces the recogniser may drop inside a cell
+        assert table.shape == (len(picture.rows), 3)
+        squeezed = [[cell.replace(" ", "") for cell in row] for row in table.values.tolist()]
+        assert squeezed == [[cell.replace(" ", "") for cell in row] for row in picture.rows]
+        assert list(res.blocks["type"]) == ["table"]
+
+
 def _v4_files() -> Path:
     v4 = pytest.importorskip("rapidocr_onnxruntime", reason="the v4 extra (Python < 3.13)")
     return Path(v4.__file__).parent / "models"
