@@ -243,13 +243,16 @@ def test_a_model_folder_reads_the_samples_as_the_built_in_v4_does(tmp_path, no_n
     built_in = ocrframe.recognize(paths, model="v4", progress=False)
     assert no_network == []
     assert mine.raw[0]["data"]["engine"]["version"].endswith("/folder:my-v4")
-    distances = []
+    distances, same = [], 0
     for k in range(len(paths)):
-        texts = [" ".join(r.items.loc[r.items["image_id"] == k, "text"]) for r in (mine, built_in)]
-        distances.append(Levenshtein.normalized_distance(*texts))
+        lines = [list(r.items.loc[r.items["image_id"] == k, "text"]) for r in (mine, built_in)]
+        distances.append(Levenshtein.normalized_distance(*(" ".join(t) for t in lines)))
+        # the same lines, whatever their order: the order is found from the lines' boxes and
+        # slant, which two detector pipelines draw a little differently
+        same += sorted(lines[0]) == sorted(lines[1])
     # the same models, read through the local engine's own pipeline (its detector input
     # sizes differ from RapidOCR 1.4's): most samples read identically, none far apart
-    assert sum(d == 0 for d in distances) >= 6, distances
+    assert same >= 6, distances
     assert max(distances) <= 0.12, distances
 
 
