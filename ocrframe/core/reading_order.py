@@ -136,7 +136,7 @@ def layout(
         block[lines] = number
         order[lines] = np.arange(at, at + len(lines), dtype=np.int32)
         at += len(lines)
-        box = tuple(round(float(v)) for v in _union(b[lines]))
+        box = _pixels(_union(b[lines]))
         kind = given[k] or _kind(b[lines], line_height)
         out.append(Block(box, kind, tuple(int(i) for i in lines)))
     return Layout(block, order, tuple(out))
@@ -168,10 +168,13 @@ def straightened_layout(
     turned_regions = [(kind, bbox(_turned(rectangle(box), -skew))) for kind, box in regions]
     page = layout(turned, turned_regions)
     blocks = tuple(
-        replace(block, box=tuple(round(float(v)) for v in _union(boxes[list(block.lines)])))
-        for block in page.blocks
+        replace(block, box=_pixels(_union(boxes[list(block.lines)]))) for block in page.blocks
     )
     return replace(page, blocks=blocks)
+
+
+def _pixels(box: tuple[float, ...]) -> tuple[int, ...]:
+    return tuple(round(float(v)) for v in box)
 
 
 def _turned(points: Sequence[tuple[float, float]], degrees: float) -> list[tuple[float, float]]:

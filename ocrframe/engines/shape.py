@@ -182,10 +182,11 @@ def respond(
     value beside it. ``regions`` are the upright page's layout regions ``(kind, box)`` where a
     layout model found them (:func:`ocrframe.core.reading_order.layout`); ``tables(lines,
     page)`` reads the cells of the page's table blocks, in its pixels."""
-    angle = vendor_angle(turns, skew(lines))
+    slant = skew(lines)
+    angle = vendor_angle(turns, slant)
     if endpoint in SCALES:
         # as one reads: on the page turned upright and straight
-        page = straightened_layout([line.polygon for line in lines], regions or (), skew(lines))
+        page = straightened_layout([line.polygon for line in lines], regions or (), slant)
         mapped = lines_back(lines, turns, image.rgb.shape)
         found = [
             (block, [replace(c, box=box_back(c.box, turns, image.rgb.shape)) for c in cells])

@@ -62,15 +62,8 @@ def table_page(seed: int = 0) -> TablePage:
     draw.text((80, 60), "Quarterly report", font=ImageFont.truetype(serif_font(), 44), fill="black")
     for k, line in enumerate(OPENING):
         draw.text((80, 150 + 40 * k), line, font=font, fill="black")
-    top, height, widths = 330, 56, (340, 210, 210, 210)
-    for r, row in enumerate(rows):
-        x = 80
-        for width, text in zip(widths, row):
-            draw.rectangle(
-                [x, top + r * height, x + width, top + (r + 1) * height], outline="black", width=2
-            )
-            draw.text((x + 16, top + r * height + 13), text, font=font, fill="black")
-            x += width
+    top, height = 330, 56
+    _ruled_grid(draw, rows, (80, top), (340, 210, 210, 210), height, font)
     below = top + len(rows) * height + 50
     for k, line in enumerate(CLOSING):
         draw.text((80, below + 40 * k), line, font=font, fill="black")
@@ -90,15 +83,28 @@ def table_picture(seed: int = 0) -> TablePage:
     rows += rng.sample(REGISTERS, rng.randint(2, 3))
     widths, height = (300, 480, 200), 56
     picture = Image.new("RGB", (sum(widths) + 60, len(rows) * height + 60), "white")
-    draw = ImageDraw.Draw(picture)
     font = ImageFont.truetype(serif_font(), 26)
+    _ruled_grid(ImageDraw.Draw(picture), rows, (30, 30), widths, height, font, inset=14)
+    return TablePage(*_scanned(picture, rng), rows)
+
+
+def _ruled_grid(
+    draw: ImageDraw.ImageDraw,
+    rows: list[list[str]],
+    corner: tuple[int, int],
+    widths: tuple[int, ...],
+    height: int,
+    font: ImageFont.FreeTypeFont,
+    inset: int = 16,
+) -> None:
+    """``rows`` drawn as a grid ruled round every cell, its top-left at ``corner``, each
+    text ``inset`` pixels from its cell's left rule."""
     for r, row in enumerate(rows):
-        x, top = 30, 30 + r * height
+        x, top = corner[0], corner[1] + r * height
         for width, text in zip(widths, row):
             draw.rectangle([x, top, x + width, top + height], outline="black", width=2)
-            draw.text((x + 14, top + 13), text, font=font, fill="black")
+            draw.text((x + inset, top + 13), text, font=font, fill="black")
             x += width
-    return TablePage(*_scanned(picture, rng), rows)
 
 
 def _scanned(page: Image.Image, rng: random.Random) -> tuple[Image.Image, bytes]:
