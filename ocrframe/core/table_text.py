@@ -5,8 +5,10 @@ from the recognised lines. Lines do not respect cells — a line detector often 
 neighbouring cells into one line — so characters, not lines, are placed: each character's
 centre goes to the nearest row band and column band of the grid (bands from the cells that
 span one row or column: the model's cell boxes are a little off, their medians are not), and
-so to the cell that covers that grid position. A line's characters without a box are spread
-over the line's box by their position in it.
+so to the cell that covers that grid position. A line is cut into pieces where its
+characters are far apart (:func:`_pieces`) and each piece goes, whole, to the cell most of
+its characters fall in: a cell's long line may reach past the median band of its column. A
+line's characters without a box are spread over the line's box by their position in it.
 
 >>> from ocrframe.core.geometry import Char, Line, rectangle
 >>> line = Line(rectangle((0, 0, 200, 20)), "ab",
@@ -68,66 +70,86 @@ def cell_texts(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[tuple[s
 
 
 def placed(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[Word]:
-    """The words of ``lines``, each placed in the cell that covers the grid position of its
-    row and column bands (the nearest cell where no cell covers it)."""
+    """The pieces of ``lines`` (:func:`_pieces`), each placed in the cell that covers the grid
+    position of the row and column bands most of its characters fall in (the nearest cell
+    where no cell covers it)."""
     if not cells:
         return []
     owner = _owners(cells)
     rows, cols = _bands(cells, "row"), _bands(cells, "col")
+
+    def cell_at(x: float, y: float) -> int:
+        cell = owner.get((_nearest(rows, y), _nearest(cols, x)))
+        return _closest(cells, x, y) if cell is None else cell  # a hole in the grid
+
     out = []
     for line in lines:
+        x, y, w, h = bbox(line.polygon)
+        if _vertical(line, w, h):  # its characters' boxes would be along a turned crop
+            confs = tuple(c.confidence for c in line.chars if c.confidence is not None)
+            middle = (x + w / 2, y + h / 2)
+            out.append(Word(cell_at(*middle), *middle, w, line.text.strip(), confs))
+            continue
         centres = _centres(line)
-        height = _height(line)
-        for start, stop in _words(line, centres, height):
-            x = float(np.mean([centres[k][0] for k in range(start, stop)]))
-            y = float(np.mean([centres[k][1] for k in range(start, stop)]))
-            cell = owner.get((_nearest(rows, y), _nearest(cols, x)))
-            if cell is None:  # a hole in the grid: the cell nearest to the word
-                cell = _closest(cells, x, y)
+        for start, stop in _pieces(line, centres, h):
+            inked = [k for k in range(start, stop) if centres[k][0] is not None]
+            owners = [cell_at(*centres[k]) for k in inked]
+            # a piece is one cell's text: a long one may reach past its column's band
+            cell = max(owners, key=owners.count)
             confs = tuple(c.confidence for c in line.chars[start:stop] if c.confidence is not None)
-            out.append(Word(cell, x, y, height, line.text[start:stop], confs))
+            px = float(np.mean([centres[k][0] for k in inked]))
+            py = float(np.mean([centres[k][1] for k in inked]))
+            out.append(Word(cell, px, py, h, line.text[start:stop].strip(), confs))
     return out
 
 
-def _words(
+def _vertical(line: Line, width: float, height: float) -> bool:
+    """Whether the line is set top to bottom (a turned column header): taller than wide."""
+    return len(line.text.strip()) > 1 and height > 1.5 * width
+
+
+def _pieces(
     line: Line, centres: list[tuple[float | None, float | None]], height: float
 ) -> list[tuple[int, int]]:
-    """The ``(start, stop)`` of each word of the line: runs of characters between spaces,
-    split again where two characters are further apart than half the line's height (two cells
-    the detector ran into one line without a space)."""
+    """The ``(start, stop)`` of each piece of the line that one cell holds: runs of characters
+    split where two are further apart than half the line's height (two cells the detector
+    ran into one line, with or without a space read between them). Where the characters
+    have no boxes, every space splits: nothing tells a cell's space from the gap between
+    cells."""
     gap = height / 2
     out: list[tuple[int, int]] = []
-    start = None
+    start = last = None
     for k, (x, _) in enumerate(centres):
         if x is None:
-            if start is not None:
-                out.append((start, k))
-            start = None
             continue
-        if start is not None and _apart(line, k - 1, k, gap):
-            out.append((start, k))
+        apart = last is not None and (
+            (last < k - 1 and not _boxed(line, last, k)) or _apart(line, last, k, gap)
+        )
+        if apart:
+            out.append((start, last + 1))
             start = None
         if start is None:
             start = k
+        last = k
     if start is not None:
-        out.append((start, len(centres)))
+        out.append((start, last + 1))
     return out
 
 
-def _apart(line: Line, a: int, b: int, gap: float) -> bool:
-    """Whether characters ``a`` and ``b`` (neighbours, both with boxes) have a gap wider than
-    ``gap`` between them."""
+def _boxed(line: Line, a: int, b: int) -> bool:
+    """Whether characters ``a`` and ``b`` of the line both have boxes."""
     if len(line.chars) != len(line.text):
         return False
-    first, second = line.chars[a].box, line.chars[b].box
-    if first is None or second is None:
+    return line.chars[a].box is not None and line.chars[b].box is not None
+
+
+def _apart(line: Line, a: int, b: int, gap: float) -> bool:
+    """Whether characters ``a`` and ``b`` (both with boxes) have a gap wider than ``gap``
+    between them."""
+    if not _boxed(line, a, b):
         return False
+    first, second = line.chars[a].box, line.chars[b].box
     return second[0] - (first[0] + first[2]) > gap
-
-
-def _height(line: Line) -> float:
-    ys = [p[1] for p in line.polygon]
-    return max(ys) - min(ys)
 
 
 def _closest(cells: Sequence[GridCell], x: float, y: float) -> int:

@@ -69,3 +69,16 @@ def test_characters_without_boxes_are_placed_by_their_share_of_the_line():
 
 def test_no_cells_no_texts():
     assert cell_texts([], [line("a", 0, 0)]) == []
+
+
+def test_a_cell_s_long_line_stays_whole_where_it_reaches_past_its_column_s_band():
+    # the first column's band ends at 90; the cell's line runs on to 160, across the gap
+    texts = cell_texts(grid_2x2(), [line("abcdefgh ijklmno", 0, 45)])
+    assert [t for t, _ in texts] == ["", "", "abcdefgh ijklmno", ""]
+
+
+def test_a_vertical_line_goes_whole_to_the_cell_at_its_middle():
+    # a header set top to bottom: its characters' boxes say nothing of where it stands
+    chars = [Char(ch, 0.9, (10 + 25 * k, 0, 10, 10)) for k, ch in enumerate("TOTAL")]
+    upright = Line(rectangle((150, 0, 12, 30)), "TOTAL", chars)
+    assert [t for t, _ in cell_texts(grid_2x2(), [upright])] == ["", "TOTAL", "", ""]
