@@ -164,13 +164,20 @@ def straightened_layout(
     boxes = np.array([bbox(p) for p in polygons], dtype=np.float64).reshape(-1, 4)
     if not skew:
         return layout(boxes, regions)
-    turned = [bbox(_turned(p, -skew)) for p in polygons]
+    turned = straight_boxes(polygons, skew)
     turned_regions = [(kind, bbox(_turned(rectangle(box), -skew))) for kind, box in regions]
     page = layout(turned, turned_regions)
     blocks = tuple(
         replace(block, box=_pixels(_union(boxes[list(block.lines)]))) for block in page.blocks
     )
     return replace(page, blocks=blocks)
+
+
+def straight_boxes(polygons: Sequence[Sequence[tuple[float, float]]], skew: float) -> np.ndarray:
+    """The boxes ``(x, y, width, height)`` of ``polygons`` on their page turned straight (by
+    ``-skew`` degrees about the page's origin)."""
+    turned = [bbox(_turned(p, -skew)) if skew else bbox(p) for p in polygons]
+    return np.array(turned, dtype=np.float64).reshape(-1, 4)
 
 
 def _pixels(box: tuple[float, ...]) -> tuple[int, ...]:

@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+from PIL import Image
 
 from ..core import codes
 from ..core.geometry import Line, bbox, moved, overlap_area, rectangle
-from ..core.reading_order import Layout
+from ..core.reading_order import Layout, straight_boxes
+from ..core.ruled_grid import ruled_cells
+from ..core.table_picture import is_table_picture, plain_share
 from ..core.table_text import GridCell, cell_texts
 from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_model
 from ..errors import OcrframeError
@@ -33,7 +36,7 @@ from .base import Engine, package_version
 from .model_folder import ModelFolder
 from .rapid_v6 import Detection
 from .runtimes import check_threads
-from .shape import SCALES, TableCell, respond
+from .shape import SCALES, TableCell, respond, skew
 from .tesseract import TesseractEngine
 from .tiles import read_any_size
 from .upright import Reading, read_upright
@@ -85,7 +88,9 @@ class LocalEngine(Engine):
     the layout model (:mod:`~.layout_model`, when installed) on pages of at least
     :data:`MODEL_LINES` lines — documents, not labels or signs — and geometry alone on the
     others, except for the tables it finds on pictures of :data:`TABLE_LINES` lines or more
-    (a photo or screenshot of a table); ``"model"`` on every page; ``"geometry"`` never;
+    (a photo or screenshot of a table); where it finds none, a picture whose lines stand in
+    the rows and columns of a table alone (:mod:`~ocrframe.core.table_picture`) is read as one
+    table; ``"model"`` on every page; ``"geometry"`` never;
     ``"table"`` takes each picture for one table (photos or crops of tables, where the layout
     model, trained on whole pages, may not see one) and reads its cells.
     ``threads`` is each model's number of threads (None: every core; 1 for one worker process
@@ -175,6 +180,8 @@ class LocalEngine(Engine):
         if not wanted or not layout_model.available():
             return None
         found = layout_model.regions(rgb, self.runtime, self.threads)
+        if auto and _table_alone(rgb, lines, found):
+            return [("table", (0, 0, rgb.shape[1], rgb.shape[0]))]
         if auto and len(lines) < MODEL_LINES:  # a picture of a table: its table, if any
             found = [r for r in found if r.kind == "table"]
             if not found:
@@ -189,27 +196,21 @@ class LocalEngine(Engine):
         page: Layout,
         regions: Sequence[tuple[str, tuple[int, int, int, int]]] = (),
     ) -> list[tuple[int, list[TableCell]]]:
-        """The cells of each block the layout model called a table, where the table model
-        (:mod:`~.table_model`) is installed: its structure from the picture of the block with
-        its table region (``regions``: the rules and borders around the text; a margin around
-        that, 0.25-1 line heights measured on the realdev documents' tables, only lowered
-        TEDS), each cell's text from the block's lines."""
-        if not table_model.available():
-            return []
+        """The cells of each block the layout model called a table: its structure
+        (:meth:`structure`) from the picture of the block with its table region (``regions``:
+        the rules and borders around the text; a margin around that, 0.25-1 line heights
+        measured on the realdev documents' tables, only lowered TEDS), each cell's text from
+        the block's lines."""
         found = []
         for number, block in enumerate(page.blocks):
             if block.kind != "table" or not block.lines:
                 continue
             mine = [lines[k] for k in block.lines]
             box = _with_region(block.box, [r for kind, r in regions if kind == "table"])
-            x0, y0 = max(0, box[0]), max(0, box[1])
-            x1, y1 = min(rgb.shape[1], box[0] + box[2]), min(rgb.shape[0], box[1] + box[3])
-            grid = table_model.cells(np.ascontiguousarray(rgb[y0:y1, x0:x1]), self.threads)
-            placed = [
-                GridCell(c.row, c.col, c.row_span, c.col_span, _shifted(c.box, x0, y0))
-                for c in grid
-            ]
-            texts = cell_texts(placed, mine)
+            grid = self.structure(rgb, box, mine)
+            texts = cell_texts(
+                [GridCell(c.row, c.col, c.row_span, c.col_span, c.box) for c in grid], mine
+            )
             cells = [
                 TableCell(
                     c.row,
@@ -219,13 +220,39 @@ class LocalEngine(Engine):
                     "header" if c.header else "body",
                     text,
                     c.score if confidence is None else confidence,
-                    _box(p.box),
+                    _box(c.box),
                 )
-                for c, p, (text, confidence) in zip(grid, placed, texts)
+                for c, (text, confidence) in zip(grid, texts)
             ]
             if cells:
                 found.append((number, cells))
         return found
+
+    def structure(
+        self, rgb: np.ndarray, box: tuple[int, int, int, int], lines: list[Line]
+    ) -> list[table_model.Cell]:
+        """The cells of the table in ``box`` of the picture, read there as ``lines``, their
+        boxes in the picture's pixels: from its rules where it is ruled round every cell
+        (:mod:`~ocrframe.core.ruled_grid`: exact where the model guesses), else from the
+        table model (:mod:`~.table_model`, where installed). The first row of a ruled table is
+        its header."""
+        height = float(np.median([bbox(line.polygon)[3] for line in lines]))
+        x0, y0, x1, y1 = _clipped(box, rgb.shape, margin=round(height / 2))
+        gray = np.asarray(Image.fromarray(np.ascontiguousarray(rgb[y0:y1, x0:x1, :3])).convert("L"))
+        boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64)
+        ruled = ruled_cells(gray, boxes - (x0, y0, 0, 0))
+        if ruled is not None:
+            return [
+                table_model.Cell(
+                    c.row, c.col, c.row_span, c.col_span, c.row == 0, _shifted(c.box, x0, y0), None
+                )
+                for c in ruled
+            ]
+        if not table_model.available():
+            return []
+        x0, y0, x1, y1 = _clipped(box, rgb.shape)
+        grid = table_model.cells(np.ascontiguousarray(rgb[y0:y1, x0:x1]), self.threads)
+        return [replace(c, box=_shifted(c.box, x0, y0)) for c in grid]
 
     def page_reading(self, rgb: np.ndarray) -> Reading:
         """A page's reading at the resolution its text needs (large scans in tiles)."""
@@ -252,6 +279,22 @@ class LocalEngine(Engine):
         return [moved(line, x0, y0) for line in found]
 
 
+#: regions a page has and a picture of a table alone has not
+PAGE_FURNITURE = ("title", "header", "footer")
+
+
+def _table_alone(rgb: np.ndarray, lines: list[Line], found: list[layout_model.Region]) -> bool:
+    """Whether a picture where the layout model ``found`` no table is a table alone (a crop,
+    screenshot or photo of one), judged by its lines (:func:`~ocrframe.core.table_picture.
+    is_table_picture`); never a page with a title, header or footer (the model often calls a
+    table alone a figure)."""
+    if any(r.kind == "table" or r.kind in PAGE_FURNITURE for r in found):
+        return False
+    boxes = straight_boxes([line.polygon for line in lines], skew(lines))
+    gray = np.asarray(Image.fromarray(np.ascontiguousarray(rgb[..., :3])).convert("L"))
+    return is_table_picture(boxes, plain_share(gray))
+
+
 def _with_region(
     box: tuple[int, int, int, int], regions: list[tuple[int, int, int, int]]
 ) -> tuple[int, int, int, int]:
@@ -260,6 +303,17 @@ def _with_region(
     if best is None or overlap_area(box, best) == 0:
         return box
     return bbox(rectangle(box) + rectangle(best))
+
+
+def _clipped(
+    box: tuple[int, int, int, int], shape: tuple[int, ...], margin: int = 0
+) -> tuple[int, int, int, int]:
+    """``box`` (x, y, width, height) grown by ``margin`` as corners ``(x0, y0, x1, y1)`` inside
+    a picture of ``shape``."""
+    x0, y0 = max(0, box[0] - margin), max(0, box[1] - margin)
+    x1 = min(shape[1], box[0] + box[2] + margin)
+    y1 = min(shape[0], box[1] + box[3] + margin)
+    return x0, y0, x1, y1
 
 
 def _shifted(box: tuple[float, ...], dx: int, dy: int) -> tuple[float, float, float, float]:

@@ -46,7 +46,7 @@ _SPAN = re.compile(r'(rowspan|colspan)="(\d+)"')
 class Cell:
     """A cell of a table: its top-left grid position, spans, whether it is in the header
     (``<thead>``), its box ``(x0, y0, x1, y1)`` in the table picture's pixels, and the model's
-    probability of its token."""
+    probability of its token (None for a cell not read by the model)."""
 
     row: int
     col: int
@@ -54,7 +54,7 @@ class Cell:
     col_span: int
     header: bool
     box: tuple[float, float, float, float]
-    score: float
+    score: float | None
 
 
 def model_path() -> Path | None:

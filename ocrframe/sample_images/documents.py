@@ -63,32 +63,36 @@ def table_page(seed: int = 0) -> TablePage:
     for k, line in enumerate(OPENING):
         draw.text((80, 150 + 40 * k), line, font=font, fill="black")
     top, height = 330, 56
-    _ruled_grid(draw, rows, (80, top), (340, 210, 210, 210), height, font)
+    _table(draw, rows, (80, top), (340, 210, 210, 210), height, font)
     below = top + len(rows) * height + 50
     for k, line in enumerate(CLOSING):
         draw.text((80, below + 40 * k), line, font=font, fill="black")
     return TablePage(*_scanned(page, rng), rows)
 
 
-def table_picture(seed: int = 0) -> TablePage:
-    """A picture of a table alone, as a screenshot or a photo of one crops it: a ruled grid of
+def table_picture(seed: int = 0, rules: str = "grid") -> TablePage:
+    """A picture of a table alone, as a screenshot or a photo of one crops it: a table of
     database registers (three to four rows, three columns), scanned like :func:`table_page`.
+    ``rules``: ``"grid"`` rules round every cell; ``"open"`` only above and below the header
+    and at the foot, as papers set tables (its structure is then the table model's to find).
 
     >>> from ocrframe.sample_images import documents
     >>> documents.table_picture(seed=1).rows[0]
     ['Register', 'Meaning', 'Default']
     """
+    if rules not in ("grid", "open"):
+        raise ValueError(f"rules={rules!r}; choose 'grid' or 'open'")
     rng = random.Random(seed)
     rows = [["Register", "Meaning", "Default"]]
     rows += rng.sample(REGISTERS, rng.randint(2, 3))
     widths, height = (300, 480, 200), 56
     picture = Image.new("RGB", (sum(widths) + 60, len(rows) * height + 60), "white")
     font = ImageFont.truetype(serif_font(), 26)
-    _ruled_grid(ImageDraw.Draw(picture), rows, (30, 30), widths, height, font, inset=14)
+    _table(ImageDraw.Draw(picture), rows, (30, 30), widths, height, font, 14, rules)
     return TablePage(*_scanned(picture, rng), rows)
 
 
-def _ruled_grid(
+def _table(
     draw: ImageDraw.ImageDraw,
     rows: list[list[str]],
     corner: tuple[int, int],
@@ -96,14 +100,21 @@ def _ruled_grid(
     height: int,
     font: ImageFont.FreeTypeFont,
     inset: int = 16,
+    rules: str = "grid",
 ) -> None:
-    """``rows`` drawn as a grid ruled round every cell, its top-left at ``corner``, each
-    text ``inset`` pixels from its cell's left rule."""
+    """``rows`` drawn as a table, its top-left at ``corner``, each text ``inset`` pixels from
+    its cell's left edge; ``rules``: ``"grid"`` round every cell, ``"open"`` three across
+    (above and below the header, and at the foot)."""
+    left, top = corner
+    if rules == "open":
+        for y in (top, top + height, top + len(rows) * height):
+            draw.line([(left, y), (left + sum(widths), y)], fill="black", width=2)
     for r, row in enumerate(rows):
-        x, top = corner[0], corner[1] + r * height
+        x, y = left, top + r * height
         for width, text in zip(widths, row):
-            draw.rectangle([x, top, x + width, top + height], outline="black", width=2)
-            draw.text((x + inset, top + 13), text, font=font, fill="black")
+            if rules == "grid":
+                draw.rectangle([x, y, x + width, y + height], outline="black", width=2)
+            draw.text((x + inset, y + 13), text, font=font, fill="black")
             x += width
 
 

@@ -211,12 +211,17 @@ def test_a_scanned_table_reads_as_a_dataframe_offline(no_network):
 
 
 @pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
-def test_a_picture_of_a_table_alone_reads_as_its_table_with_layout_table():
+@pytest.mark.parametrize(
+    ("layout", "rules"), [("table", "grid"), ("auto", "grid"), ("table", "open"), ("auto", "open")]
+)
+def test_a_picture_of_a_table_alone_reads_as_its_table(layout, rules):
     from ocrframe.sample_images import documents
 
-    engine = LocalEngine(layout="table")
+    # "auto" as well: the layout model calls these pictures a figure, their lines say table;
+    # a grid is read from its rules, an open table by the table model
+    engine = LocalEngine(layout=layout)
     for seed in range(3):
-        picture = documents.table_picture(seed)
+        picture = documents.table_picture(seed, rules=rules)
         res = ocrframe.recognize(picture.image, engine=engine, progress=False)
         (table,) = res.tables()
         # the grid exactly; the text up to the spaces the recogniser may drop inside a cell

@@ -1,0 +1,60 @@
+"""A picture is a table alone when most of its rows hold pieces set in shared columns, one
+of short cells, on a plain background: a crop or screenshot of a table, not a page of prose in
+two columns, a receipt or a shop photo."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ocrframe.core.table_picture import PLAIN, is_table_picture, plain_share
+
+HEIGHT = 20
+
+
+def boxes(rows: list[list[tuple[float, float]]]) -> np.ndarray:
+    """Line boxes from rows of ``(x, width)`` pieces, one line height apart."""
+    out = [(x, 40 * r, width, HEIGHT) for r, row in enumerate(rows) for x, width in row]
+    return np.array(out, dtype=np.float64)
+
+
+def grid(rows: int = 6) -> np.ndarray:
+    # a name, a long description and a short figure per row
+    return boxes([[(10, 90), (140, 400), (600, 50)] for _ in range(rows)])
+
+
+def test_rows_of_pieces_in_shared_columns_are_a_table():
+    assert is_table_picture(grid(), plain=0.9)
+    # the header's cells may be set differently, and a title may run over the columns
+    header = [[(10, 60), (140, 120), (590, 70)]]
+    assert is_table_picture(boxes([[(200, 300)], *header, *[[(10, 90), (600, 50)]] * 5]), 0.9)
+
+
+def test_the_same_lines_on_a_photo_are_not():
+    assert not is_table_picture(grid(), plain=PLAIN - 0.1)
+
+
+def test_two_columns_of_prose_are_not_a_table():
+    page = boxes([[(10, 560), (620, 560)] for _ in range(30)])  # 28 line heights each
+    assert not is_table_picture(page, plain=0.95)
+
+
+def test_a_receipt_with_its_heading_and_totals_is_not_a_table():
+    heading = [[(150, 300)], [(120, 360)], [(180, 240)], [(100, 400)], [(160, 280)]]
+    items = [[(20, 200 + 10 * k), (480, 80)] for k in range(4)]
+    footer = [[(140, 320)], [(170, 260)]]
+    assert not is_table_picture(boxes(heading + items + footer), plain=0.9)
+
+
+def test_one_column_of_lines_and_too_few_rows_are_not_a_table():
+    assert not is_table_picture(boxes([[(10, 300)] for _ in range(12)]), plain=0.9)
+    assert not is_table_picture(grid(rows=2), plain=0.9)
+    assert not is_table_picture(np.zeros((0, 4)), plain=0.9)
+
+
+def test_plain_share_is_high_for_a_document_and_low_for_a_scene():
+    page = np.full((200, 300), 250, dtype=np.uint8)
+    page[50:60, 20:280] = 10  # a line of text
+    assert plain_share(page) > 0.9
+    scene = np.random.default_rng(0).integers(0, 256, (200, 300), dtype=np.uint8)
+    assert plain_share(scene) < PLAIN
+    assert plain_share(np.zeros((0, 0), dtype=np.uint8)) == 0.0
