@@ -28,7 +28,7 @@ import pandas as pd
 
 from .core.version import __version__
 from .dataset import OcrDataset
-from .endpoints import CHOICES, DEFAULT_MODEL, ENGINES, MODELS, check_model
+from .endpoints import CHOICES, DEFAULT_MODEL, ENGINES, LAYOUTS, MODELS, check_model
 from .engines.replay import ReplayEngine
 from .errors import OcrframeError
 from .export.csv import write_csv
@@ -168,12 +168,15 @@ def cmd_recognize(args: argparse.Namespace) -> int:
         )
         if v is not None
     }
-    if args.replay is not None and (args.engine is not None or args.model is not None):
-        raise OcrframeError("--replay answers from records: it takes no --engine or --model")
+    if args.replay is not None and (args.engine, args.model, args.layout) != (None,) * 3:
+        raise OcrframeError(
+            "--replay answers from records: it takes no --engine, --model or --layout"
+        )
     common = {
         "endpoint": args.endpoint,
         "engine": ReplayEngine(args.replay) if args.replay else args.engine or "local",
         "model": args.model,
+        "layout": args.layout,
         "progress": not args.no_progress,
         "save_raw": args.save_raw,
         "pages": args.pages,
@@ -431,6 +434,11 @@ def parser() -> argparse.ArgumentParser:
     rec.add_argument("-e", "--endpoint", default="general", help="endpoint shape (general)")
     rec.add_argument("--engine", choices=ENGINES, help="local (default)")
     rec.add_argument("--model", type=local_model, help=MODEL_HELP)
+    rec.add_argument(
+        "--layout", choices=LAYOUTS,
+        help="how the local engine finds blocks and tables (auto); table: each picture is a "
+        "table; geometry: no layout model; model: the layout model on every page",
+    )  # fmt: skip
     rec.add_argument(
         "-o", "--output", help="DIR (a dataset), OUT.parquet or OUT.csv (one table), OUT.jsonl"
     )

@@ -89,6 +89,21 @@ def check_model(model: str | os.PathLike) -> str:
     )
 
 
+#: how the local engine finds a page's layout (:class:`~ocrframe.engines.local.LocalEngine`)
+LAYOUTS = ("auto", "model", "geometry", "table")
+
+
+def check_layout(layout: str) -> str:
+    """``layout`` if it is one of :data:`LAYOUTS`, else an error that lists them.
+
+    >>> check_layout("table")
+    'table'
+    """
+    if layout not in LAYOUTS:
+        raise OcrframeError(f"layout={layout!r}; choose {', '.join(map(repr, LAYOUTS))}")
+    return layout
+
+
 def endpoint_options(endpoint: str, options: dict) -> dict:
     """``options`` checked against the endpoint's parameters, with the pages' defaults filled in.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -14,7 +14,7 @@ from tqdm.auto import tqdm
 from . import engines, records
 from .core import assemble
 from .dataset import DatasetWriter, OcrDataset, input_keys
-from .endpoints import BATCH_ENDPOINTS, endpoint_options
+from .endpoints import BATCH_ENDPOINTS, check_layout, endpoint_options
 from .engines.base import Answer, Engine
 from .engines.pdf_text import TEXT_LAYER_CHOICES, PdfTextEngine, TextLayerFirst
 from .engines.runtimes import check_threads
@@ -44,6 +44,7 @@ def recognize(
     text_layer: str = "auto",
     workers: int | None = None,
     threads: int | None = None,
+    layout: str | None = None,
     **options: object,
 ) -> OcrResult | OcrDataset:
     """Recognise ``images`` with ``engine`` as ``endpoint`` would, and return the tables.
@@ -81,6 +82,11 @@ def recognize(
     local engine's threads per model (None: the cores shared out among the workers;
     ``threads=1`` keeps each worker on one core).
 
+    ``layout`` is how the local engine finds each page's blocks, reading order and tables
+    (:class:`~ocrframe.engines.local.LocalEngine`; None: ``"auto"``): ``"table"`` reads each
+    picture as one table (photos or crops of tables), ``"geometry"`` skips the layout model,
+    ``"model"`` runs it on every page.
+
     ``out=DIR`` streams the results into a dataset (:mod:`ocrframe.dataset`) every
     ``batch_size`` images (100) instead of holding them in memory, and returns an
     :class:`OcrDataset`; ``batch_size``, ``resume`` and ``retry_failed`` need ``out=``. ``resume=True`` continues a dataset after a crash or Ctrl-C:
@@ -99,14 +105,17 @@ def recognize(
     output = Output.of(out, batch_size, resume, retry_failed)
     opts = endpoint_options(endpoint, options)  # a misspelt option fails before models load
     check_threads(threads)
+    if layout is not None:
+        check_layout(layout)
     if workers is not None:
         _check_workers(workers, engine)
-    eng = _reading_pdfs(engines.get(engine, model=model, threads=threads), text_layer)
+    local = LocalSettings(model, threads, layout)
+    eng = engine_for(engine, local, text_layer)
     eng.check_endpoint(endpoint)
     inputs = expand(images, pages=pages, dpi=dpi, max_pixels=max_pixels)
     if save_raw is not None:
         records.prepare(save_raw)  # before any recognition, so a bad directory costs nothing
-    with _in_workers(eng, engine, model, threads, text_layer, workers, len(inputs)) as eng:
+    with _in_workers(eng, engine, local, text_layer, workers, len(inputs)) as eng:
         task = Task(eng, endpoint, opts, save_raw)
         shown = Progress.of(progress, len(inputs))
         if output.out is not None:
@@ -134,9 +143,24 @@ def _check_workers(workers: object, engine: object) -> None:
         )
 
 
+@dataclass(frozen=True)
+class LocalSettings:
+    """What ``recognize`` was told of the local engine: its model, threads per model and
+    layout (None: the defaults)."""
+
+    model: str | None = None
+    threads: int | None = None
+    layout: str | None = None
+
+
 @contextmanager
 def _in_workers(
-    eng: Engine, engine, model, threads, text_layer: str, workers: int | None, inputs: int
+    eng: Engine,
+    engine,
+    local: LocalSettings,
+    text_layer: str,
+    workers: int | None,
+    inputs: int,
 ) -> Iterator[Engine]:
     """``eng``, or a pool of ``workers`` processes reading as it does (see :func:`recognize`;
     None: :func:`~ocrframe.engines.workers.default_workers` for the local engines by name)."""
@@ -145,16 +169,16 @@ def _in_workers(
     if workers == 1:
         yield eng
         return
-    if threads is None:  # the cores shared out, so that workers do not contend for them
-        threads = max(1, usable_cores() // workers)
-    make = partial(engine_for, engine, model, threads if engine == "local" else None, text_layer)
-    with WorkerPool(make, workers, eng) as pool:
+    if local.threads is None and engine == "local":  # the cores shared out among the workers
+        local = replace(local, threads=max(1, usable_cores() // workers))
+    with WorkerPool(partial(engine_for, engine, local, text_layer), workers, eng) as pool:
         yield pool
 
 
-def engine_for(engine: str, model: str | None, threads: int | None, text_layer: str) -> Engine:
+def engine_for(engine: str | Engine, local: LocalSettings, text_layer: str) -> Engine:
     """The engine ``recognize`` reads with, made from its settings (a worker makes its own)."""
-    return _reading_pdfs(engines.get(engine, model=model, threads=threads), text_layer)
+    made = engines.get(engine, model=local.model, threads=local.threads, layout=local.layout)
+    return _reading_pdfs(made, text_layer)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable
 
 from ..core import moved
-from ..endpoints import DEFAULT_MODEL, check_model
+from ..endpoints import DEFAULT_MODEL, check_layout, check_model
 from ..errors import OcrframeError
 from .base import Engine
 from .runtimes import check_threads
@@ -39,16 +39,22 @@ def names() -> list[str]:
     return list(_FACTORIES)
 
 
-def get(engine: str | Engine, model: str | None = None, threads: int | None = None) -> Engine:
+def get(
+    engine: str | Engine,
+    model: str | None = None,
+    threads: int | None = None,
+    layout: str | None = None,
+) -> Engine:
     """The engine object for ``engine`` (a registered name, or an engine object itself);
-    ``model`` chooses the local engine's model (``"v6-small"``, ``"v4"``) and ``threads`` its
-    models' threads (:mod:`~.runtimes`).
+    ``model`` chooses the local engine's model (``"v6-small"``, ``"v4"``), ``threads`` its
+    models' threads (:mod:`~.runtimes`) and ``layout`` how it finds a page's layout
+    (:data:`~ocrframe.endpoints.LAYOUTS`).
 
     >>> get("local", model="v4") is get("local", model="v4")          # doctest: +SKIP
     True
     """
-    if model is not None or threads is not None:
-        return _local_with(engine, model or DEFAULT_MODEL, threads)
+    if model is not None or threads is not None or layout is not None:
+        return _local_with(engine, model or DEFAULT_MODEL, threads, layout or "auto")
     if isinstance(engine, Engine):
         return engine
     if not isinstance(engine, str) or engine not in _FACTORIES:
@@ -59,30 +65,41 @@ def get(engine: str | Engine, model: str | None = None, threads: int | None = No
         return _INSTANCES[engine]
 
 
-def _local_with(engine: str | Engine, model: str, threads: int | None = None) -> Engine:
-    """The local engine reading with ``model`` and ``threads``, one of each per process."""
+def _local_with(
+    engine: str | Engine, model: str, threads: int | None = None, layout: str = "auto"
+) -> Engine:
+    """The local engine reading with ``model``, ``threads`` and ``layout``, one of each per
+    process."""
     from .local import LocalEngine
 
     check_model(model)
     check_threads(threads)
-    if isinstance(engine, LocalEngine) and (engine.model, engine.threads) == (model, threads):
+    check_layout(layout)
+    settings = (model, threads, layout)
+    if isinstance(engine, LocalEngine) and (engine.model, engine.threads, engine.layout) == settings:
         return engine
     if engine != "local":
         named = engine if isinstance(engine, str) else type(engine).__name__
-        what = (
-            f"model={model!r} chooses a model"
-            if threads is None
-            else f"threads={threads!r} sets the threads of the models"
-        )
-        raise OcrframeError(f"{what} of the local engine; engine {named!r} has none")
+        raise OcrframeError(f"{_setting(*settings)} of the local engine; engine {named!r} has none")
     key = "local" if model == DEFAULT_MODEL else f"local/{model}"
     key += "" if threads is None else f"/threads={threads}"
+    key += "" if layout == "auto" else f"/layout={layout}"
     with _LOCK:
         if key not in _INSTANCES:
             _INSTANCES[key] = LocalEngine(
-                model=model, threads=threads, other_languages=_registered_tesseract
+                model=model, threads=threads, layout=layout, other_languages=_registered_tesseract
             )
         return _INSTANCES[key]
+
+
+def _setting(model: str, threads: int | None, layout: str) -> str:
+    """What a setting given for the local engine does, for the error when it was given for
+    another engine."""
+    if threads is not None:
+        return f"threads={threads!r} sets the threads of the models"
+    if layout != "auto":
+        return f"layout={layout!r} sets how pages' layout is found"
+    return f"model={model!r} chooses a model"
 
 
 def _local() -> Engine:

@@ -28,7 +28,7 @@ from ..core.reading_order import Layout, straight_boxes
 from ..core.ruled_grid import ruled_cells
 from ..core.table_picture import is_table_picture, plain_share
 from ..core.table_text import GridCell, cell_texts
-from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_model
+from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_layout, check_model
 from ..errors import OcrframeError
 from ..inputs.images import Loaded
 from . import layout_model, table_model
@@ -75,7 +75,6 @@ MODEL_LINES = 12
 #: ... and on pictures of at least this many lines for their tables only (a screenshot or
 #: photo of a table has a few cells; a label's or sign's other regions would be guesses)
 TABLE_LINES = 4
-LAYOUTS = ("auto", "model", "geometry", "table")
 
 
 class LocalEngine(Engine):
@@ -117,9 +116,7 @@ class LocalEngine(Engine):
     ) -> None:
         self.model = check_model(model)
         self.threads = check_threads(threads)
-        if layout not in LAYOUTS:
-            raise OcrframeError(f"layout={layout!r}; choose {', '.join(map(repr, LAYOUTS))}")
-        self.layout = layout
+        self.layout = check_layout(layout)
         # made on first use: most runs never ask for another language
         self._other_languages = functools.cache(other_languages)
         if model == "v4":

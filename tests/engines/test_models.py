@@ -231,6 +231,35 @@ def test_a_picture_of_a_table_alone_reads_as_its_table(layout, rules):
         assert list(res.blocks["type"]) == ["table"]
 
 
+def test_layout_choice_is_checked_and_named():
+    sample = ocrframe.samples()[0]
+    with pytest.raises(OcrframeError, match="layout='columns'; choose 'auto', 'model', 'geom"):
+        ocrframe.recognize(sample, layout="columns", progress=False)
+    with pytest.raises(OcrframeError, match="layout='table' sets how pages' layout is found"):
+        ocrframe.recognize(sample, engine="tesseract", layout="table", progress=False)
+    assert engines.get("local", layout="auto") is engines.get("local")
+    assert engines.get("local", layout="table").layout == "table"
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
+def test_recognize_workers_and_the_cli_take_the_layout(tmp_path):
+    from ocrframe.cli import main
+    from ocrframe.sample_images import documents
+
+    picture = documents.table_picture(seed=1, rules="open")
+    path = tmp_path / "table.jpg"
+    path.write_bytes(picture.jpeg)
+    # geometry alone finds no table; layout="table" reads the picture as one, in workers too
+    assert ocrframe.recognize(path, layout="geometry", progress=False).tables() == []
+    read = ocrframe.recognize([path, path], layout="table", workers=2, progress=False)
+    assert [t.shape for t in read.tables()] == [(len(picture.rows), 3)] * 2
+    out = tmp_path / "cells.csv"
+    argv = ["recognize", str(path), "--layout", "table", "--level", "cells", "-o", str(out)]
+    assert main([*argv, "--no-progress"]) == 0
+    cells = pd.read_csv(out)
+    assert (cells["row"].max() + 1, cells["col"].max() + 1) == (len(picture.rows), 3)
+
+
 def _v4_files() -> Path:
     v4 = pytest.importorskip("rapidocr_onnxruntime", reason="the v4 extra (Python < 3.13)")
     return Path(v4.__file__).parent / "models"
