@@ -76,7 +76,10 @@ def _local_with(
     check_threads(threads)
     check_layout(layout)
     settings = (model, threads, layout)
-    if isinstance(engine, LocalEngine) and (engine.model, engine.threads, engine.layout) == settings:
+    if (
+        isinstance(engine, LocalEngine)
+        and (engine.model, engine.threads, engine.layout) == settings
+    ):
         return engine
     if engine != "local":
         named = engine if isinstance(engine, str) else type(engine).__name__
