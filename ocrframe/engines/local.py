@@ -26,7 +26,7 @@ from ..core import codes
 from ..core.geometry import Line, bbox, moved, overlap_area, rectangle
 from ..core.reading_order import Layout, straight_boxes
 from ..core.ruled_grid import ruled_cells
-from ..core.table_picture import is_table_picture, plain_share
+from ..core.table_picture import is_prose_columns, is_table_picture, plain_share
 from ..core.table_text import GridCell, cell_texts
 from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_layout, check_model
 from ..errors import OcrframeError
@@ -176,7 +176,7 @@ class LocalEngine(Engine):
         wanted = self.layout == "model" or (auto and len(lines) >= TABLE_LINES)
         if not wanted or not layout_model.available():
             return None
-        found = layout_model.regions(rgb, self.runtime, self.threads)
+        found = _no_prose_tables(layout_model.regions(rgb, self.runtime, self.threads), lines)
         if auto and _table_alone(rgb, lines, found):
             return [("table", (0, 0, rgb.shape[1], rgb.shape[0]))]
         if auto and len(lines) < MODEL_LINES:  # a picture of a table: its table, if any
@@ -278,6 +278,26 @@ class LocalEngine(Engine):
 
 #: regions a page has and a picture of a table alone has not
 PAGE_FURNITURE = ("title", "header", "footer")
+
+
+def _no_prose_tables(
+    found: list[layout_model.Region], lines: list[Line]
+) -> list[layout_model.Region]:
+    """``found`` without the table regions whose lines are columns of prose
+    (:func:`~ocrframe.core.table_picture.is_prose_columns`): their blocks and order are the
+    lines' to give."""
+    if not any(r.kind == "table" for r in found):
+        return found
+    boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64).reshape(-1, 4)
+    middles = boxes[:, :2] + boxes[:, 2:] / 2
+
+    def prose(region: layout_model.Region) -> bool:
+        x, y, w, h = region.box
+        inside = (middles[:, 0] > x) & (middles[:, 0] < x + w)
+        inside &= (middles[:, 1] > y) & (middles[:, 1] < y + h)
+        return is_prose_columns(boxes[inside])
+
+    return [r for r in found if r.kind != "table" or not prose(r)]
 
 
 def _table_alone(rgb: np.ndarray, lines: list[Line], found: list[layout_model.Region]) -> bool:

@@ -18,6 +18,7 @@ import io
 import random
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from .hard_pages import serif_font
@@ -90,6 +91,90 @@ def table_picture(seed: int = 0, rules: str = "grid") -> TablePage:
     font = ImageFont.truetype(serif_font(), 26)
     _table(ImageDraw.Draw(picture), rows, (30, 30), widths, height, font, 14, rules)
     return TablePage(*_scanned(picture, rng), rows)
+
+
+@dataclass(frozen=True)
+class MagazinePage:
+    """A drawn magazine page: the image (as scanned), its JPEG bytes, and its text blocks in
+    reading order (headline, standfirst, then each column top to bottom)."""
+
+    image: Image.Image
+    jpeg: bytes
+    blocks: list[str]
+
+
+MAGAZINE_TEXT = (
+    "the city council voted on tuesday to expand the harbour with a new quay for ferries and "
+    "fishing boats while residents asked for more trees along the promenade and a quieter road "
+    "past the market where children walk to school every morning in winter"
+)
+
+
+def magazine_page(seed: int = 0, columns: int = 3) -> MagazinePage:
+    """A magazine page in ``columns`` columns (2 or 3) under a headline and a standfirst, with
+    a picture over the last two columns and its caption, a pull quote in the first column,
+    paragraphs of made-up news, scanned like :func:`table_page`: a page whose lines read in
+    their order only if its columns are found.
+
+    >>> from ocrframe.sample_images import documents
+    >>> page = documents.magazine_page(seed=0)
+    >>> page.blocks[0], page.image.size
+    ('Harbour plan wins the vote', (1654, 2200))
+    """
+    if columns not in (2, 3):
+        raise ValueError(f"columns={columns!r}; choose 2 or 3")
+    rng = random.Random(seed)
+    vocabulary = MAGAZINE_TEXT.split()
+    page = Image.new("RGB", (1654, 2200), "white")
+    draw = ImageDraw.Draw(page)
+    body = ImageFont.truetype(serif_font(), 24)
+    blocks = ["Harbour plan wins the vote", "Ferries get a new quay; residents want more trees"]
+    draw.text((100, 80), blocks[0], font=ImageFont.truetype(serif_font(), 64), fill="black")
+    draw.text((100, 175), blocks[1], font=ImageFont.truetype(serif_font(), 34), fill="black")
+    margin, gutter, top, bottom = 100, 50, 270, 2100
+    width = (page.width - 2 * margin - gutter * (columns - 1)) // columns
+    left = [margin + c * (width + gutter) for c in range(columns)]
+    picture = (left[-2], top, left[-1] + width, top + 560)
+    tone = np.random.default_rng(seed).integers(70, 190, (12, 24, 3), dtype=np.uint8)
+    size = (picture[2] - picture[0], picture[3] - picture[1])
+    page.paste(Image.fromarray(tone).resize(size, Image.BILINEAR), picture[:2])
+    for c, x in enumerate(left):
+        y = top
+        if c == columns - 2:  # the caption under the picture, in the first column it covers
+            caption = "The new quay seen from the market square at dawn"
+            draw.text((x, picture[3] + 14), caption, "black", ImageFont.truetype(serif_font(), 20))
+            blocks.append(caption)
+        if c >= columns - 2:
+            y = picture[3] + 70
+        while True:
+            words = [rng.choice(vocabulary) for _ in range(rng.randint(25, 60))]
+            lines = _wrapped(" ".join(words).capitalize() + ".", body, width)
+            lines = lines[: max(0, (bottom - y) // 32)]
+            if not lines:
+                break
+            for line in lines:
+                draw.text((x, y), line, font=body, fill="black")
+                y += 32
+            blocks.append(" ".join(lines))
+            y += 22
+            if c == 0 and len(blocks) == 3:  # a pull quote after the first paragraph
+                quote = "We waited ten years"
+                draw.text((x + 10, y), quote, "black", ImageFont.truetype(serif_font(), 38))
+                blocks.append(quote)
+                y += 80
+    return MagazinePage(*_scanned(page, rng), blocks)
+
+
+def _wrapped(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """``text`` in lines no wider than ``width`` pixels in ``font``."""
+    lines, line = [], ""
+    for word in text.split():
+        longer = f"{line} {word}".strip()
+        if line and font.getlength(longer) > width:
+            lines.append(line)
+            longer = word
+        line = longer
+    return [*lines, line] if line else lines
 
 
 def _table(

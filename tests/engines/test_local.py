@@ -222,6 +222,23 @@ def test_a_two_column_page_scanned_at_a_slant_reads_column_by_column():
         assert marks == by_column, degrees
 
 
+@pytest.mark.parametrize("columns", [2, 3])
+def test_a_magazine_page_reads_in_order_and_its_columns_are_no_table(columns):
+    from rapidfuzz.distance import Levenshtein
+
+    from ocrframe.sample_images import documents
+
+    # a headline and standfirst over the columns, a picture over the last two with a caption,
+    # a pull quote: the layout model called two of these columns a table (score 0.51)
+    page = documents.magazine_page(seed=0, columns=columns)
+    res = ocrframe.recognize(page.image, progress=False)
+    truth = "".join("".join(page.blocks).split())
+    text = "".join(res.text(0).split())
+    assert Levenshtein.distance(truth, text) / len(truth) < 0.01
+    assert res.tables() == []
+    assert "caption" in set(res.blocks["type"])  # a block of its own, not a line of text
+
+
 class _FailsOnSquares(LocalEngine):
     """RapidOCR failing on one kind of picture (stands in for an engine bug, not for
     recognize, which is what the test is about)."""
