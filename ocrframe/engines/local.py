@@ -233,11 +233,9 @@ class LocalEngine(Engine):
         (:mod:`~ocrframe.core.ruled_grid`: exact where the model guesses), else from the
         table model (:mod:`~.table_model`, where installed). The first row of a ruled table is
         its header."""
-        height = float(np.median([bbox(line.polygon)[3] for line in lines]))
-        x0, y0, x1, y1 = _clipped(box, rgb.shape, margin=round(height / 2))
-        gray = np.asarray(Image.fromarray(np.ascontiguousarray(rgb[y0:y1, x0:x1, :3])).convert("L"))
         boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64)
-        ruled = ruled_cells(gray, boxes - (x0, y0, 0, 0))
+        x0, y0, x1, y1 = _clipped(box, rgb.shape, margin=round(np.median(boxes[:, 3]) / 2))
+        ruled = ruled_cells(_gray(rgb[y0:y1, x0:x1]), boxes - (x0, y0, 0, 0))
         if ruled is not None:
             return [
                 table_model.Cell(
@@ -308,8 +306,12 @@ def _table_alone(rgb: np.ndarray, lines: list[Line], found: list[layout_model.Re
     if any(r.kind == "table" or r.kind in PAGE_FURNITURE for r in found):
         return False
     boxes = straight_boxes([line.polygon for line in lines], skew(lines))
-    gray = np.asarray(Image.fromarray(np.ascontiguousarray(rgb[..., :3])).convert("L"))
-    return is_table_picture(boxes, plain_share(gray))
+    return is_table_picture(boxes, plain_share(_gray(rgb)))
+
+
+def _gray(rgb: np.ndarray) -> np.ndarray:
+    """An RGB picture (or a slice of one) in grey levels."""
+    return np.asarray(Image.fromarray(np.ascontiguousarray(rgb[..., :3])).convert("L"))
 
 
 def _with_region(
