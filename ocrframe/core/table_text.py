@@ -20,6 +20,7 @@ line's characters without a box are spread over the line's box by their position
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .geometry import Line, bbox
+
+#: gaps between characters wider than a line's height over this are word spaces
+WORD_SPACE = 5.0
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,40 @@ def placed(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[Word]:
     return out
 
 
+def pieces(line: Line) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The pieces of ``line`` that one cell each holds (:func:`_pieces`: the line cut where
+    its characters lie far apart), each with its box ``(x, y, width, height)``: across its
+    characters' boxes (a character without one: its share of the line), the line's top and
+    height.
+
+    >>> from ocrframe.core.geometry import Char, Line, rectangle
+    >>> line = Line(rectangle((0, 0, 200, 20)), "ab",
+    ...             [Char("a", 0.9, (10, 0, 10, 20)), Char("b", 0.8, (150, 0, 10, 20))])
+    >>> pieces(line)
+    [('a', (10.0, 0, 10.0, 20)), ('b', (150.0, 0, 10.0, 20))]
+    """
+    x, y, w, h = bbox(line.polygon)
+    if _vertical(line, w, h):
+        return [(line.text.strip(), (x, y, w, h))]
+    centres = _centres(line)
+    share = w / max(len(line.text), 1)
+    out = []
+    for start, stop in _pieces(line, centres, h):
+        ends = []
+        for k in range(start, stop):
+            if centres[k][0] is None:
+                continue
+            box = line.chars[k].box if _boxed(line, k, k) else None
+            ends += (
+                [box[0], box[0] + box[2]]
+                if box
+                else [centres[k][0] - share / 2, centres[k][0] + share / 2]
+            )
+        x0, x1 = float(min(ends)), float(max(ends))
+        out.append((line.text[start:stop].strip(), (x0, y, x1 - x0, h)))
+    return out
+
+
 def _vertical(line: Line, width: float, height: float) -> bool:
     """Whether the line is set top to bottom (a turned column header): taller than wide."""
     return len(line.text.strip()) > 1 and height > 1.5 * width
@@ -112,20 +150,21 @@ def _pieces(
     line: Line, centres: list[tuple[float | None, float | None]], height: float
 ) -> list[tuple[int, int]]:
     """The ``(start, stop)`` of each piece of the line that one cell holds: runs of characters
-    split where two are further apart than half the line's height (two cells the detector
-    ran into one line, with or without a space read between them). Where the characters
-    have no boxes, every space splits: nothing tells a cell's space from the gap between
-    cells."""
-    gap = height / 2
+    split where two are further apart than half the line's height and than twice the line's
+    other word spaces (two cells the detector ran into one line, with or without a space read
+    between them; a wide face's word spaces reach half a height, and estimated character
+    boxes make them uneven). Where the characters have no boxes, every space splits: nothing
+    tells a cell's space from the gap between cells."""
+    boxed = [k for k, (x, _) in enumerate(centres) if x is not None]
+    gaps = {b: _gap(line, a, b) for a, b in itertools.pairwise(boxed)}
+    spaces = [g for g in gaps.values() if g is not None and g > height / WORD_SPACE]
     out: list[tuple[int, int]] = []
     start = last = None
-    for k, (x, _) in enumerate(centres):
-        if x is None:
-            continue
-        apart = last is not None and (
-            (last < k - 1 and not _boxed(line, last, k)) or _apart(line, last, k, gap)
-        )
-        if apart:
+    for k in boxed:
+        gap = gaps.get(k)
+        if last is not None and (
+            (gap is None and last < k - 1) or (gap is not None and _wide_gap(gap, spaces, height))
+        ):
             out.append((start, last + 1))
             start = None
         if start is None:
@@ -136,20 +175,30 @@ def _pieces(
     return out
 
 
+def _wide_gap(gap: float, spaces: list[float], height: float) -> bool:
+    """Whether ``gap`` between two characters parts two cells: wider than half the line's
+    height and than twice the median of the line's other word spaces (``spaces``, ``gap``
+    among them)."""
+    others = list(spaces)
+    if gap in others:
+        others.remove(gap)
+    return gap > height / 2 and (not others or gap > 2 * float(np.median(others)))
+
+
+def _gap(line: Line, a: int, b: int) -> float | None:
+    """The space between characters ``a`` and ``b`` of the line, None unless both have
+    boxes."""
+    if not _boxed(line, a, b):
+        return None
+    first, second = line.chars[a].box, line.chars[b].box
+    return second[0] - (first[0] + first[2])
+
+
 def _boxed(line: Line, a: int, b: int) -> bool:
     """Whether characters ``a`` and ``b`` of the line both have boxes."""
     if len(line.chars) != len(line.text):
         return False
     return line.chars[a].box is not None and line.chars[b].box is not None
-
-
-def _apart(line: Line, a: int, b: int, gap: float) -> bool:
-    """Whether characters ``a`` and ``b`` (both with boxes) have a gap wider than ``gap``
-    between them."""
-    if not _boxed(line, a, b):
-        return False
-    first, second = line.chars[a].box, line.chars[b].box
-    return second[0] - (first[0] + first[2]) > gap
 
 
 def _closest(cells: Sequence[GridCell], x: float, y: float) -> int:

@@ -82,3 +82,30 @@ def test_a_vertical_line_goes_whole_to_the_cell_at_its_middle():
     chars = [Char(ch, 0.9, (10 + 25 * k, 0, 10, 10)) for k, ch in enumerate("TOTAL")]
     upright = Line(rectangle((150, 0, 12, 30)), "TOTAL", chars)
     assert [t for t, _ in cell_texts(grid_2x2(), [upright])] == ["", "TOTAL", "", ""]
+
+
+def spaced(words: list[tuple[str, float]], y: float) -> Line:
+    """A line of ``words`` starting at the given x, characters 10 wide, spaces without a box."""
+    chars, text = [], ""
+    for word, x in words:
+        if text:
+            chars.append(Char(" ", 0.9, None))
+            text += " "
+        chars += [Char(ch, 0.9, (round(x + 10 * k), round(y), 10, 20)) for k, ch in enumerate(word)]
+        text += word
+    right = words[-1][1] + 10 * len(words[-1][0])
+    return Line(rectangle((words[0][1], y, right - words[0][1], 20)), text, chars)
+
+
+def test_wide_even_word_spaces_do_not_cut_a_cell_s_line_but_a_far_wider_gap_does():
+    # a wide face: each word space 13-17 pixels, over half the line's height of 20
+    long_name = spaced([("ab", 0), ("cd", 33), ("ef", 66), ("gh", 103)], 5)
+    cells = [
+        GridCell(0, 0, 1, 1, (0, 0, 60, 30)),  # the model's column band stops short
+        GridCell(0, 1, 1, 1, (100, 0, 200, 30)),
+    ]
+    assert [t for t, _ in cell_texts(cells, [long_name])] == ["ab cd ef gh", ""]
+    # the detector ran the name into the next cell's "No": cut at that gap only
+    merged = spaced([("ab", 0), ("cd", 33), ("ef", 66), ("No", 170)], 5)
+    cells[1] = GridCell(0, 1, 1, 1, (150, 0, 200, 30))
+    assert [t for t, _ in cell_texts(cells, [merged])] == ["ab cd ef", "No"]
