@@ -43,6 +43,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .geometry import bbox, rectangle
+from .table_picture import table_runs
 
 #: a line joins the one above it when the gap between them is below this many line heights
 JOIN_GAP = 1.0
@@ -69,6 +70,12 @@ MARK_GAP = 2.0
 #: is text the model took for a picture (a table, a form): its lines are grouped by geometry
 FIGURE_LINES = 8
 FIGURE_SHARE = 0.25
+#: ... and a run of rows in it is a table when one of its columns holds pieces at most this
+#: many line heights long (check boxes, figures, "Yes"): a screenshot's menus and a cover's
+#: columns of prose are runs of rows too
+PICTURED_CELLS = 3.0
+#: regions of the running header and footer: on the page's edge, not its text
+HEADER_FOOTER = ("header", "footer")
 #: above this many blocks the ordering's cubic test is skipped (a top-down, left-right sort)
 MAX_BLOCKS = 600
 
@@ -111,15 +118,26 @@ def layout(
     if n == 0:
         return Layout(np.zeros(0, np.int32), np.zeros(0, np.int32), ())
     b[:, 2:] = np.maximum(b[:, 2:], 1.0)  # a zero-size box still has a place
-    inside, kinds = _in_regions(b, regions)
+    inside, kinds, pictured = _in_regions(b, regions)
+    # a table among the text the model took for a picture, on a page (the model framed its
+    # header or footer): a receipt or a shop sign the model calls a picture is one too, and
+    # its rows of prices are no table to read
+    if not any(kind in HEADER_FOOTER for kind in kinds):
+        pictured = []
+    tables = [lines[run] for lines in pictured for run in table_runs(b[lines], PICTURED_CELLS)]
+    in_table = np.zeros(n, dtype=bool)
+    for run in tables:
+        in_table[run] = True
     # a text region does not claim its lines: geometry groups them, and the region may only
     # cut a block where it ends (a model's text box on a slanted page can hold pieces of
     # three paragraphs; its other kinds say what the lines are, which geometry cannot)
     in_text = np.array([r >= 0 and kinds[r] == "text" for r in inside], dtype=bool)
-    rest = np.flatnonzero((inside < 0) | in_text)
+    rest = np.flatnonzero(((inside < 0) | in_text) & ~in_table)
     groups = [np.flatnonzero((inside == r) & ~in_text) for r in range(len(regions))]
     groups = [g for g in groups if len(g)]
     given: list[str | None] = [kinds[int(inside[g[0]])] for g in groups]
+    groups += tables
+    given += ["table"] * len(tables)
     for g in _blocks(b[rest]) if len(rest) else []:
         for run in _runs(_rows(b, rest[g]), inside):
             groups.append(run)
@@ -198,11 +216,12 @@ def _runs(lines: np.ndarray, region: np.ndarray) -> list[np.ndarray]:
 
 def _in_regions(
     b: np.ndarray, regions: Sequence[tuple[str, Sequence[float]]]
-) -> tuple[np.ndarray, list[str]]:
-    """Per line, the region holding most of it (at least half its area), or -1; the kinds."""
+) -> tuple[np.ndarray, list[str], list[np.ndarray]]:
+    """Per line, the region holding most of it (at least half its area), or -1; the kinds;
+    the lines of each region called a figure that are text (they are in none)."""
     inside = np.full(len(b), -1)
     if not regions:
-        return inside, []
+        return inside, [], []
     kinds = [kind for kind, _ in regions]
     r = np.asarray([box for _, box in regions], dtype=np.float64).reshape(-1, 4)
     x0 = np.maximum(b[:, None, 0], r[None, :, 0])
@@ -213,11 +232,39 @@ def _in_regions(
     best = share.argmax(axis=1)
     held = share[np.arange(len(b)), best] >= 0.5
     inside[held] = best[held]
+    pictured = []
     for k, kind in enumerate(kinds):  # a "figure" full of text lines is text, not a picture
         mine = inside == k
         if kind == "figure" and mine.sum() > max(FIGURE_LINES, FIGURE_SHARE * len(b)):
             inside[mine] = -1
-    return inside, kinds
+            pictured.append(np.flatnonzero(mine))
+    _furniture_rows(b, inside, kinds, r)
+    return inside, kinds, pictured
+
+
+def _furniture_rows(b: np.ndarray, inside: np.ndarray, kinds: list[str], r: np.ndarray) -> None:
+    """Lines in no region on the row of a ``header`` (``footer``) region, above (below) all
+    the page's other lines, join the nearest such region: a running title beside the page
+    number the model framed (the realdev questionnaire's "Global Study on Legal Aid")."""
+    furniture = [k for k, kind in enumerate(kinds) if kind in HEADER_FOOTER]
+    if not furniture:
+        return
+    middle = b[:, 1] + b[:, 3] / 2
+    near: dict[int, int] = {}
+    for k in np.flatnonzero(inside < 0):
+        rows = [f for f in furniture if r[f, 1] <= middle[k] <= r[f, 1] + r[f, 3]]
+        if rows:
+            gap = [max(r[f, 0] - b[k, 0] - b[k, 2], b[k, 0] - r[f, 0] - r[f, 2], 0) for f in rows]
+            near[int(k)] = rows[int(np.argmin(gap))]
+    body = (inside < 0) | ~np.isin(inside, furniture)
+    body[list(near)] = False
+    for k, f in near.items():
+        if kinds[f] == "footer":
+            beyond = not (middle[body] > b[k, 1]).any()
+        else:
+            beyond = not (middle[body] < b[k, 1] + b[k, 3]).any()
+        if beyond:
+            inside[k] = f
 
 
 def _blocks(b: np.ndarray) -> list[np.ndarray]:

@@ -35,6 +35,10 @@ COLUMN_SHARE = 0.3
 SHORT_CELLS = 12.0
 #: the share of the picture's pixels within :data:`PLAIN_TONE` grey levels of its commonest
 PLAIN = 0.65
+#: pieces of a row this many line heights apart or more are cells of their own
+CELL_GAP = 2.0
+#: rows of one table lie at most this many line heights apart
+ROW_GAP = 2.5
 PLAIN_TONE = 40
 
 
@@ -79,14 +83,120 @@ def is_prose_columns(boxes: np.ndarray) -> bool:
     return found.rows >= GRID_ROWS and found.columns >= 2 and found.shortest > SHORT_CELLS
 
 
+def table_runs(boxes: np.ndarray, short: float = SHORT_CELLS) -> list[np.ndarray]:
+    """The tables among lines with ``boxes`` (the page straight) that no layout model framed:
+    runs of :data:`GRID_ROWS` or more rows, one below the next, each with two cells or more
+    (pieces :data:`CELL_GAP` line heights apart or more), in columns that the rows share, one
+    of short cells (its median piece at most ``short`` line heights long); a run takes the
+    lines lying within it (a header's second line). Each table is an array of indices into
+    ``boxes``, top to bottom.
+
+    Meant for lines the model took for a picture: a questionnaire's grid of check boxes under
+    a run of questions (``table_mislabeled_as_picture.pdf`` of the realdev documents).
+
+    >>> import numpy as np
+    >>> text = [(10, 30 * r, 600, 20) for r in range(4)]  # a paragraph, then a table
+    >>> grid = [(10, 150 + 30 * r, 120, 20) for r in range(4)]
+    >>> grid += [(400, 150 + 30 * r, 20, 20) for r in range(4)]
+    >>> [run.tolist() for run in table_runs(np.array(text + grid, float))]
+    [[4, 8, 5, 9, 6, 10, 7, 11]]
+    """
+    if len(boxes) < 2 * GRID_ROWS:
+        return []
+    height = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    rows = line_rows(boxes)
+    found = []
+    for run in _grid_runs(boxes, rows, height):
+        grid = [row for row in run if _cells(boxes, row, height) >= 2]
+        if len(grid) < GRID_ROWS or len(grid) < GRID_SHARE * len(run):
+            continue
+        lines = _within(boxes, [k for row in run for k in row])
+        shape = columns(boxes[lines])
+        if shape.columns >= 2 and shape.shortest <= short:
+            found.append(lines)
+    return found
+
+
+def grid_part(boxes: np.ndarray) -> np.ndarray | None:
+    """Where lines with ``boxes`` that a layout model framed as one table are a form, not a
+    table: the one run of them that is a table (:func:`table_runs`), when the others are
+    :data:`GRID_ROWS` rows or more of a single piece of text each, all above it or all below
+    it (questions and their answers over a grid of replies). None where the lines are the
+    table the model framed. A question is a line of text at least :data:`SHORT_CELLS` line
+    heights long; lines set top to bottom (a table's turned column headers) are no questions.
+
+    >>> import numpy as np
+    >>> questions = [(10, 30 * r, 400, 20) for r in range(4)]
+    >>> grid = [(x, 150 + 30 * r, 90, 20) for r in range(4) for x in (10, 300)]
+    >>> grid_part(np.array(questions + grid, float)).tolist()
+    [4, 5, 6, 7, 8, 9, 10, 11]
+    >>> grid_part(np.array(grid, float)) is None
+    True
+    """
+    runs = table_runs(boxes)
+    if len(runs) != 1:
+        return None
+    run = runs[0]
+    others = np.setdiff1d(np.arange(len(boxes)), run)
+    if len(others) == 0:
+        return None
+    height = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    rows = line_rows(boxes[others])
+    if len(rows) < GRID_ROWS or any(_cells(boxes[others], row, height) > 1 for row in rows):
+        return None
+    widths, heights = boxes[others, 2], boxes[others, 3]
+    if (heights > widths).any() or widths.max() < SHORT_CELLS * height:
+        return None
+    top, bottom = boxes[run, 1].min(), (boxes[run, 1] + boxes[run, 3]).max()
+    above = (boxes[others, 1] + boxes[others, 3] <= top).all()
+    below = (boxes[others, 1] >= bottom).all()
+    return run if above or below else None
+
+
+def in_grid_rows(boxes: np.ndarray) -> np.ndarray:
+    """Per line with ``boxes``, whether its row holds two cells or more (pieces
+    :data:`CELL_GAP` line heights apart): a table's cell, not a heading or a page number set
+    alone on its row."""
+    out = np.zeros(len(boxes), dtype=bool)
+    if len(boxes) == 0:
+        return out
+    height = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    for row in line_rows(boxes):
+        out[row] = _cells(boxes, row, height) >= 2
+    return out
+
+
+def _grid_runs(boxes: np.ndarray, rows: list[list[int]], height: float) -> list[list[list[int]]]:
+    """``rows`` in runs that begin and end with a row of two cells or more, rows at most
+    :data:`ROW_GAP` line heights apart, never two rows of one cell in a row (the second line
+    of a header or of a wrapped cell stays in)."""
+    runs: list[list[list[int]]] = []
+    current: list[list[int]] = []
+    single: list[list[int]] = []
+    for k, row in enumerate(rows):
+        if k and _gap(boxes, rows[k - 1], row) > ROW_GAP * height:
+            runs.append(current)
+            current, single = [], []
+        if _cells(boxes, row, height) >= 2:
+            current += [*single, row]
+            single = []
+        elif current and not single:
+            single = [row]
+        else:
+            runs.append(current)
+            current, single = [], []
+    runs.append(current)
+    return [run for run in runs if run]
+
+
 def columns(boxes: np.ndarray) -> Columns:
     """How the lines with ``boxes`` stand in columns (:class:`Columns`)."""
     if len(boxes) == 0:
         return Columns(0.0, 0, 0, np.inf)
-    rows = _rows(boxes)
+    rows = line_rows(boxes)
     shared = [row for row in rows if len(row) >= 2]
     height = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
-    found = _columns(boxes, [k for row in shared for k in row], height)
+    found = line_columns(boxes, [k for row in shared for k in row], height)
     used = [
         column
         for column in found
@@ -108,7 +218,7 @@ def plain_share(gray: np.ndarray) -> float:
     return float(near / gray.size)
 
 
-def _rows(boxes: np.ndarray) -> list[list[int]]:
+def line_rows(boxes: np.ndarray) -> list[list[int]]:
     """The lines by row, top to bottom: a line joins the row above when their middles are
     less than half a line height apart."""
     middles = boxes[:, 1] + boxes[:, 3] / 2
@@ -123,7 +233,39 @@ def _rows(boxes: np.ndarray) -> list[list[int]]:
     return rows
 
 
-def _columns(boxes: np.ndarray, lines: list[int], height: float) -> list[set[int]]:
+def _cells(boxes: np.ndarray, row: list[int], height: float) -> int:
+    """How many cells the lines of ``row`` make: pieces less than :data:`CELL_GAP` line
+    heights apart (a check box and its label) are one."""
+    spans = sorted((boxes[k, 0], boxes[k, 0] + boxes[k, 2]) for k in row)
+    count, right = 0, -np.inf
+    for x0, x1 in spans:
+        count += x0 > right + CELL_GAP * height
+        right = max(right, x1)
+    return count
+
+
+def _gap(boxes: np.ndarray, above: list[int], below: list[int]) -> float:
+    """The space between two rows of lines, from the bottom of one to the top of the next."""
+    return float(boxes[below, 1].min() - (boxes[above, 1] + boxes[above, 3]).max())
+
+
+def _within(boxes: np.ndarray, lines: list[int]) -> np.ndarray:
+    """``lines`` and every other line whose middle lies inside their box, in rows top to
+    bottom, each left to right."""
+    x0, y0 = boxes[lines, 0].min(), boxes[lines, 1].min()
+    x1 = (boxes[lines, 0] + boxes[lines, 2]).max()
+    y1 = (boxes[lines, 1] + boxes[lines, 3]).max()
+    middles = boxes[:, :2] + boxes[:, 2:] / 2
+    inside = (middles[:, 0] > x0) & (middles[:, 0] < x1)
+    inside &= (middles[:, 1] > y0) & (middles[:, 1] < y1)
+    held = np.flatnonzero(inside)
+    return np.array(
+        [k for row in line_rows(boxes[held]) for k in sorted(held[row], key=lambda k: boxes[k, 0])],
+        np.intp,
+    )
+
+
+def line_columns(boxes: np.ndarray, lines: list[int], height: float) -> list[set[int]]:
     """``lines`` grouped into columns: runs of the page's width that their boxes cover, apart
     where no box covers half a line height or more."""
     columns: list[set[int]] = []

@@ -26,7 +26,14 @@ from ..core import codes
 from ..core.geometry import Line, bbox, moved, overlap_area, rectangle
 from ..core.reading_order import Layout, straight_boxes
 from ..core.ruled_grid import ruled_cells
-from ..core.table_picture import is_prose_columns, is_table_picture, plain_share
+from ..core.spaced_grid import misfits, spaced_cells
+from ..core.table_picture import (
+    grid_part,
+    in_grid_rows,
+    is_prose_columns,
+    is_table_picture,
+    plain_share,
+)
 from ..core.table_text import GridCell, cell_texts
 from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_layout, check_model
 from ..errors import OcrframeError
@@ -176,7 +183,7 @@ class LocalEngine(Engine):
         wanted = self.layout == "model" or (auto and len(lines) >= TABLE_LINES)
         if not wanted or not layout_model.available():
             return None
-        found = _no_prose_tables(layout_model.regions(rgb, self.runtime, self.threads), lines)
+        found = _fitted_tables(layout_model.regions(rgb, self.runtime, self.threads), lines)
         if auto and _table_alone(rgb, lines, found):
             return [("table", (0, 0, rgb.shape[1], rgb.shape[0]))]
         if auto and len(lines) < MODEL_LINES:  # a picture of a table: its table, if any
@@ -205,9 +212,7 @@ class LocalEngine(Engine):
             mine = [lines[k] for k in block.lines]
             box = _with_region(block.box, [r for kind, r in regions if kind == "table"])
             grid = self.structure(rgb, box, mine)
-            texts = cell_texts(
-                [GridCell(c.row, c.col, c.row_span, c.col_span, c.box) for c in grid], mine
-            )
+            texts = cell_texts(_grid_cells(grid), mine)
             cells = [
                 TableCell(
                     c.row,
@@ -237,17 +242,16 @@ class LocalEngine(Engine):
         x0, y0, x1, y1 = _clipped(box, rgb.shape, margin=round(np.median(boxes[:, 3]) / 2))
         ruled = ruled_cells(_gray(rgb[y0:y1, x0:x1]), boxes - (x0, y0, 0, 0))
         if ruled is not None:
-            return [
-                table_model.Cell(
-                    c.row, c.col, c.row_span, c.col_span, c.row == 0, _shifted(c.box, x0, y0), None
-                )
-                for c in ruled
-            ]
+            return _as_model_cells([replace(c, box=_shifted(c.box, x0, y0)) for c in ruled])
+        spaced = spaced_cells(lines)
         if not table_model.available():
-            return []
+            return [] if spaced is None else _as_model_cells(spaced)
         x0, y0, x1, y1 = _clipped(box, rgb.shape)
         grid = table_model.cells(np.ascontiguousarray(rgb[y0:y1, x0:x1]), self.threads)
-        return [replace(c, box=_shifted(c.box, x0, y0)) for c in grid]
+        grid = [replace(c, box=_shifted(c.box, x0, y0)) for c in grid]
+        if spaced is not None and misfits(_grid_cells(grid), spaced, lines):
+            return _as_model_cells(spaced)
+        return grid
 
     def page_reading(self, rgb: np.ndarray) -> Reading:
         """A page's reading at the resolution its text needs (large scans in tiles)."""
@@ -278,35 +282,84 @@ class LocalEngine(Engine):
 PAGE_FURNITURE = ("title", "header", "footer")
 
 
-def _no_prose_tables(
+def _fitted_tables(
     found: list[layout_model.Region], lines: list[Line]
 ) -> list[layout_model.Region]:
-    """``found`` without the table regions whose lines are columns of prose
-    (:func:`~ocrframe.core.table_picture.is_prose_columns`): their blocks and order are the
-    lines' to give."""
+    """``found`` with its table regions fitted to the tables their lines make (the lines level
+    with a page's header or footer are none of theirs): a region of one line, or whose lines
+    are columns of prose (:func:`~ocrframe.core.table_picture.is_prose_columns`), is dropped,
+    and one framing a whole form cut down to the form's grid
+    (:func:`~ocrframe.core.table_picture.grid_part`); the other lines are the blocks and order
+    geometry gives."""
     if not any(r.kind == "table" for r in found):
         return found
     boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64).reshape(-1, 4)
     middles = boxes[:, :2] + boxes[:, 2:] / 2
+    # a page number, and the running title level with it, are no row of a table
+    edges = np.zeros(len(boxes), dtype=bool)
+    for region in found:
+        if region.kind in ("header", "footer"):
+            top, bottom = region.box[1], region.box[1] + region.box[3]
+            edges |= (middles[:, 1] > top) & (middles[:, 1] < bottom)
+    out = []
+    for region in found:
+        if region.kind != "table":
+            out.append(region)
+            continue
+        mine = boxes[_held(middles, region.box) & ~edges]
+        if len(mine) >= 2 and not is_prose_columns(mine):
+            grid = grid_part(mine)
+            out.append(region if grid is None else replace(region, box=_around(mine[grid])))
+    return out
 
-    def prose(region: layout_model.Region) -> bool:
-        x, y, w, h = region.box
-        inside = (middles[:, 0] > x) & (middles[:, 0] < x + w)
-        inside &= (middles[:, 1] > y) & (middles[:, 1] < y + h)
-        return is_prose_columns(boxes[inside])
 
-    return [r for r in found if r.kind != "table" or not prose(r)]
+def _held(middles: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+    """Which of the points ``middles`` (rows of x, y) lie inside ``box`` (x, y, width,
+    height)."""
+    x, y, w, h = box
+    inside = (middles[:, 0] > x) & (middles[:, 0] < x + w)
+    return inside & (middles[:, 1] > y) & (middles[:, 1] < y + h)
+
+
+def _around(boxes: np.ndarray) -> tuple[int, int, int, int]:
+    """The box (x, y, width, height) holding ``boxes`` with half a line height to spare (a
+    table's rules and borders lie about that far from its text)."""
+    margin = float(np.median(boxes[:, 3])) / 2
+    x0, y0 = boxes[:, :2].min(axis=0) - margin
+    x1, y1 = (boxes[:, :2] + boxes[:, 2:]).max(axis=0) + margin
+    return bbox([(x0, y0), (x1, y1)])
 
 
 def _table_alone(rgb: np.ndarray, lines: list[Line], found: list[layout_model.Region]) -> bool:
     """Whether a picture where the layout model ``found`` no table is a table alone (a crop,
     screenshot or photo of one), judged by its lines (:func:`~ocrframe.core.table_picture.
-    is_table_picture`); never a page with a title, header or footer (the model often calls a
-    table alone a figure)."""
-    if any(r.kind == "table" or r.kind in PAGE_FURNITURE for r in found):
+    is_table_picture`); never a page with a title, header or footer set alone on its row (the
+    model often calls a table alone a figure, and its header row or a row of it a title or a
+    header)."""
+    if any(r.kind == "table" for r in found):
         return False
     boxes = straight_boxes([line.polygon for line in lines], skew(lines))
+    edges = [r.box for r in found if r.kind in PAGE_FURNITURE]
+    if edges:
+        alone = ~in_grid_rows(boxes)
+        held = np.array([bbox(line.polygon) for line in lines], dtype=np.float64)
+        middles = held[:, :2] + held[:, 2:] / 2
+        if any((_held(middles, box) & alone).any() for box in edges):
+            return False
     return is_table_picture(boxes, plain_share(_gray(rgb)))
+
+
+def _as_model_cells(cells: list[GridCell]) -> list[table_model.Cell]:
+    """Cells read from the page itself (its rules, its text) as the table model gives cells:
+    the first row the header, no model score."""
+    return [
+        table_model.Cell(c.row, c.col, c.row_span, c.col_span, c.row == 0, c.box, None)
+        for c in cells
+    ]
+
+
+def _grid_cells(cells: list[table_model.Cell]) -> list[GridCell]:
+    return [GridCell(c.row, c.col, c.row_span, c.col_span, c.box) for c in cells]
 
 
 def _gray(rgb: np.ndarray) -> np.ndarray:

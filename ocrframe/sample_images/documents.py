@@ -1,5 +1,5 @@
-"""A scanned report page with a ruled table, and a picture of a table alone, drawn with known
-cells.
+"""A scanned report page with a ruled table, a picture of a table alone, a questionnaire and
+a magazine page, drawn with known cells and blocks.
 
 A page to try tables from images on without a scanner: a title, a paragraph, a ruled table of
 made-up sales figures and a closing paragraph, drawn at 150 dpi, turned a fraction of a degree,
@@ -71,25 +71,32 @@ def table_page(seed: int = 0) -> TablePage:
     return TablePage(*_scanned(page, rng), rows)
 
 
-def table_picture(seed: int = 0, rules: str = "grid") -> TablePage:
+def table_picture(seed: int = 0, rules: str = "grid", header: str = "plain") -> TablePage:
     """A picture of a table alone, as a screenshot or a photo of one crops it: a table of
     database registers (three to four rows, three columns), scanned like :func:`table_page`.
     ``rules``: ``"grid"`` rules round every cell; ``"open"`` only above and below the header
-    and at the foot, as papers set tables (its structure is then the table model's to find).
+    and at the foot, as papers set tables; ``"none"``: no rules, the columns set apart by space
+    alone (the structure of both is then the table model's to find). ``header="dark"`` sets the
+    header row in white on a dark band, as spreadsheets and web pages do.
 
     >>> from ocrframe.sample_images import documents
     >>> documents.table_picture(seed=1).rows[0]
     ['Register', 'Meaning', 'Default']
     """
-    if rules not in ("grid", "open"):
-        raise ValueError(f"rules={rules!r}; choose 'grid' or 'open'")
+    if rules not in ("grid", "open", "none"):
+        raise ValueError(f"rules={rules!r}; choose 'grid', 'open' or 'none'")
+    if header not in ("plain", "dark"):
+        raise ValueError(f"header={header!r}; choose 'plain' or 'dark'")
     rng = random.Random(seed)
     rows = [["Register", "Meaning", "Default"]]
     rows += rng.sample(REGISTERS, rng.randint(2, 3))
     widths, height = (300, 480, 200), 56
     picture = Image.new("RGB", (sum(widths) + 60, len(rows) * height + 60), "white")
+    draw = ImageDraw.Draw(picture)
+    if header == "dark":
+        draw.rectangle([30, 30, 30 + sum(widths), 30 + height], fill=(40, 70, 140))
     font = ImageFont.truetype(serif_font(), 26)
-    _table(ImageDraw.Draw(picture), rows, (30, 30), widths, height, font, 14, rules)
+    _table(draw, rows, (30, 30), widths, height, font, 14, rules, header == "dark")
     return TablePage(*_scanned(picture, rng), rows)
 
 
@@ -165,6 +172,67 @@ def magazine_page(seed: int = 0, columns: int = 3) -> MagazinePage:
     return MagazinePage(*_scanned(page, rng), blocks)
 
 
+SURVEY_GROUPS = (
+    "Persons with disabilities",
+    "Children",
+    "Women",
+    "The elderly",
+    "Migrants",
+    "Refugees and asylum seekers",
+    "Internally displaced persons",
+)
+
+
+#: the top of a questionnaire page's running title and page number
+SURVEY_FOOT = 1130
+
+
+def questionnaire_page(seed: int = 0) -> TablePage:
+    """A survey page: two questions, each with its answers behind check boxes, then a third
+    whose answer is a grid (a group per row, "Yes" or "No" under each of two providers) with
+    no rules, and a running title beside the page number at the foot, scanned like
+    :func:`table_page`. ``rows`` holds the grid, its header first. A
+    page that layout models often take for a picture (``table_mislabeled_as_picture.pdf`` of
+    the realdev documents is one).
+
+    >>> from ocrframe.sample_images import documents
+    >>> documents.questionnaire_page(seed=0).rows[0]
+    ['Group', 'State funded', 'Civil society']
+    """
+    rng = random.Random(seed)
+    rows = [["Group", "State funded", "Civil society"]]
+    rows += [
+        [group, rng.choice(("Yes", "No")), rng.choice(("Yes", "No"))]
+        for group in rng.sample(SURVEY_GROUPS, rng.randint(4, 6))
+    ]
+    page = Image.new("RGB", (1240, 1190), "white")
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(serif_font(), 26)
+    questions = (
+        ("1. Who provides legal aid in your country?", ("Lawyers", "Paralegals", "Students")),
+        ("2. Are there guidelines for legal aid?", ("Yes, national", "Yes, regional", "No")),
+    )
+    y = 80
+    for question, answers in questions:
+        draw.text((80, y), question, font=font, fill="black")
+        y += 60
+        for answer in answers:
+            draw.rectangle([120, y + 4, 142, y + 26], outline="black", width=2)
+            draw.text((160, y), answer, font=font, fill="black")
+            y += 50
+        y += 40
+    draw.text((80, y), "3. Which groups get specialised services?", font=font, fill="black")
+    y += 80
+    for r, row in enumerate(rows):
+        for x, text in zip((120, 640, 900), row):
+            draw.text((x, y), text, font=font, fill="black")
+        y += 50 + 20 * (r == 0)
+    small = ImageFont.truetype(serif_font(), 20)
+    draw.text((80, SURVEY_FOOT), "Survey on legal aid", font=small, fill="black")  # running
+    draw.text((1140, SURVEY_FOOT), str(7 + seed % 5), font=small, fill="black")  # page number
+    return TablePage(*_scanned(page, rng), rows)
+
+
 def _wrapped(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     """``text`` in lines no wider than ``width`` pixels in ``font``."""
     lines, line = [], ""
@@ -186,10 +254,12 @@ def _table(
     font: ImageFont.FreeTypeFont,
     inset: int = 16,
     rules: str = "grid",
+    white_header: bool = False,
 ) -> None:
     """``rows`` drawn as a table, its top-left at ``corner``, each text ``inset`` pixels from
     its cell's left edge; ``rules``: ``"grid"`` round every cell, ``"open"`` three across
-    (above and below the header, and at the foot)."""
+    (above and below the header, and at the foot), ``"none"`` none; the header's text in white
+    when ``white_header``."""
     left, top = corner
     if rules == "open":
         for y in (top, top + height, top + len(rows) * height):
@@ -199,7 +269,8 @@ def _table(
         for width, text in zip(widths, row):
             if rules == "grid":
                 draw.rectangle([x, y, x + width, y + height], outline="black", width=2)
-            draw.text((x + inset, y + 13), text, font=font, fill="black")
+            ink = "white" if white_header and r == 0 else "black"
+            draw.text((x + inset, y + 13), text, font=font, fill=ink)
             x += width
 
 

@@ -126,6 +126,34 @@ def test_lines_inside_a_model_s_region_are_its_block_of_its_kind():
     assert {b.kind for b in layout(many, [("figure", (-5, -5, 200, 400))]).blocks} == {"text"}
 
 
+def test_a_grid_in_text_the_model_took_for_a_picture_is_a_table():
+    questions = column(0, 0, 10, width=600)
+    grid = [(x, 200 + 15 * r, width, 10) for r in range(4) for x, width in ((0, 90), (300, 10))]
+    number = [(600, 320, 20, 10)]
+    figure = [("figure", (-5, -5, 700, 300)), ("footer", (595, 315, 30, 20))]
+    page = layout(questions + grid + number, figure)
+    assert [b.kind for b in page.blocks] == ["text", "table", "footer"]
+    assert page.blocks[1].lines == tuple(range(10, 18))
+    # geometry alone calls nothing a table, nor a picture with no page around it (a receipt
+    # the model takes for a picture): their items and prices stay text
+    assert {b.kind for b in layout(questions + grid).blocks} == {"text"}
+    assert {b.kind for b in layout(questions + grid, figure[:1]).blocks} == {"text"}
+
+
+def test_a_running_title_on_the_footer_s_row_is_footer_too():
+    body = column(0, 0, 10, width=600)
+    title, number = (0, 400, 300, 10), (580, 400, 20, 10)
+    footer = [("footer", (575, 396, 30, 18))]  # the model framed the page number only
+    page = layout([*body, title, number], footer)
+    kinds = {k: page.blocks[page.block[k]].kind for k in (10, 11)}
+    assert kinds == {10: "footer", 11: "footer"}
+    # a line of the body that ends level with the footer's row stays text
+    beside = [*body, (0, 398, 300, 10), number]
+    tall_column = column(320, 0, 30, width=200)  # runs down past the footer's row
+    page = layout([*beside, *tall_column], footer)
+    assert page.blocks[page.block[10]].kind == "text"
+
+
 def test_a_check_box_belongs_to_the_line_it_marks():
     boxes = [(0, 2, 14, 14), (24, 0, 300, 18), (0, 42, 14, 14), (24, 40, 280, 18)]
     assert read(boxes) == [0, 1, 2, 3]  # box, its line, box, its line: not the boxes first

