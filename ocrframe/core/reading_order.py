@@ -239,7 +239,7 @@ def _in_regions(
             inside[mine] = -1
             pictured.append(np.flatnonzero(mine))
     _furniture_rows(b, inside, kinds, r)
-    return inside, kinds, pictured
+    return inside, kinds, [lines[inside[lines] < 0] for lines in pictured]
 
 
 def _furniture_rows(b: np.ndarray, inside: np.ndarray, kinds: list[str], r: np.ndarray) -> None:

@@ -138,6 +138,12 @@ def test_a_grid_in_text_the_model_took_for_a_picture_is_a_table():
     # the model takes for a picture): their items and prices stay text
     assert {b.kind for b in layout(questions + grid).blocks} == {"text"}
     assert {b.kind for b in layout(questions + grid, figure[:1]).blocks} == {"text"}
+    # a running title level with the page number, just under the grid, is footer, not a row
+    foot = [(0, 262, 90, 10), (300, 262, 10, 10), (600, 262, 20, 10)]
+    page = layout(questions + grid + foot, [figure[0], ("footer", (595, 257, 30, 20))])
+    assert [b.kind for b in page.blocks] == ["text", "table", "footer"]
+    assert page.blocks[1].lines == tuple(range(10, 18))
+    assert sorted(k for b in page.blocks for k in b.lines) == list(range(21))
 
 
 def test_a_running_title_on_the_footer_s_row_is_footer_too():
