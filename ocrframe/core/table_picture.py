@@ -12,6 +12,11 @@ realdev documents (seven tables, each tight and with a margin, at full and half
 resolution) give 25 tables; the 84 receipts, shop photos and signs, the documents' 30 pages
 and their SQL listings give none.
 
+A table on a page that the layout model did not frame is known the same way, row by row
+(:func:`table_runs`): the grid of replies under a questionnaire's questions, which the model
+took, with the whole page, for a picture (:func:`grid_part` where it framed the whole form as
+one table).
+
 >>> import numpy as np
 >>> rows = [[(10, 10 + 40 * r, 80, 20), (200, 10 + 40 * r, 40, 20)] for r in range(5)]
 >>> is_table_picture(np.array(rows, float).reshape(-1, 4), plain=0.9)
@@ -35,11 +40,11 @@ COLUMN_SHARE = 0.3
 SHORT_CELLS = 12.0
 #: the share of the picture's pixels within :data:`PLAIN_TONE` grey levels of its commonest
 PLAIN = 0.65
+PLAIN_TONE = 40
 #: pieces of a row this many line heights apart or more are cells of their own
 CELL_GAP = 2.0
 #: rows of one table lie at most this many line heights apart
 ROW_GAP = 2.5
-PLAIN_TONE = 40
 
 
 @dataclass(frozen=True)
