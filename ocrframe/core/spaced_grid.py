@@ -31,7 +31,7 @@ import numpy as np
 
 from .geometry import Line
 from .table_picture import line_columns, line_rows
-from .table_text import GridCell, pieces, placed
+from .table_text import GridCell, nearest_cell, pieces, placed
 
 
 def spaced_cells(lines: Sequence[Line]) -> list[GridCell] | None:
@@ -67,17 +67,14 @@ def spaced_cells(lines: Sequence[Line]) -> list[GridCell] | None:
 def misfits(cells: Sequence[GridCell], spaced: Sequence[GridCell], lines: Sequence[Line]) -> bool:
     """Whether a model's grid ``cells`` breaks the text of ``lines``, which make the grid
     ``spaced`` by themselves (:func:`spaced_cells`): a row or column of the model's grid with
-    no text in it, or a cell holding pieces of two of the text's rows, or two pieces of one."""
+    no text in it, or a cell holding the text of two of the spaced grid's cells (two rows run
+    together, or two columns)."""
     if not cells or not spaced:
         return False
-    rows = sorted({(c.box[1], c.box[3]) for c in spaced})
-    words = placed(cells, lines)
-    held: dict[int, list[int]] = {}
-    for word in words:
-        if not word.text:
-            continue
-        text_row = next((r for r, (y0, y1) in enumerate(rows) if y0 <= word.y < y1), -1)
-        held.setdefault(word.cell, []).append(text_row)
+    held: dict[int, set[int]] = {}
+    for word in placed(cells, lines):
+        if word.text:
+            held.setdefault(word.cell, set()).add(nearest_cell(spaced, word.x, word.y))
     if any(len(found) > 1 for found in held.values()):
         return True
     used_rows = {r for k in held for r in _spanned(cells[k], "row")}

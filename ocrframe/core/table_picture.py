@@ -127,8 +127,9 @@ def grid_part(boxes: np.ndarray) -> np.ndarray | None:
     table: the one run of them that is a table (:func:`table_runs`), when the others are
     :data:`GRID_ROWS` rows or more of a single piece of text each, all above it or all below
     it (questions and their answers over a grid of replies). None where the lines are the
-    table the model framed. A question is a line of text at least :data:`SHORT_CELLS` line
-    heights long; lines set top to bottom (a table's turned column headers) are no questions.
+    table the model framed. The others are set across (lines set top to bottom are a
+    table's turned column headers), and one at least is a question: a line at least
+    :data:`SHORT_CELLS` line heights long.
 
     >>> import numpy as np
     >>> questions = [(10, 30 * r, 400, 20) for r in range(4)]

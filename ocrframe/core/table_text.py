@@ -29,8 +29,10 @@ import numpy as np
 
 from .geometry import Line, bbox
 
-#: gaps between characters wider than a line's height over this are word spaces
-WORD_SPACE = 5.0
+#: gaps between characters wider than this share of a line's height are word spaces
+WORD_SPACE = 0.2
+#: a gap at least this many line heights wide parts two cells, whatever the line's spaces
+CELL_SPACE = 1.5
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def placed(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[Word]:
 
     def cell_at(x: float, y: float) -> int:
         cell = owner.get((_nearest(rows, y), _nearest(cols, x)))
-        return _closest(cells, x, y) if cell is None else cell  # a hole in the grid
+        return nearest_cell(cells, x, y) if cell is None else cell  # a hole in the grid
 
     out = []
     for line in lines:
@@ -150,14 +152,13 @@ def _pieces(
     line: Line, centres: list[tuple[float | None, float | None]], height: float
 ) -> list[tuple[int, int]]:
     """The ``(start, stop)`` of each piece of the line that one cell holds: runs of characters
-    split where two are further apart than half the line's height and than twice the line's
-    other word spaces (two cells the detector ran into one line, with or without a space read
-    between them; a wide face's word spaces reach half a height, and estimated character
-    boxes make them uneven). Where the characters have no boxes, every space splits: nothing
-    tells a cell's space from the gap between cells."""
+    split where two are far apart (:func:`_wide_gap`: cells the detector ran into one line,
+    with or without a space read between them; a wide face's word spaces reach half a height,
+    and estimated character boxes make them uneven). Where the characters have no boxes,
+    every space splits: nothing tells a cell's space from the gap between cells."""
     boxed = [k for k, (x, _) in enumerate(centres) if x is not None]
     gaps = {b: _gap(line, a, b) for a, b in itertools.pairwise(boxed)}
-    spaces = [g for g in gaps.values() if g is not None and g > height / WORD_SPACE]
+    spaces = [g for g in gaps.values() if g is not None and g > WORD_SPACE * height]
     out: list[tuple[int, int]] = []
     start = last = None
     for k in boxed:
@@ -176,10 +177,13 @@ def _pieces(
 
 
 def _wide_gap(gap: float, spaces: list[float], height: float) -> bool:
-    """Whether ``gap`` between two characters parts two cells: wider than half the line's
-    height and than twice the median of the line's other word spaces (``spaces``, ``gap``
-    among them)."""
-    others = list(spaces)
+    """Whether ``gap`` between two characters parts two cells: at least :data:`CELL_SPACE`
+    line heights wide; or wider than half the line's height and than twice the median of the
+    line's other word spaces narrower than that (``spaces``, ``gap`` among them: the other
+    gaps between cells of a line run across three cells are no word spaces)."""
+    if gap >= CELL_SPACE * height:
+        return True
+    others = [g for g in spaces if g < CELL_SPACE * height]
     if gap in others:
         others.remove(gap)
     return gap > height / 2 and (not others or gap > 2 * float(np.median(others)))
@@ -201,7 +205,7 @@ def _boxed(line: Line, a: int, b: int) -> bool:
     return line.chars[a].box is not None and line.chars[b].box is not None
 
 
-def _closest(cells: Sequence[GridCell], x: float, y: float) -> int:
+def nearest_cell(cells: Sequence[GridCell], x: float, y: float) -> int:
     """The cell whose box is nearest to ``(x, y)``."""
     boxes = np.asarray([c.box for c in cells], dtype=np.float64)
     dx = np.maximum(np.maximum(boxes[:, 0] - x, x - boxes[:, 2]), 0.0)

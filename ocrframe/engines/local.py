@@ -24,7 +24,7 @@ from PIL import Image
 
 from ..core import codes
 from ..core.geometry import Line, bbox, moved, overlap_area, rectangle
-from ..core.reading_order import Layout, straight_boxes
+from ..core.reading_order import HEADER_FOOTER, Layout, straight_boxes
 from ..core.ruled_grid import ruled_cells
 from ..core.spaced_grid import misfits, spaced_cells
 from ..core.table_picture import (
@@ -236,8 +236,10 @@ class LocalEngine(Engine):
         """The cells of the table in ``box`` of the picture, read there as ``lines``, their
         boxes in the picture's pixels: from its rules where it is ruled round every cell
         (:mod:`~ocrframe.core.ruled_grid`: exact where the model guesses), else from the
-        table model (:mod:`~.table_model`, where installed). The first row of a ruled table is
-        its header."""
+        table model (:mod:`~.table_model`, where installed), unless its grid breaks a grid
+        that the text makes by itself (:mod:`~ocrframe.core.spaced_grid`), which then serves,
+        as it does where the model is not installed. The first row of a grid read from the
+        page is its header."""
         boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64)
         x0, y0, x1, y1 = _clipped(box, rgb.shape, margin=round(np.median(boxes[:, 3]) / 2))
         ruled = ruled_cells(_gray(rgb[y0:y1, x0:x1]), boxes - (x0, y0, 0, 0))
@@ -286,19 +288,20 @@ def _fitted_tables(
     found: list[layout_model.Region], lines: list[Line]
 ) -> list[layout_model.Region]:
     """``found`` with its table regions fitted to the tables their lines make (the lines level
-    with a page's header or footer are none of theirs): a region of one line, or whose lines
-    are columns of prose (:func:`~ocrframe.core.table_picture.is_prose_columns`), is dropped,
+    with a page's header or footer are none of theirs): a region of fewer than two lines, or
+    whose lines are columns of prose (:func:`~ocrframe.core.table_picture.is_prose_columns`), is dropped,
     and one framing a whole form cut down to the form's grid
     (:func:`~ocrframe.core.table_picture.grid_part`); the other lines are the blocks and order
     geometry gives."""
     if not any(r.kind == "table" for r in found):
         return found
     boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64).reshape(-1, 4)
+    straight = straight_boxes([line.polygon for line in lines], skew(lines)).reshape(-1, 4)
     middles = boxes[:, :2] + boxes[:, 2:] / 2
     # a page number, and the running title level with it, are no row of a table
     edges = np.zeros(len(boxes), dtype=bool)
     for region in found:
-        if region.kind in ("header", "footer"):
+        if region.kind in HEADER_FOOTER:
             top, bottom = region.box[1], region.box[1] + region.box[3]
             edges |= (middles[:, 1] > top) & (middles[:, 1] < bottom)
     out = []
@@ -306,10 +309,10 @@ def _fitted_tables(
         if region.kind != "table":
             out.append(region)
             continue
-        mine = boxes[_held(middles, region.box) & ~edges]
-        if len(mine) >= 2 and not is_prose_columns(mine):
-            grid = grid_part(mine)
-            out.append(region if grid is None else replace(region, box=_around(mine[grid])))
+        mine = np.flatnonzero(_held(middles, region.box) & ~edges)
+        if len(mine) >= 2 and not is_prose_columns(straight[mine]):
+            grid = grid_part(straight[mine])  # rows and columns on the page turned straight
+            out.append(region if grid is None else replace(region, box=_around(boxes[mine[grid]])))
     return out
 
 
@@ -342,7 +345,7 @@ def _table_alone(rgb: np.ndarray, lines: list[Line], found: list[layout_model.Re
     edges = [r.box for r in found if r.kind in PAGE_FURNITURE]
     if edges:
         alone = ~in_grid_rows(boxes)
-        held = np.array([bbox(line.polygon) for line in lines], dtype=np.float64)
+        held = np.array([bbox(line.polygon) for line in lines], dtype=np.float64).reshape(-1, 4)
         middles = held[:, :2] + held[:, 2:] / 2
         if any((_held(middles, box) & alone).any() for box in edges):
             return False

@@ -138,6 +138,9 @@ def test_a_grid_in_text_the_model_took_for_a_picture_is_a_table():
     # the model takes for a picture): their items and prices stay text
     assert {b.kind for b in layout(questions + grid).blocks} == {"text"}
     assert {b.kind for b in layout(questions + grid, figure[:1]).blocks} == {"text"}
+    # a screenshot's two columns of menu entries have no column of short cells: no table
+    menus = [(x, 200 + 15 * r, 90, 10) for r in range(4) for x in (0, 300)]
+    assert "table" not in {b.kind for b in layout(questions + menus + number, figure).blocks}
     # a running title level with the page number, just under the grid, is footer, not a row
     foot = [(0, 262, 90, 10), (300, 262, 10, 10), (600, 262, 20, 10)]
     page = layout(questions + grid + foot, [figure[0], ("footer", (595, 257, 30, 20))])

@@ -44,7 +44,10 @@ def test_a_cell_s_words_the_reader_set_apart_stay_one_cell():
     lines = table(ROWS)
     lines[3] = line("Ann Lee", 0, 40)
     lines[3].chars[4:] = [Char(c.text, 0.9, (c.box[0] + 5, 40, 10, 20)) for c in lines[3].chars[4:]]
-    assert grid_of(spaced_cells(lines)) == (3, 3)
+    spaced = spaced_cells(lines)
+    assert grid_of(spaced) == (3, 3)
+    # and a grid that holds the two words in one cell fits the text
+    assert not misfits(spaced, spaced, lines)
 
 
 def test_text_that_is_no_grid_by_itself_gives_none():

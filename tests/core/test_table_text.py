@@ -109,3 +109,13 @@ def test_wide_even_word_spaces_do_not_cut_a_cell_s_line_but_a_far_wider_gap_does
     merged = spaced([("ab", 0), ("cd", 33), ("ef", 66), ("No", 170)], 5)
     cells[1] = GridCell(0, 1, 1, 1, (150, 0, 200, 30))
     assert [t for t, _ in cell_texts(cells, [merged])] == ["ab cd ef", "No"]
+
+
+def test_a_line_run_across_three_cells_is_cut_into_three():
+    # the gaps between cells are the line's only spaces: none of them is a word space
+    figures = spaced([("2019", 0), ("41", 200), ("7.5", 400)], 5)
+    cells = [GridCell(0, c, 1, 1, (200 * c, 0, 200 * c + 150, 30)) for c in range(3)]
+    assert [t for t, _ in cell_texts(cells, [figures])] == ["2019", "41", "7.5"]
+    replies = spaced([("Yes", 0), ("No", 150), ("Yes", 270)], 5)
+    cells = [GridCell(0, c, 1, 1, (x, 0, x + 100, 30)) for c, x in enumerate((0, 140, 260))]
+    assert [t for t, _ in cell_texts(cells, [replies])] == ["Yes", "No", "Yes"]
