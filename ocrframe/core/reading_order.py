@@ -217,7 +217,8 @@ def _runs(lines: np.ndarray, region: np.ndarray) -> list[np.ndarray]:
 def _in_regions(
     b: np.ndarray, regions: Sequence[tuple[str, Sequence[float]]]
 ) -> tuple[np.ndarray, list[str], list[np.ndarray]]:
-    """Per line, the region holding most of it (at least half its area), or -1; the kinds;
+    """Per line, the region holding most of it (at least half its area; the smallest of
+    several), or -1; the kinds;
     the lines of each region called a figure that are text (they are in none)."""
     inside = np.full(len(b), -1)
     if not regions:
@@ -229,7 +230,11 @@ def _in_regions(
     x1 = np.minimum(b[:, None, 0] + b[:, None, 2], r[None, :, 0] + r[None, :, 2])
     y1 = np.minimum(b[:, None, 1] + b[:, None, 3], r[None, :, 1] + r[None, :, 3])
     share = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None) / (b[:, 2:3] * b[:, 3:4])
-    best = share.argmax(axis=1)
+    # of the regions holding a line most, the smallest: a table the model framed inside the
+    # picture it also saw there holds its own lines
+    area = r[:, 2] * r[:, 3]
+    most = share >= share.max(axis=1, keepdims=True) - 1e-9
+    best = np.where(most, area[None, :], np.inf).argmin(axis=1)
     held = share[np.arange(len(b)), best] >= 0.5
     inside[held] = best[held]
     pictured = []

@@ -124,12 +124,13 @@ def table_runs(boxes: np.ndarray, short: float = SHORT_CELLS) -> list[np.ndarray
 
 def grid_part(boxes: np.ndarray) -> np.ndarray | None:
     """Where lines with ``boxes`` that a layout model framed as one table are a form, not a
-    table: the one run of them that is a table (:func:`table_runs`), when the others are
-    :data:`GRID_ROWS` rows or more of a single piece of text each, all above it or all below
-    it (questions and their answers over a grid of replies). None where the lines are the
-    table the model framed. The others are set across (lines set top to bottom are a
-    table's turned column headers), and one at least is a question: a line at least
-    :data:`SHORT_CELLS` line heights long.
+    table: the one run of them that is a table (:func:`table_runs`), when the others lie
+    above or below it, not beside it, in :data:`GRID_ROWS` rows or more of a single piece of
+    text each, bar one row (a running title beside a page number the model did not frame):
+    questions and their answers over a grid of replies. The others are set across (lines set
+    top to bottom are a table's turned column headers), and one at least is a question: a
+    line at least :data:`SHORT_CELLS` line heights long. None where the lines are the table
+    the model framed.
 
     >>> import numpy as np
     >>> questions = [(10, 30 * r, 400, 20) for r in range(4)]
@@ -143,20 +144,19 @@ def grid_part(boxes: np.ndarray) -> np.ndarray | None:
     if len(runs) != 1:
         return None
     run = runs[0]
-    others = np.setdiff1d(np.arange(len(boxes)), run)
+    others = boxes[np.setdiff1d(np.arange(len(boxes)), run)]
     if len(others) == 0:
         return None
     height = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
-    rows = line_rows(boxes[others])
-    if len(rows) < GRID_ROWS or any(_cells(boxes[others], row, height) > 1 for row in rows):
+    rows = line_rows(others)
+    if len(rows) < GRID_ROWS or sum(_cells(others, row, height) > 1 for row in rows) > 1:
         return None
-    widths, heights = boxes[others, 2], boxes[others, 3]
-    if (heights > widths).any() or widths.max() < SHORT_CELLS * height:
+    turned = others[:, 3] > 1.5 * others[:, 2]  # a square box is a check box, not turned text
+    if turned.any() or others[:, 2].max() < SHORT_CELLS * height:
         return None
     top, bottom = boxes[run, 1].min(), (boxes[run, 1] + boxes[run, 3]).max()
-    above = (boxes[others, 1] + boxes[others, 3] <= top).all()
-    below = (boxes[others, 1] >= bottom).all()
-    return run if above or below else None
+    beside = (others[:, 1] + others[:, 3] > top) & (others[:, 1] < bottom)
+    return None if beside.any() else run
 
 
 def in_grid_rows(boxes: np.ndarray) -> np.ndarray:

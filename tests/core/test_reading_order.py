@@ -163,6 +163,16 @@ def test_a_running_title_on_the_footer_s_row_is_footer_too():
     assert page.blocks[page.block[10]].kind == "text"
 
 
+def test_a_line_in_nested_regions_belongs_to_the_smallest():
+    # the model framed a form's grid as a table inside the picture it took the page for
+    questions = column(0, 0, 10, width=600)
+    grid = [(x, 200 + 15 * r, width, 10) for r in range(4) for x, width in ((0, 90), (300, 10))]
+    regions = [("figure", (-5, -5, 700, 300)), ("table", (-5, 195, 400, 70))]
+    page = layout(questions + grid, regions)
+    assert [b.kind for b in page.blocks] == ["text", "table"]
+    assert page.blocks[1].lines == tuple(range(10, 18))
+
+
 def test_a_check_box_belongs_to_the_line_it_marks():
     boxes = [(0, 2, 14, 14), (24, 0, 300, 18), (0, 42, 14, 14), (24, 40, 280, 18)]
     assert read(boxes) == [0, 1, 2, 3]  # box, its line, box, its line: not the boxes first

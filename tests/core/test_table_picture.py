@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ocrframe.core.table_picture import PLAIN, is_table_picture, plain_share, table_runs
+from ocrframe.core.table_picture import (
+    PLAIN,
+    grid_part,
+    is_table_picture,
+    plain_share,
+    table_runs,
+)
 
 HEIGHT = 20
 
@@ -100,3 +106,16 @@ def test_rows_far_apart_or_broken_by_two_lines_of_text_are_separate():
     broken = boxes([row, row, [(10, 600)], [(10, 600)], row, row])
     assert table_runs(broken) == []
     assert len(table_runs(boxes([row, row, [(10, 600)], row, row]))) == 1  # a wrapped cell
+
+
+def test_a_form_framed_whole_as_a_table_is_cut_down_to_its_grid():
+    page, grid_lines = questionnaire()
+    assert sorted(grid_part(page).tolist()) == grid_lines
+    # a running title beside the page number, well below the grid, is one of the others
+    footer = boxes([[]] * 22 + [[(10, 200), (900, 20)]])
+    assert sorted(grid_part(np.vstack([page, footer])).tolist()) == grid_lines
+    # a table alone stays whole, and so does one with a line set top to bottom among the
+    # others (a table's turned column header)
+    assert grid_part(page[grid_lines]) is None
+    turned = np.array([[1000, 0, 20, 120]], dtype=np.float64)
+    assert grid_part(np.vstack([page, turned])) is None
