@@ -74,6 +74,9 @@ FIGURE_SHARE = 0.25
 #: many line heights long (check boxes, figures, "Yes"): a screenshot's menus and a cover's
 #: columns of prose are runs of rows too
 PICTURED_CELLS = 3.0
+#: a region is nested in another that holds the same lines when it is at most this share of
+#: its area
+NESTED = 0.8
 #: regions of the running header and footer: on the page's edge, not its text
 HEADER_FOOTER = ("header", "footer")
 #: above this many blocks the ordering's cubic test is skipped (a top-down, left-right sort)
@@ -217,8 +220,8 @@ def _runs(lines: np.ndarray, region: np.ndarray) -> list[np.ndarray]:
 def _in_regions(
     b: np.ndarray, regions: Sequence[tuple[str, Sequence[float]]]
 ) -> tuple[np.ndarray, list[str], list[np.ndarray]]:
-    """Per line, the region holding most of it (at least half its area; the smallest of
-    several), or -1; the kinds;
+    """Per line, the region holding most of it (at least half its area; of several, one
+    nested in the first), or -1; the kinds;
     the lines of each region called a figure that are text (they are in none)."""
     inside = np.full(len(b), -1)
     if not regions:
@@ -230,11 +233,14 @@ def _in_regions(
     x1 = np.minimum(b[:, None, 0] + b[:, None, 2], r[None, :, 0] + r[None, :, 2])
     y1 = np.minimum(b[:, None, 1] + b[:, None, 3], r[None, :, 1] + r[None, :, 3])
     share = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None) / (b[:, 2:3] * b[:, 3:4])
-    # of the regions holding a line most, the smallest: a table the model framed inside the
-    # picture it also saw there holds its own lines
+    # of the regions holding a line most, one nested in the first (a table the model framed
+    # inside the picture it also saw there holds its own lines); of two that frame the same
+    # thing, the first (a receipt the model calls a picture and, less surely, a table)
     area = r[:, 2] * r[:, 3]
     most = share >= share.max(axis=1, keepdims=True) - 1e-9
-    best = np.where(most, area[None, :], np.inf).argmin(axis=1)
+    first = most.argmax(axis=1)
+    small = np.where(most, area[None, :], np.inf).argmin(axis=1)
+    best = np.where(area[small] < NESTED * area[first], small, first)
     held = share[np.arange(len(b)), best] >= 0.5
     inside[held] = best[held]
     pictured = []

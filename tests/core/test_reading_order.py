@@ -171,6 +171,9 @@ def test_a_line_in_nested_regions_belongs_to_the_smallest():
     page = layout(questions + grid, regions)
     assert [b.kind for b in page.blocks] == ["text", "table"]
     assert page.blocks[1].lines == tuple(range(10, 18))
+    # two regions framing the same lines: the first the model gave holds them
+    same = [("figure", (-5, -5, 700, 300)), ("table", (-4, -4, 698, 298))]
+    assert {b.kind for b in layout(questions + grid, same).blocks} == {"text"}
 
 
 def test_a_check_box_belongs_to_the_line_it_marks():
