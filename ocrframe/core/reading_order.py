@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .geometry import bbox, rectangle
-from .table_picture import table_runs
+from .table_picture import runs_on, table_runs
 
 #: a line joins the one above it when the gap between them is below this many line heights
 JOIN_GAP = 1.0
@@ -109,12 +109,15 @@ class Layout:
 def layout(
     boxes: Sequence[Sequence[float]] | np.ndarray,
     regions: Sequence[tuple[str, Sequence[float]]] = (),
+    texts: Sequence[str] | None = None,
 ) -> Layout:
     """The blocks and reading order of lines with boxes ``(x, y, width, height)``.
 
     ``regions`` are ``(kind, box)`` pairs a layout model found: a line lying mostly inside one
     belongs to it (the region is its block, of its kind); the other lines are grouped by
-    geometry, and all blocks are ordered together.
+    geometry, and all blocks are ordered together. The lines' ``texts``, where given, keep
+    narrow columns of prose apart (:func:`~ocrframe.core.table_picture.runs_on`): a
+    newspaper's columns pair up row by row as a table's do.
     """
     b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     n = len(b)
@@ -122,6 +125,7 @@ def layout(
         return Layout(np.zeros(0, np.int32), np.zeros(0, np.int32), ())
     b[:, 2:] = np.maximum(b[:, 2:], 1.0)  # a zero-size box still has a place
     inside, kinds, pictured = _in_regions(b, regions)
+    _paragraphs_out_of_figures(b, inside, kinds, texts)
     # a table among the text the model took for a picture, on a page (the model framed its
     # header or footer): a receipt or a shop sign the model calls a picture is one too, and
     # its rows of prices are no table to read
@@ -141,7 +145,8 @@ def layout(
     given: list[str | None] = [kinds[int(inside[g[0]])] for g in groups]
     groups += tables
     given += ["table"] * len(tables)
-    for g in _blocks(b[rest]) if len(rest) else []:
+    rest_texts = None if texts is None else [texts[k] for k in rest]
+    for g in _blocks(b[rest], rest_texts) if len(rest) else []:
         for run in _runs(_rows(b, rest[g]), inside):
             groups.append(run)
             given.append("text" if inside[run[0]] >= 0 else None)
@@ -167,9 +172,11 @@ def straightened_layout(
     polygons: Sequence[Sequence[tuple[float, float]]],
     regions: Sequence[tuple[str, Sequence[float]]] = (),
     skew: float = 0.0,
+    texts: Sequence[str] | None = None,
 ) -> Layout:
     """The :func:`layout` of lines given as ``polygons`` on a page whose text slants by
-    ``skew`` degrees (positive: clockwise, as :func:`ocrframe.engines.shape.skew` measures it).
+    ``skew`` degrees (positive: clockwise, as :func:`ocrframe.engines.shape.skew` measures it),
+    and the lines' ``texts`` where known.
 
     A scan is rarely straight, and on a page turned by a degree or two the boxes of one
     column's lines drift into the next column's rows (3400 pixels at 2 degrees: 120 pixels,
@@ -184,10 +191,10 @@ def straightened_layout(
     """
     boxes = np.array([bbox(p) for p in polygons], dtype=np.float64).reshape(-1, 4)
     if not skew:
-        return layout(boxes, regions)
+        return layout(boxes, regions, texts)
     turned = straight_boxes(polygons, skew)
     turned_regions = [(kind, bbox(_turned(rectangle(box), -skew))) for kind, box in regions]
-    page = layout(turned, turned_regions)
+    page = layout(turned, turned_regions, texts)
     blocks = tuple(
         replace(block, box=_pixels(_union(boxes[list(block.lines)]))) for block in page.blocks
     )
@@ -253,6 +260,25 @@ def _in_regions(
     return inside, kinds, [lines[inside[lines] < 0] for lines in pictured]
 
 
+def _paragraphs_out_of_figures(
+    b: np.ndarray, inside: np.ndarray, kinds: list[str], texts: Sequence[str] | None
+) -> None:
+    """Lines a ``figure`` region holds that are part of a paragraph running on outside it (a
+    model's picture box on a scan that bleeds over the column beside or under the picture)
+    go back to the text: no region holds them."""
+    figures = [k for k, kind in enumerate(kinds) if kind == "figure" and (inside == k).any()]
+    if not figures:
+        return
+    for block in _blocks(b, texts):
+        for k in figures:
+            mine = inside[block] == k
+            if not mine.any() or (~mine).sum() < 2 or (~mine).sum() <= mine.sum():
+                continue
+            # lines as wide as the paragraph's: not a label the paragraph's rows took in
+            wide = b[block, 2] >= 0.5 * np.median(b[block[~mine], 2])
+            inside[block[mine & wide]] = -1
+
+
 def _furniture_rows(b: np.ndarray, inside: np.ndarray, kinds: list[str], r: np.ndarray) -> None:
     """Lines in no region on the row of a ``header`` (``footer``) region, above (below) all
     the page's other lines, join the nearest such region: a running title beside the page
@@ -278,8 +304,9 @@ def _furniture_rows(b: np.ndarray, inside: np.ndarray, kinds: list[str], r: np.n
             inside[k] = f
 
 
-def _blocks(b: np.ndarray) -> list[np.ndarray]:
-    """Lines grouped into blocks (union of each line with its closest line above that fits)."""
+def _blocks(b: np.ndarray, texts: Sequence[str] | None = None) -> list[np.ndarray]:
+    """Lines grouped into blocks (union of each line with its closest line above that fits);
+    ``texts``, where known, keep columns of prose apart (:func:`_join_rows`)."""
     n = len(b)
     parent = np.arange(n)
 
@@ -305,14 +332,32 @@ def _blocks(b: np.ndarray) -> list[np.ndarray]:
         & (tall < JOIN_HEIGHT * small)
         & (y0[:, None] < y0[None, :])  # i above j
     )
+    nearest = np.full(n, -1)
     for j in range(n):
         above = np.flatnonzero(fits[:, j])
         if len(above):
-            i = above[np.argmin(gap[above, j])]  # the nearest line above joins
-            parent[find(j)] = find(int(i))
-    _join_rows(b, beside, parent, find)
+            nearest[j] = above[np.argmin(gap[above, j])]  # the nearest line above joins
+    for j in np.flatnonzero(nearest >= 0):
+        if not _spans_columns(b, fits, int(nearest[j]), int(j), find):
+            parent[find(j)] = find(int(nearest[j]))
+    _join_rows(b, beside, parent, find, texts)
     roots = np.array([find(k) for k in range(n)])
     return [np.flatnonzero(roots == r) for r in dict.fromkeys(roots.tolist())]
+
+
+def _spans_columns(b: np.ndarray, fits: np.ndarray, i: int, j: int, find) -> bool:
+    """Whether line ``i``, above line ``j``, also lies over another line on ``j``'s row that
+    is no piece of it, and both head columns (a line below fits each, ``fits``): a heading
+    or a caption across two columns, which would tie them into one block read row by row (of
+    the two, one may lie just too far below to join it). A line of code above a row of two
+    pieces (``ELSE '*****'``) is no such heading."""
+    if not fits[j].any():
+        return False
+    x0, y0, w, h = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
+    row = np.minimum(y0 + h, y0[j] + h[j]) - np.maximum(y0, y0[j]) > 0.5 * np.minimum(h, h[j])
+    under = np.minimum(x0 + w, x0[i] + w[i]) - np.maximum(x0, x0[i]) >= JOIN_OVERLAP * w
+    others = np.flatnonzero(row & under & (y0 > y0[i]) & fits.any(axis=1))
+    return any(k != j and find(int(k)) != find(j) for k in others)
 
 
 def _same_row(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -353,10 +398,13 @@ def _join_pieces(
                 parent[find(int(j))] = find(int(i))
 
 
-def _join_rows(b: np.ndarray, beside: np.ndarray, parent: np.ndarray, find) -> None:
+def _join_rows(
+    b: np.ndarray, beside: np.ndarray, parent: np.ndarray, find, texts: Sequence[str] | None
+) -> None:
     """Join stacks side by side that are the columns of rows (see the module's step 1): of
     two stacks of at least two lines, close beside each other, most lines of the smaller have
-    their row's neighbour in the other, and one of them holds mostly short lines."""
+    their row's neighbour in the other, and one of them holds mostly short lines; never two
+    stacks whose ``texts`` both read as prose (narrow columns, whose lines are short too)."""
     n = len(b)
     roots = np.array([find(k) for k in range(n)])
     short = b[:, 2] <= SHORT_LINE * b[:, 3]
@@ -371,8 +419,14 @@ def _join_rows(b: np.ndarray, beside: np.ndarray, parent: np.ndarray, find) -> N
         share = min(len(paired & set(lines_a.tolist())), len(paired & set(lines_c.tolist())))
         rows = fewer >= 2 and share >= ROW_SHARE * fewer
         short_side = short[lines_a].mean() > 0.5 or short[lines_c].mean() > 0.5
-        if rows and short_side and _near(_union(b[lines_a]), _union(b[lines_c])):
+        prose = texts is not None and _prose(texts, lines_a) and _prose(texts, lines_c)
+        if rows and short_side and not prose and _near(_union(b[lines_a]), _union(b[lines_c])):
             parent[find(c)] = find(a)
+
+
+def _prose(texts: Sequence[str], lines: np.ndarray) -> bool:
+    """Whether ``lines`` of ``texts`` read as prose: many, running on from line to line."""
+    return len(lines) > TITLE_LINES and runs_on([texts[k] for k in lines])
 
 
 def _near(a: tuple[float, ...], c: tuple[float, ...]) -> bool:

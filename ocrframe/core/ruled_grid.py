@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .table_picture import line_height
 from .table_text import GridCell
 
 #: a rule is a run of ink at least this many line heights long
@@ -51,9 +52,9 @@ def ruled_cells(gray: np.ndarray, boxes: np.ndarray) -> list[GridCell] | None:
     columns) that the rules leave unparted (:func:`_unparted`)."""
     if gray.ndim != 2 or min(gray.shape) < 8 or len(boxes) == 0:
         return None
-    line_height = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    height = line_height(boxes)
+    length = max(8, int(RULE_LENGTH * height))
     ink = _ink(gray)
-    length = max(8, int(RULE_LENGTH * line_height))
     across = _runs(ink, length)  # pixels on horizontal rules
     down = _runs(ink.T, length).T
     ys, xs = _positions(across.any(axis=1)), _positions(down.any(axis=0))
@@ -67,7 +68,7 @@ def ruled_cells(gray: np.ndarray, boxes: np.ndarray) -> list[GridCell] | None:
     if not _closed(rows_ink, cols_ink, y, x):
         return None
     cells = _cells(rows_ink, cols_ink, y, x)
-    if cells is None or _outside(boxes, x, y) > OUTSIDE or _unparted(cells, boxes, line_height):
+    if cells is None or _outside(boxes, x, y) > OUTSIDE or _unparted(cells, boxes, height):
         return None
     return cells
 

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .geometry import Line
-from .table_picture import line_columns, line_rows
+from .table_picture import line_columns, line_height, line_rows
 from .table_text import GridCell, nearest_cell, pieces, placed
 
 
@@ -43,7 +43,7 @@ def spaced_cells(lines: Sequence[Line]) -> list[GridCell] | None:
     found = _piece_boxes(lines)
     if len(found) < 4:
         return None
-    height = float(np.median(np.minimum(found[:, 2], found[:, 3])))
+    height = line_height(found)
     rows = line_rows(found)
     if len(rows) < 2 or any(len(row) < 2 for row in rows):
         return None
@@ -91,7 +91,7 @@ def _piece_boxes(lines: Sequence[Line]) -> np.ndarray:
     found = np.array(boxes, dtype=np.float64).reshape(-1, 4)
     if len(found) == 0:
         return found
-    height = float(np.median(np.minimum(found[:, 2], found[:, 3])))
+    height = line_height(found)
     joined = []
     for row in line_rows(found):
         for k in sorted(row, key=lambda k: found[k, 0]):

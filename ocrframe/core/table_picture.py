@@ -27,6 +27,7 @@ False
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,47 +46,86 @@ PLAIN_TONE = 40
 CELL_GAP = 2.0
 #: rows of one table lie at most this many line heights apart
 ROW_GAP = 2.5
+#: a column of lines is prose however narrow (a newspaper's) when this share of them at least
+#: starts in lower case, running on from the line above, and its median line holds
+#: :data:`PROSE_CHARS` characters or more; a table's cells start with a capital or a figure
+RUN_ON = 0.5
+PROSE_CHARS = 12
 
 
 @dataclass(frozen=True)
 class Columns:
     """How lines stand in columns: the share of their rows with two pieces or more, how many
-    such rows, how many columns those rows share, and the median piece of the shortest of
-    those columns, in line heights (infinite with none)."""
+    such rows, how many columns those rows share, the median piece of the shortest of
+    those columns, in line heights (infinite with none), and whether every one of those
+    columns reads as prose (:func:`runs_on`; False where the lines' text is not given)."""
 
     share: float
     rows: int
     columns: int
     shortest: float
+    prose: bool = False
 
 
-def is_table_picture(boxes: np.ndarray, plain: float) -> bool:
-    """Whether lines with ``boxes`` (rows of ``x, y, width, height``, the page straight) on a
-    picture whose background takes ``plain`` of it (:func:`plain_share`) are a table alone."""
+def is_table_picture(boxes: np.ndarray, plain: float, texts: Sequence[str] | None = None) -> bool:
+    """Whether lines with ``boxes`` (rows of ``x, y, width, height``, the page straight) and
+    ``texts`` on a picture whose background takes ``plain`` of it (:func:`plain_share`) are a
+    table alone: never columns of prose (:func:`is_prose_columns`)."""
     if plain < PLAIN or len(boxes) < 2 * GRID_ROWS:
         return False
-    found = columns(boxes)
+    found = columns(boxes, texts)
     return (
         found.rows >= GRID_ROWS
         and found.share >= GRID_SHARE
         and found.columns >= 2
         and found.shortest <= SHORT_CELLS
+        and not found.prose
     )
 
 
-def is_prose_columns(boxes: np.ndarray) -> bool:
-    """Whether lines with ``boxes`` are columns of prose: rows of two pieces or more in shared
-    columns, every column of long lines. The layout model calls two columns of a magazine
-    page a table at times (``documents.magazine_page(0)``: score 0.51), and a table reads row
-    by row across its columns.
+def is_prose_columns(boxes: np.ndarray, texts: Sequence[str] | None = None) -> bool:
+    """Whether lines with ``boxes`` and ``texts`` are columns of prose: rows of two pieces or
+    more in shared columns, every column of long lines or (``texts`` given) of lines that run
+    on like prose (:func:`runs_on`), as a newspaper's narrow columns do. The layout model
+    calls the columns of a magazine page a table at times (``documents.magazine_page(0)``:
+    score 0.51; five narrow columns: 0.97), and a table reads row by row across its columns.
 
     >>> import numpy as np
     >>> prose = [[(10, 30 * r, 500, 20), (560, 30 * r, 480, 20)] for r in range(8)]
     >>> is_prose_columns(np.array(prose, float).reshape(-1, 4))
     True
+    >>> narrow = np.array([[(10, 30 * r, 200, 20), (260, 30 * r, 200, 20)] for r in range(8)])
+    >>> is_prose_columns(narrow.reshape(-1, 4).astype(float))
+    False
+    >>> is_prose_columns(narrow.reshape(-1, 4).astype(float), ["ran on from the line"] * 16)
+    True
     """
-    found = columns(boxes)
-    return found.rows >= GRID_ROWS and found.columns >= 2 and found.shortest > SHORT_CELLS
+    found = columns(boxes, texts)
+    long = found.shortest > SHORT_CELLS or found.prose
+    return found.rows >= GRID_ROWS and found.columns >= 2 and long
+
+
+def runs_on(texts: Sequence[str]) -> bool:
+    """Whether lines with ``texts`` read as prose: :data:`RUN_ON` of them or more start in
+    lower case, mid-sentence, and the median one holds :data:`PROSE_CHARS` characters or
+    more. A table's cells start with a capital or a figure, or are a word or two ("yes").
+
+    >>> runs_on(["The council voted on", "tuesday to approve the", "plan for a new quay"])
+    True
+    >>> runs_on(["Harbour", "12.5 kg of fish", "yes"])
+    False
+    """
+    if not texts:
+        return False
+    firsts = [next((c for c in text if c.isalnum()), "") for text in texts]
+    lower = sum(c.islower() for c in firsts) / len(texts)
+    return lower >= RUN_ON and float(np.median([len(t) for t in texts])) >= PROSE_CHARS
+
+
+def line_height(boxes: np.ndarray) -> float:
+    """The median line height of ``boxes`` (rows of ``x, y, width, height``): the shorter
+    side of each, so that a line set top to bottom counts by its width."""
+    return float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
 
 
 def table_runs(boxes: np.ndarray, short: float = SHORT_CELLS) -> list[np.ndarray]:
@@ -108,7 +148,7 @@ def table_runs(boxes: np.ndarray, short: float = SHORT_CELLS) -> list[np.ndarray
     """
     if len(boxes) < 2 * GRID_ROWS:
         return []
-    height = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    height = line_height(boxes)
     rows = line_rows(boxes)
     found = []
     for run in _grid_runs(boxes, rows, height):
@@ -147,7 +187,7 @@ def grid_part(boxes: np.ndarray) -> np.ndarray | None:
     others = boxes[np.setdiff1d(np.arange(len(boxes)), run)]
     if len(others) == 0:
         return None
-    height = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    height = line_height(boxes)
     rows = line_rows(others)
     if len(rows) < GRID_ROWS or sum(_cells(others, row, height) > 1 for row in rows) > 1:
         return None
@@ -166,7 +206,7 @@ def in_grid_rows(boxes: np.ndarray) -> np.ndarray:
     out = np.zeros(len(boxes), dtype=bool)
     if len(boxes) == 0:
         return out
-    height = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    height = line_height(boxes)
     for row in line_rows(boxes):
         out[row] = _cells(boxes, row, height) >= 2
     return out
@@ -195,13 +235,13 @@ def _grid_runs(boxes: np.ndarray, rows: list[list[int]], height: float) -> list[
     return [run for run in runs if run]
 
 
-def columns(boxes: np.ndarray) -> Columns:
-    """How the lines with ``boxes`` stand in columns (:class:`Columns`)."""
+def columns(boxes: np.ndarray, texts: Sequence[str] | None = None) -> Columns:
+    """How the lines with ``boxes`` (and ``texts``) stand in columns (:class:`Columns`)."""
     if len(boxes) == 0:
         return Columns(0.0, 0, 0, np.inf)
     rows = line_rows(boxes)
     shared = [row for row in rows if len(row) >= 2]
-    height = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    height = line_height(boxes)
     found = line_columns(boxes, [k for row in shared for k in row], height)
     used = [
         column
@@ -210,7 +250,11 @@ def columns(boxes: np.ndarray) -> Columns:
         >= max(2, COLUMN_SHARE * len(shared))
     ]
     shortest = min((float(np.median(boxes[list(c), 2])) for c in used), default=np.inf)
-    return Columns(len(shared) / len(rows), len(shared), len(used), shortest / max(height, 1.0))
+    prose = texts is not None and bool(used)
+    prose = prose and all(runs_on([texts[k] for k in sorted(c)]) for c in used)
+    return Columns(
+        len(shared) / len(rows), len(shared), len(used), shortest / max(height, 1.0), prose
+    )
 
 
 def plain_share(gray: np.ndarray) -> float:

@@ -99,11 +99,13 @@ def captions_apart(found: list[Region], lines: list[Line]) -> list[Region]:
     foot) taken out of the region into a caption region of its own, so that the table's
     structure and text are the table's alone."""
     boxes = [(bbox(line.polygon), line.text) for line in lines]
+    held = np.array([b for b, _ in boxes], dtype=np.float64).reshape(-1, 4)
     out = list(found)
     for k, region in enumerate(found):
         if region.kind not in ("table", "figure"):
             continue
-        inside = sorted((b for b in boxes if _centre_in(b[0], region.box)), key=lambda b: b[0][1])
+        mine = np.flatnonzero(centres_in(held, region.box))
+        inside = sorted((boxes[i] for i in mine), key=lambda b: b[0][1])
         if len(inside) < 2:
             continue
         x, y, w, h = region.box
@@ -120,10 +122,12 @@ def captions_apart(found: list[Region], lines: list[Line]) -> list[Region]:
     return out
 
 
-def _centre_in(box: tuple[int, int, int, int], region: tuple[int, int, int, int]) -> bool:
-    cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
+def centres_in(boxes: np.ndarray, region: tuple[int, int, int, int]) -> np.ndarray:
+    """Which of ``boxes`` (rows of x, y, width, height) have their centre inside ``region``
+    (x, y, width, height)."""
     x, y, w, h = region
-    return x <= cx <= x + w and y <= cy <= y + h
+    cx, cy = boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2
+    return (cx >= x) & (cx <= x + w) & (cy >= y) & (cy <= y + h)
 
 
 def _prepared(rgb: np.ndarray) -> np.ndarray:

@@ -183,8 +183,9 @@ class LocalEngine(Engine):
         wanted = self.layout == "model" or (auto and len(lines) >= TABLE_LINES)
         if not wanted or not layout_model.available():
             return None
-        found = _fitted_tables(layout_model.regions(rgb, self.runtime, self.threads), lines)
-        if auto and _table_alone(rgb, lines, found):
+        page = _Measured.of(lines)
+        found = _fitted_tables(layout_model.regions(rgb, self.runtime, self.threads), page)
+        if auto and _table_alone(rgb, page, found):
             return [("table", (0, 0, rgb.shape[1], rgb.shape[0]))]
         if auto and len(lines) < MODEL_LINES:  # a picture of a table: its table, if any
             found = [r for r in found if r.kind == "table"]
@@ -284,44 +285,50 @@ class LocalEngine(Engine):
 PAGE_FURNITURE = ("title", "header", "footer")
 
 
-def _fitted_tables(
-    found: list[layout_model.Region], lines: list[Line]
-) -> list[layout_model.Region]:
-    """``found`` with its table regions fitted to the tables their lines make (the lines level
-    with a page's header or footer are none of theirs): a region of fewer than two lines, or
-    whose lines are columns of prose (:func:`~ocrframe.core.table_picture.is_prose_columns`), is dropped,
-    and one framing a whole form cut down to the form's grid
-    (:func:`~ocrframe.core.table_picture.grid_part`); the other lines are the blocks and order
-    geometry gives."""
+@dataclass(frozen=True)
+class _Measured:
+    """A page's lines as the table rules judge them, measured once: their boxes (rows of x,
+    y, width, height) as found and on the page turned straight, and their text."""
+
+    boxes: np.ndarray
+    straight: np.ndarray
+    texts: list[str]
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> _Measured:
+        boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64)
+        straight = straight_boxes([line.polygon for line in lines], skew(lines))
+        return cls(boxes.reshape(-1, 4), straight.reshape(-1, 4), [line.text for line in lines])
+
+
+def _fitted_tables(found: list[layout_model.Region], page: _Measured) -> list[layout_model.Region]:
+    """``found`` with its table regions fitted to the tables their lines (``page``) make (the
+    lines level with a page's header or footer are none of theirs): a region of fewer than
+    two lines, or whose lines are columns of prose
+    (:func:`~ocrframe.core.table_picture.is_prose_columns`), is dropped, and one framing a
+    whole form cut down to the form's grid (:func:`~ocrframe.core.table_picture.grid_part`);
+    the other lines are the blocks and order geometry gives."""
     if not any(r.kind == "table" for r in found):
         return found
-    boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64).reshape(-1, 4)
-    straight = straight_boxes([line.polygon for line in lines], skew(lines)).reshape(-1, 4)
-    middles = boxes[:, :2] + boxes[:, 2:] / 2
+    middles = page.boxes[:, 1] + page.boxes[:, 3] / 2
     # a page number, and the running title level with it, are no row of a table
-    edges = np.zeros(len(boxes), dtype=bool)
+    edges = np.zeros(len(page.boxes), dtype=bool)
     for region in found:
         if region.kind in HEADER_FOOTER:
             top, bottom = region.box[1], region.box[1] + region.box[3]
-            edges |= (middles[:, 1] > top) & (middles[:, 1] < bottom)
+            edges |= (middles > top) & (middles < bottom)
     out = []
     for region in found:
         if region.kind != "table":
             out.append(region)
             continue
-        mine = np.flatnonzero(_held(middles, region.box) & ~edges)
-        if len(mine) >= 2 and not is_prose_columns(straight[mine]):
-            grid = grid_part(straight[mine])  # rows and columns on the page turned straight
-            out.append(region if grid is None else replace(region, box=_around(boxes[mine[grid]])))
+        mine = np.flatnonzero(layout_model.centres_in(page.boxes, region.box) & ~edges)
+        texts = [page.texts[k] for k in mine]
+        if len(mine) >= 2 and not is_prose_columns(page.straight[mine], texts):
+            grid = grid_part(page.straight[mine])  # rows and columns on the page turned straight
+            box = region.box if grid is None else _around(page.boxes[mine[grid]])
+            out.append(replace(region, box=box))
     return out
-
-
-def _held(middles: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-    """Which of the points ``middles`` (rows of x, y) lie inside ``box`` (x, y, width,
-    height)."""
-    x, y, w, h = box
-    inside = (middles[:, 0] > x) & (middles[:, 0] < x + w)
-    return inside & (middles[:, 1] > y) & (middles[:, 1] < y + h)
 
 
 def _around(boxes: np.ndarray) -> tuple[int, int, int, int]:
@@ -333,23 +340,20 @@ def _around(boxes: np.ndarray) -> tuple[int, int, int, int]:
     return bbox([(x0, y0), (x1, y1)])
 
 
-def _table_alone(rgb: np.ndarray, lines: list[Line], found: list[layout_model.Region]) -> bool:
+def _table_alone(rgb: np.ndarray, page: _Measured, found: list[layout_model.Region]) -> bool:
     """Whether a picture where the layout model ``found`` no table is a table alone (a crop,
-    screenshot or photo of one), judged by its lines (:func:`~ocrframe.core.table_picture.
-    is_table_picture`); never a page with a title, header or footer set alone on its row (the
-    model often calls a table alone a figure, and its header row or a row of it a title or a
-    header)."""
+    screenshot or photo of one), judged by its lines (``page``:
+    :func:`~ocrframe.core.table_picture.is_table_picture`); never a page with a title, header
+    or footer set alone on its row (the model often calls a table alone a figure, and its
+    header row or a row of it a title or a header)."""
     if any(r.kind == "table" for r in found):
         return False
-    boxes = straight_boxes([line.polygon for line in lines], skew(lines))
     edges = [r.box for r in found if r.kind in PAGE_FURNITURE]
     if edges:
-        alone = ~in_grid_rows(boxes)
-        held = np.array([bbox(line.polygon) for line in lines], dtype=np.float64).reshape(-1, 4)
-        middles = held[:, :2] + held[:, 2:] / 2
-        if any((_held(middles, box) & alone).any() for box in edges):
+        alone = ~in_grid_rows(page.straight)
+        if any((layout_model.centres_in(page.boxes, box) & alone).any() for box in edges):
             return False
-    return is_table_picture(boxes, plain_share(_gray(rgb)))
+    return is_table_picture(page.straight, plain_share(_gray(rgb)), page.texts)
 
 
 def _as_model_cells(cells: list[GridCell]) -> list[table_model.Cell]:

@@ -96,7 +96,7 @@ def words_response(
     page as it reads, when the lines are given in the pixels of a turned picture; ``tables``:
     per table block, its number and cells)."""
     scale = SCALES[endpoint]
-    page = page or layout([bbox(line.polygon) for line in lines])
+    page = page or layout([bbox(line.polygon) for line in lines], texts=[x.text for x in lines])
     items = []
     for k in page.reading():
         line = lines[k]
@@ -186,7 +186,8 @@ def respond(
     angle = vendor_angle(turns, slant)
     if endpoint in SCALES:
         # as one reads: on the page turned upright and straight
-        page = straightened_layout([line.polygon for line in lines], regions or (), slant)
+        polygons, texts = [line.polygon for line in lines], [line.text for line in lines]
+        page = straightened_layout(polygons, regions or (), slant, texts)
         mapped = lines_back(lines, turns, image.rgb.shape)
         found = [
             (block, [replace(c, box=box_back(c.box, turns, image.rgb.shape)) for c in cells])

@@ -118,7 +118,8 @@ MAGAZINE_TEXT = (
 
 
 def magazine_page(seed: int = 0, columns: int = 3) -> MagazinePage:
-    """A magazine page in ``columns`` columns (2 or 3) under a headline and a standfirst, with
+    """A magazine page in ``columns`` columns (2 to 5: five make a newspaper's narrow ones,
+    some 20 characters a line) under a headline and a standfirst, with
     a picture over the last two columns and its caption, a pull quote in the first column,
     paragraphs of made-up news, scanned like :func:`table_page`: a page whose lines read in
     their order only if its columns are found.
@@ -128,8 +129,8 @@ def magazine_page(seed: int = 0, columns: int = 3) -> MagazinePage:
     >>> page.blocks[0], page.image.size
     ('Harbour plan wins the vote', (1654, 2200))
     """
-    if columns not in (2, 3):
-        raise ValueError(f"columns={columns!r}; choose 2 or 3")
+    if columns not in (2, 3, 4, 5):
+        raise ValueError(f"columns={columns!r}; choose 2, 3, 4 or 5")
     rng = random.Random(seed)
     vocabulary = MAGAZINE_TEXT.split()
     page = Image.new("RGB", (1654, 2200), "white")
@@ -166,10 +167,19 @@ def magazine_page(seed: int = 0, columns: int = 3) -> MagazinePage:
             y += 22
             if c == 0 and len(blocks) == 3:  # a pull quote after the first paragraph
                 quote = "We waited ten years"
-                draw.text((x + 10, y), quote, "black", ImageFont.truetype(serif_font(), 38))
+                draw.text((x + 10, y), quote, "black", _fitted(quote, 38, width - 10))
                 blocks.append(quote)
                 y += 80
     return MagazinePage(*_scanned(page, rng), blocks)
+
+
+def _fitted(text: str, size: int, width: int) -> ImageFont.FreeTypeFont:
+    """The serif font at ``size`` pixels, or smaller so that ``text`` fits in ``width``."""
+    font = ImageFont.truetype(serif_font(), size)
+    while size > 12 and font.getlength(text) > width:
+        size -= 2
+        font = ImageFont.truetype(serif_font(), size)
+    return font
 
 
 SURVEY_GROUPS = (

@@ -67,7 +67,8 @@ def test_a_page_scanned_at_a_slant_still_reads_column_by_column():
     rows = [box for pair in zip(left, right) for box in pair]
     polygons = [turned(box, 2.0) for box in rows]
     by_column = [*range(0, 40, 2), *range(1, 40, 2)]
-    assert layout([bbox(p) for p in polygons]).reading().tolist() != by_column
+    # as they lie, a line's box reaches into the rows of both columns: no column holds
+    assert len(layout([bbox(p) for p in polygons]).blocks) > 2
     page = straightened_layout(polygons, skew=2.0)
     assert page.reading().tolist() == by_column
     assert len(page.blocks) == 2
@@ -80,6 +81,48 @@ def test_a_page_scanned_at_a_slant_still_reads_column_by_column():
     # straight, it is the layout of the boxes
     straight = [rectangle(box) for box in rows]
     assert straightened_layout(straight).order.tolist() == layout(rows).order.tolist()
+
+
+def test_narrow_columns_of_prose_read_column_by_column_when_their_text_is_known():
+    # four newspaper columns whose lines (7 heights) are as short as a table's cells: from
+    # the boxes alone they pair up row by row; their text runs on from line to line
+    words = ["the quay for", "ferries and a", "road along it", "was voted on"]
+    cols = [column(x, 0, 8, width=70) for x in (0, 85, 170, 255)]
+    rows = [box for row in zip(*cols) for box in row]
+    texts = [words[(k // 4) % 4] for k in range(len(rows))]
+    by_column = [r * 4 + c for c in range(4) for r in range(8)]
+    assert layout(rows).reading().tolist() != by_column
+    page = layout(rows, texts=texts)
+    assert page.reading().tolist() == by_column
+    assert len(page.blocks) == 4
+
+
+def test_a_caption_across_two_columns_does_not_tie_them_together():
+    # a caption under a picture over two columns, the first line of one column just close
+    # enough to join it and of the other just too far
+    caption = [(0, 0, 260, 10)]
+    left, right = column(0, 19, 6), column(160, 21, 6)
+    rows = [box for pair in zip(left, right) for box in pair]
+    page = layout(caption + rows)
+    assert page.reading().tolist() == [0, *range(1, 13, 2), *range(2, 13, 2)]
+    assert page.block[0] not in set(page.block[1:].tolist())
+
+
+def test_a_line_of_code_over_a_row_of_two_pieces_is_no_heading_across_columns():
+    # THEN c.login_id / ELSE '*****' / END: the row's right piece heads no column
+    listing = [(0, 0, 300, 10), (0, 15, 40, 10), (200, 15, 60, 10), (0, 30, 30, 10)]
+    assert read(listing) == [0, 1, 2, 3]
+
+
+def test_a_figure_box_over_a_paragraph_s_lines_gives_them_back():
+    # the model's picture box bleeds over the last two lines of the paragraph under it
+    text = column(0, 0, 8)
+    page = layout(text, regions=[("figure", (-5, 100, 200, 40))])
+    assert [b.kind for b in page.blocks] == ["text"]
+    assert page.reading().tolist() == list(range(8))
+    # a label inside the picture, apart from the text, stays the figure's
+    page = layout([*text, (20, 200, 60, 10)], regions=[("figure", (0, 180, 200, 60))])
+    assert [b.kind for b in page.blocks] == ["text", "figure"]
 
 
 def test_columns_set_closer_than_a_cut_line_s_gap_stay_apart():

@@ -9,8 +9,10 @@ import numpy as np
 from ocrframe.core.table_picture import (
     PLAIN,
     grid_part,
+    is_prose_columns,
     is_table_picture,
     plain_share,
+    runs_on,
     table_runs,
 )
 
@@ -42,6 +44,42 @@ def test_the_same_lines_on_a_photo_are_not():
 def test_two_columns_of_prose_are_not_a_table():
     page = boxes([[(10, 560), (620, 560)] for _ in range(30)])  # 28 line heights each
     assert not is_table_picture(page, plain=0.95)
+
+
+#: a newspaper's column, line by line: mid-sentence, most lines start in lower case
+NEWS = [
+    "The council voted on",
+    "tuesday to build a new",
+    "quay for the ferries, and",
+    "residents asked for more",
+    "trees along the road. Work",
+    "starts in the spring and",
+]
+
+
+def test_narrow_columns_of_prose_are_not_a_table_when_their_text_is_known():
+    # five columns 10 line heights wide: as narrow as a table's, as a newspaper sets them
+    page = boxes([[(10 + 230 * c, 200) for c in range(5)] for _ in range(30)])
+    texts = [NEWS[r % len(NEWS)] for r in range(30) for _ in range(5)]
+    assert is_table_picture(page, plain=0.95)  # from the boxes alone: a table
+    assert not is_table_picture(page, plain=0.95, texts=texts)
+    assert is_prose_columns(page, texts) and not is_prose_columns(page)
+
+
+def test_a_narrow_table_s_cells_do_not_read_as_prose():
+    cells = ["Ferries", "12.50", "yes", "Quay 4", "08:15", "no"]
+    page = grid()
+    texts = [cells[(3 * r + k) % len(cells)] for r in range(6) for k in range(3)]
+    assert is_table_picture(page, plain=0.9, texts=texts)
+    assert not is_prose_columns(page, texts)
+
+
+def test_lines_run_on_when_most_start_in_lower_case_and_hold_a_few_words():
+    assert runs_on(NEWS)
+    assert not runs_on([line.capitalize() for line in NEWS])  # a list of titles
+    assert not runs_on(["yes", "no", "n/a", "yes"])  # lower case, but a word each
+    assert not runs_on(["12 kg of fish", "3 kg of crab", "7 kg of cod", "1 kg of eel"])
+    assert not runs_on([])
 
 
 def test_a_receipt_with_its_heading_and_totals_is_not_a_table():
