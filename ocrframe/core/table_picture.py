@@ -80,7 +80,22 @@ def is_table_picture(boxes: np.ndarray, plain: float, texts: Sequence[str] | Non
         and found.columns >= 2
         and found.shortest <= SHORT_CELLS
         and not found.prose
+        and not _table_in_text(boxes)
     )
+
+
+def _table_in_text(boxes: np.ndarray) -> bool:
+    """Whether lines with ``boxes`` are a page with a table among its text, not a table: the
+    tables :func:`table_runs` finds hold less than half of them, and :data:`GRID_ROWS` or
+    more of the others are long lines (a questionnaire's questions over its grid of replies;
+    the realdev questionnaire, scanned, is a two-page spread whose rows pair up across the
+    fold)."""
+    runs = table_runs(boxes)
+    held = sum(len(run) for run in runs)
+    if not runs or held >= 0.5 * len(boxes):
+        return False
+    others = np.setdiff1d(np.arange(len(boxes)), np.concatenate(runs))
+    return int(np.sum(boxes[others, 2] >= SHORT_CELLS * line_height(boxes))) >= GRID_ROWS
 
 
 def is_prose_columns(boxes: np.ndarray, texts: Sequence[str] | None = None) -> bool:

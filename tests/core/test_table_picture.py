@@ -82,6 +82,15 @@ def test_lines_run_on_when_most_start_in_lower_case_and_hold_a_few_words():
     assert not runs_on([])
 
 
+def test_a_two_page_spread_of_questions_over_a_grid_is_not_a_table_alone():
+    # scanned, the realdev questionnaire's two pages: questions in rows that pair up across
+    # the fold, then the grid of replies; no model framed a header to say it is a page
+    questions = [[(10, 640), (800, 640)] for _ in range(6)] + [[(10, 640)] for _ in range(3)]
+    grid_rows = [[(10, 200), (400, 40), (560, 40)] for _ in range(4)]
+    assert is_table_picture(boxes(grid_rows), plain=0.9)
+    assert not is_table_picture(boxes(questions + grid_rows), plain=0.9)
+
+
 def test_a_receipt_with_its_heading_and_totals_is_not_a_table():
     heading = [[(150, 300)], [(120, 360)], [(180, 240)], [(100, 400)], [(160, 280)]]
     items = [[(20, 200 + 10 * k), (480, 80)] for k in range(4)]
