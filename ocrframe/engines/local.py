@@ -41,6 +41,7 @@ from ..inputs.images import Loaded
 from . import layout_model, table_model
 from .base import Engine, package_version
 from .model_folder import ModelFolder
+from .other_scripts import pack_for, unread
 from .rapid_v6 import Detection
 from .runtimes import check_threads
 from .shape import SCALES, TableCell, respond, skew
@@ -101,7 +102,10 @@ class LocalEngine(Engine):
     model, trained on whole pages, may not see one) and reads its cells.
     ``threads`` is each model's number of threads (None: every core; 1 for one worker process
     per core) and ``runtime`` what runs them (:mod:`~.runtimes`: ``"auto"`` is OpenVINO when
-    installed, else onnxruntime; the same text either way).
+    installed, else onnxruntime; the same text either way). ``other_scripts`` sends a page
+    in a script the models cannot read (Korean, Japanese, Cyrillic …: :mod:`~.other_scripts`)
+    to Tesseract, where it and the script's language pack are installed; the layout and
+    tables are still this engine's.
 
     >>> engine = LocalEngine(model="v6-small")                  # doctest: +SKIP
     >>> engine.version                                          # doctest: +SKIP
@@ -120,8 +124,10 @@ class LocalEngine(Engine):
         layout: str = "auto",
         threads: int | None = None,
         runtime: str = "auto",
+        other_scripts: bool = True,
     ) -> None:
         self.model = check_model(model)
+        self.other_scripts = other_scripts
         self.threads = check_threads(threads)
         self.layout = check_layout(layout)
         # made on first use: most runs never ask for another language
@@ -161,18 +167,51 @@ class LocalEngine(Engine):
                 codes.OCR_FAILED,
                 f"{image.source}: recognition failed ({type(err).__name__}: {err})",
             )
-        regions = self.regions(upright, reading.lines) if endpoint in SCALES else None
+        lines, reader = reading.lines, self
+        other = self.other_script(upright, reading) if endpoint in SCALES else None
+        if other is not None:  # a script the recogniser cannot read, nor turn upright
+            lines, reader, k = other
+            upright, turns = np.ascontiguousarray(np.rot90(upright, k)), (turns + k) % 4
+        regions = self.regions(upright, lines) if endpoint in SCALES else None
         return respond(
-            reading.lines,
+            lines,
             endpoint,
             image,
             options,
-            self,
+            reader,
             reread=lambda box: self.lines_in(upright, box),
             turns=turns,
             regions=regions,
             tables=lambda lines, page: self.tables(upright, lines, page, regions or ()),
         )
+
+    def other_script(
+        self, rgb: np.ndarray, reading: Reading
+    ) -> tuple[list[Line], Engine, int] | None:
+        """Where ``other_scripts`` is on and the recogniser could not read the script of a
+        page (``reading``: :func:`~.other_scripts.unread`), the page's lines as Tesseract
+        reads them in the script its detection names, Tesseract (which then answers as the
+        engine), and the quarter turns counter-clockwise that its detection says make
+        ``rgb`` upright (the recogniser's direction classifier, on a script it does not know,
+        may have turned it over); the lines are in the pixels of ``rgb`` so turned. None
+        where the page reads, or Tesseract, its ``osd`` pack or the script's pack is not
+        installed."""
+        if not self.other_scripts or not unread(reading.lines, reading.dropped):
+            return None
+        try:
+            tesseract = self._other_languages()
+        except OcrframeError:  # not installed: the page keeps what the recogniser read
+            return None
+        found = tesseract.script(rgb) if isinstance(tesseract, TesseractEngine) else None
+        languages = None if found is None else pack_for(found[0], tesseract.installed())
+        if languages is None:
+            return None
+        k = found[1]
+        try:
+            lines = tesseract.lines(np.ascontiguousarray(np.rot90(rgb, k)), languages)
+        except OcrframeError:  # Tesseract failed on the page: it keeps what was read
+            return None
+        return (lines, tesseract, k) if lines else None
 
     def regions(self, rgb: np.ndarray, lines: list[Line]) -> list[tuple[str, tuple]] | None:
         """The layout model's regions of an upright page and its ``lines``, where ``layout``

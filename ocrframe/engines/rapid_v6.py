@@ -144,7 +144,7 @@ class V6Reader:
             for k, box in enumerate(boxes)
         ]
         keep = [k for k, line in enumerate(lines) if line.text.strip() and scores[k] >= text_score]
-        return Reading([lines[k] for k in keep], [turned[k] for k in keep])
+        return Reading([lines[k] for k in keep], [turned[k] for k in keep], len(lines) - len(keep))
 
     def _normalised(self, bgr: np.ndarray) -> np.ndarray:
         """The detector's input: rapidocr's normalisation of ``bgr`` (its numbers exactly),

@@ -9,10 +9,13 @@ languages map to Tesseract's packs; a missing pack is an error that names the De
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 from ..core.geometry import Line
 from ..endpoints import ENDPOINTS
@@ -97,15 +100,40 @@ class TesseractEngine(Engine):
 
     def hocr(self, image: Loaded, languages: str) -> str:
         """Tesseract's hOCR of ``image`` with per-character boxes."""
-        megapixels = image.width * image.height / 1e6
+        return self._on(image.rgb, ["-l", languages, "-c", "hocr_char_boxes=1", "hocr"])
+
+    def lines(self, rgb: np.ndarray, languages: str) -> list[Line]:
+        """The lines Tesseract reads in an RGB picture in ``languages`` (``"kor+eng"``)."""
+        return parse_hocr(self._on(rgb, ["-l", languages, "-c", "hocr_char_boxes=1", "hocr"]))
+
+    def script(self, rgb: np.ndarray) -> tuple[str, int] | None:
+        """The script Tesseract's orientation and script detection sees in an RGB picture
+        (``"Korean"``, ``"Latin"``, ``"Han"`` …) and the quarter turns counter-clockwise
+        (``np.rot90``'s ``k``) that make it upright: None without the ``osd`` pack, or where it
+        finds too little text to tell."""
+        if "osd" not in self.installed():
+            return None
+        try:
+            found = self._on(rgb, ["--psm", "0", "-l", "osd"])
+        except OcrframeError:  # "Too few characters": nothing to tell
+            return None
+        named = re.search(r"^Script: (\S+)", found, re.MULTILINE)
+        turn = re.search(r"^Rotate: (\d+)", found, re.MULTILINE)
+        if named is None:
+            return None
+        # "Rotate" is clockwise, in degrees
+        return named.group(1), (4 - int(turn.group(1)) // 90) % 4 if turn else 0
+
+    def _on(self, rgb: np.ndarray, args: list[str]) -> str:
+        """Tesseract's output for an RGB picture, run with ``args`` after its file names."""
+        megapixels = rgb.shape[0] * rgb.shape[1] / 1e6
         with tempfile.TemporaryDirectory(prefix="ocrframe-tess-") as tmp:
             path = Path(tmp) / "image.png"
-            path.write_bytes(encode_png(image.rgb))
+            path.write_bytes(encode_png(rgb))
             return _run(
-                [self.command, str(path), "stdout", "-l", languages,
-                 "-c", "hocr_char_boxes=1", "hocr"],
+                [self.command, str(path), "stdout", *args],
                 timeout=TIMEOUT_BASE + TIMEOUT_PER_MEGAPIXEL * megapixels,
-            )  # fmt: skip
+            )
 
 
 def _run(args: list[str], timeout: float = 60) -> str:

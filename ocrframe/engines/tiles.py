@@ -85,7 +85,7 @@ def _tiled(rgb: np.ndarray, read: Callable[[np.ndarray], Reading], first: Readin
     kept = merge([line for line, _ in found])
     turned = {id(line): t for line, t in found}
     kept.sort(key=lambda line: (bbox(line.polygon)[1], bbox(line.polygon)[0]))
-    return Reading(kept, [turned[id(line)] for line in kept])
+    return Reading(kept, [turned[id(line)] for line in kept], first.dropped)
 
 
 def has_ink(tile: np.ndarray) -> bool:

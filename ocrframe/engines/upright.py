@@ -36,10 +36,13 @@ KEEP_RATIO = 0.9
 
 @dataclass
 class Reading:
-    """Lines found in an image and, per line, whether the direction classifier turned it."""
+    """Lines found in an image and, per line, whether the direction classifier turned it;
+    ``dropped``: how many lines the detector found whose recognition scored too low to keep
+    (most of them, on a page in a script the recogniser does not know)."""
 
     lines: list[Line]
     turned: list[bool]
+    dropped: int = 0
 
     def confidence(self) -> float:
         """Mean character confidence (0 when nothing was read)."""

@@ -7,6 +7,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 import ocrframe
 from ocrframe import analysis, engines
+from ocrframe.engines.local import LocalEngine
 from ocrframe.engines.tesseract import TesseractEngine, parse_hocr
 
 pytestmark = pytest.mark.engine  # Tesseract, run for real
@@ -89,3 +90,54 @@ def test_parse_hocr_joins_cjk_without_spaces():
 
 def test_engines_are_registered():
     assert isinstance(engines.get("tesseract"), TesseractEngine)
+
+
+#: a Korean paragraph (from the realdev Korean report's wording), which PP-OCRv6 small cannot read
+KOREAN = (
+    "현행 생명보험 표준약관상 재해분류표는 감염병예방법 제2조 제2호의 제1급감염병들을 질병임에도 "
+    "불구하고 보장대상이 되는 재해로 규정하고 있다 그러나 제1급감염병에 포함되는 질병임에도 "
+    "불구하고 생명보험 표준약관 재해분류표의 한국표준질병 사인분류 상 코드에 해당하는 질병들은 "
+    "보장제외대상으로 분류되어 보험금을 지급하지 않는 것으로 규정되어 있다"
+)
+
+
+def korean_page() -> tuple[Image.Image, str]:
+    """A page of the Korean paragraph twice over, and its text."""
+    font = ImageFont.truetype(CJK_FONT, 28)
+    rows, words = [], []
+    for word in (KOREAN + " " + KOREAN).split():
+        if words and font.getlength(" ".join([*words, word])) > 880:
+            rows.append(" ".join(words))
+            words = []
+        words.append(word)
+    rows.append(" ".join(words))
+    page = Image.new("RGB", (1000, 1000), "white")
+    draw = ImageDraw.Draw(page)
+    for k, row in enumerate(rows):
+        draw.text((60, 60 + 44 * k), row, font=font, fill="black")
+    return page, " ".join(rows)
+
+
+@pytest.mark.skipif(
+    not {"kor", "osd"} <= TesseractEngine().installed(), reason="needs Tesseract's kor and osd"
+)
+@pytest.mark.parametrize("turn", [0, 180])
+def test_a_page_in_a_script_the_local_models_cannot_read_goes_to_tesseract(turn):
+    page, truth = korean_page()
+    page = page.rotate(turn)
+    unread = ocrframe.recognize(
+        page, engine=LocalEngine(other_scripts=False), progress=False, workers=1
+    )
+    assert analysis.cer(truth, unread.text(0)) > 0.5  # the recogniser's guesses at Hangul
+    res = ocrframe.recognize(page, progress=False, workers=1)
+    assert res.images.loc[0, "engine"] == "tesseract"
+    assert analysis.cer(truth, res.text(0)) < 0.1, res.text(0)
+    # the boxes are the page's as given: a line read upside down lies where it is drawn
+    first = res.items.sort_values("order").iloc[0]
+    assert (first["y"] < 200) == (turn == 0)
+
+
+def test_a_latin_or_chinese_page_stays_with_the_local_models():
+    lines = ["The council voted on tuesday", "to build a new quay for ferries"] * 3
+    res = ocrframe.recognize(render(lines, LATIN_FONT), progress=False, workers=1)
+    assert res.images.loc[0, "engine"] == "rapidocr"
