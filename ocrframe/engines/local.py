@@ -44,7 +44,7 @@ from .model_folder import ModelFolder
 from .other_scripts import pack_for, unread
 from .rapid_v6 import Detection
 from .runtimes import check_threads
-from .shape import SCALES, TableCell, respond, skew
+from .shape import SCALES, TableCell, header_joined, respond, skew
 from .tesseract import TesseractEngine
 from .tiles import read_any_size
 from .upright import Reading, read_upright
@@ -267,7 +267,7 @@ class LocalEngine(Engine):
                 for c, (text, confidence) in zip(grid, texts)
             ]
             if cells:
-                found.append((number, cells))
+                found.append((number, header_joined(cells)))
         return found
 
     def structure(

@@ -67,6 +67,61 @@ class TableCell:
     box: tuple[int, int, int, int]
 
 
+def header_joined(cells: list[TableCell]) -> list[TableCell]:
+    """``cells`` with the table's second row joined to its header row where it is the
+    header's second line ("State funded" over "legal aid"): its first cell is empty, and each
+    of its other cells with text lies under a header cell with text, and holds words, not
+    figures. A table read from the page's lines (or by a model that sees each line of text as
+    a row) otherwise gives a header of two lines as two rows.
+
+    >>> cell = lambda r, c, text: TableCell(r, c, 1, 1, "body", text, 0.9, (c * 50, r * 20, 50, 20))
+    >>> grid = [cell(0, 0, ""), cell(0, 1, "State funded"), cell(1, 0, ""), cell(1, 1, "legal aid")]
+    >>> grid += [cell(2, 0, "Children"), cell(2, 1, "Yes")]
+    >>> [(c.row, c.text) for c in header_joined(grid)]
+    [(0, ''), (0, 'State funded legal aid'), (1, 'Children'), (1, 'Yes')]
+    """
+    first = {c.col: c for c in cells if c.row == 0}
+    second = [c for c in cells if c.row == 1]
+    if not second or max(c.row + c.row_span for c in cells) < 3:
+        return cells
+    if any(c.row_span != 1 for c in cells if c.row <= 1):
+        return cells
+    filled = [c for c in second if c.text.strip()]
+    under = all(
+        c.col in first
+        and first[c.col].col_span == c.col_span
+        and first[c.col].text.strip()
+        and any(ch.isalpha() for ch in c.text)
+        for c in filled
+    )
+    if not filled or not under or any(c.col == 0 and c.text.strip() for c in second):
+        return cells
+    below = {c.col: c for c in filled}
+    out = []
+    for c in cells:
+        if c.row == 0 and c.col in below:
+            more = below[c.col]
+            confidences = [v for v in (c.confidence, more.confidence) if v is not None]
+            union = bbox([*_corners(c.box), *_corners(more.box)])
+            c = replace(
+                c,
+                text=f"{c.text} {more.text}",
+                box=union,
+                confidence=min(confidences, default=None),
+            )
+        elif c.row >= 1:
+            if c.row == 1:
+                continue
+            c = replace(c, row=c.row - 1)
+        out.append(c)
+    return out
+
+
+def _corners(box: tuple[int, int, int, int]) -> list[tuple[int, int]]:
+    x, y, w, h = box
+    return [(x, y), (x + w, y + h)]
+
+
 #: what finds a page's tables: given its lines and layout, per table block its number and cells
 TableReader = Callable[[list[Line], Layout], list[tuple[int, list[TableCell]]]]
 
