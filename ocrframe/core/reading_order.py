@@ -337,26 +337,27 @@ def _blocks(b: np.ndarray, texts: Sequence[str] | None = None) -> list[np.ndarra
         above = np.flatnonzero(fits[:, j])
         if len(above):
             nearest[j] = above[np.argmin(gap[above, j])]  # the nearest line above joins
+    heads = fits.any(axis=1)  # a line below fits it: it heads (part of) a column
     for j in np.flatnonzero(nearest >= 0):
-        if not _spans_columns(b, fits, int(nearest[j]), int(j), find):
+        if not _spans_columns(b, heads, int(nearest[j]), int(j), find):
             parent[find(j)] = find(int(nearest[j]))
     _join_rows(b, beside, parent, find, texts)
     roots = np.array([find(k) for k in range(n)])
     return [np.flatnonzero(roots == r) for r in dict.fromkeys(roots.tolist())]
 
 
-def _spans_columns(b: np.ndarray, fits: np.ndarray, i: int, j: int, find) -> bool:
+def _spans_columns(b: np.ndarray, heads: np.ndarray, i: int, j: int, find) -> bool:
     """Whether line ``i``, above line ``j``, also lies over another line on ``j``'s row that
-    is no piece of it, and both head columns (a line below fits each, ``fits``): a heading
+    is no piece of it, and both head columns (a line below fits each, ``heads``): a heading
     or a caption across two columns, which would tie them into one block read row by row (of
     the two, one may lie just too far below to join it). A line of code above a row of two
     pieces (``ELSE '*****'``) is no such heading."""
-    if not fits[j].any():
+    if not heads[j]:
         return False
     x0, y0, w, h = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
     row = np.minimum(y0 + h, y0[j] + h[j]) - np.maximum(y0, y0[j]) > 0.5 * np.minimum(h, h[j])
     under = np.minimum(x0 + w, x0[i] + w[i]) - np.maximum(x0, x0[i]) >= JOIN_OVERLAP * w
-    others = np.flatnonzero(row & under & (y0 > y0[i]) & fits.any(axis=1))
+    others = np.flatnonzero(row & under & (y0 > y0[i]) & heads)
     return any(k != j and find(int(k)) != find(j) for k in others)
 
 

@@ -100,11 +100,14 @@ class TesseractEngine(Engine):
 
     def hocr(self, image: Loaded, languages: str) -> str:
         """Tesseract's hOCR of ``image`` with per-character boxes."""
-        return self._on(image.rgb, ["-l", languages, "-c", "hocr_char_boxes=1", "hocr"])
+        return self._hocr(image.rgb, languages)
 
     def lines(self, rgb: np.ndarray, languages: str) -> list[Line]:
         """The lines Tesseract reads in an RGB picture in ``languages`` (``"kor+eng"``)."""
-        return parse_hocr(self._on(rgb, ["-l", languages, "-c", "hocr_char_boxes=1", "hocr"]))
+        return parse_hocr(self._hocr(rgb, languages))
+
+    def _hocr(self, rgb: np.ndarray, languages: str) -> str:
+        return self._on(rgb, ["-l", languages, "-c", "hocr_char_boxes=1", "hocr"])
 
     def script(self, rgb: np.ndarray) -> tuple[str, int] | None:
         """The script Tesseract's orientation and script detection sees in an RGB picture
