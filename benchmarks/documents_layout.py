@@ -77,7 +77,6 @@ from __future__ import annotations
 import argparse
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -93,7 +92,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 from rapidfuzz.distance import Levenshtein
-from revisions import package_at
+from revisions import answered, package_at
 
 import ocrframe
 from ocrframe.inputs.pages import DocumentPage, page_count, render
@@ -199,6 +198,13 @@ def table_tree(table: Table, structure_only: bool = False) -> Node:
 
 def teds(reference: Table, hypothesis: Table, structure_only: bool = False) -> float:
     """PubTabNet's tree-edit-distance similarity of two tables (1 is the same table)."""
+    ref, hyp = table_tree(reference, structure_only), table_tree(hypothesis, structure_only)
+    return tree_teds(ref, hyp)
+
+
+def tree_teds(reference: Node, hypothesis: Node) -> float:
+    """TEDS of two HTML trees: renaming a ``td`` into one of the same spans costs the
+    normalised Levenshtein distance of their texts, anything else 1."""
     from apted import APTED, Config
 
     class Costs(Config):
@@ -212,11 +218,10 @@ def teds(reference: Table, hypothesis: Table, structure_only: bool = False) -> f
         def children(self, node: Node) -> list[Node]:
             return node.children
 
-    ref, hyp = table_tree(reference, structure_only), table_tree(hypothesis, structure_only)
-    nodes = max(ref.size(), hyp.size()) - 1  # the nodes under <table>, as PubTabNet counts
+    nodes = max(reference.size(), hypothesis.size()) - 1  # under <table>, as PubTabNet counts
     if nodes == 0:
         return 1.0
-    distance = APTED(ref, hyp, Costs()).compute_edit_distance()
+    distance = APTED(reference, hypothesis, Costs()).compute_edit_distance()
     return max(0.0, 1.0 - distance / nodes)
 
 
@@ -472,16 +477,7 @@ def run_today(
     """The readings of revision ``rev``'s package (``git archive``, run from ``folder``) for
     every job (a document's PNGs), and the revision's short hash."""
     sha = package_at(rev, folder)
-    answer = folder / "today.json"
-    subprocess.run(
-        [sys.executable, "-c", TODAY, str(answer)],
-        input=json.dumps(jobs),
-        text=True,
-        check=True,
-        cwd=folder,  # not the repository: its working tree must not be the package imported
-        env={**os.environ, "PYTHONPATH": str(folder)},
-    )
-    found = json.loads(answer.read_text("utf-8"))
+    found = answered(TODAY, jobs, folder, folder)
     out = []
     for document in found["documents"]:
         readings = {}

@@ -8,7 +8,10 @@ run from ``folder`` (not the repository, whose working tree must not be the pack
 from __future__ import annotations
 
 import io
+import json
+import os
 import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -30,3 +33,20 @@ def package_at(rev: str, folder: Path) -> str:
         else:  # Python < 3.12 without the backported filters: git's own archive, trusted
             archive.extractall(folder)
     return sha
+
+
+def answered(code: str, payload, package: Path, folder: Path, also: tuple[Path, ...] = ()):
+    """What ``code`` (a script that reads ``payload`` as JSON on stdin and writes its answer
+    as JSON to the file named by its first argument) answers, run in a process of its own
+    with the package in ``package`` (then ``also``) first on PYTHONPATH, from ``folder`` (not
+    the repository, whose working tree need not be the package measured)."""
+    answer = folder / "answer.json"
+    subprocess.run(
+        [sys.executable, "-c", code, str(answer)],
+        input=json.dumps(payload),
+        text=True,
+        check=True,
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(map(str, [package, *also]))},
+    )
+    return json.loads(answer.read_text("utf-8"))

@@ -28,9 +28,6 @@ those where each system found a table.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -39,7 +36,7 @@ import numpy as np
 import pandas as pd
 from documents_layout import DOCUMENTS, Table, canonical, read_reference, render_pages, teds
 from PIL import Image
-from revisions import REPO, package_at
+from revisions import REPO, answered, package_at
 
 from ocrframe.engines import layout_model
 from ocrframe.inputs.pages import page_count
@@ -101,17 +98,8 @@ def crops(pdf: Path, dpi: int, folder: Path) -> list[dict]:
 
 def read(paths: list[str], package: Path, layout: str | None, folder: Path) -> list[list[Table]]:
     """The tables the package in ``package`` reads from each picture, told ``layout``."""
-    answer = folder / "tables.json"
     benchmarks = Path(__file__).resolve().parent
-    subprocess.run(
-        [sys.executable, "-c", READ, str(answer)],
-        input=json.dumps([paths, layout]),
-        text=True,
-        check=True,
-        cwd=folder,  # not the repository, whose working tree need not be the package measured
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(package), str(benchmarks)])},
-    )
-    found = json.loads(answer.read_text("utf-8"))
+    found = answered(READ, [paths, layout], package, folder, also=(benchmarks,))
     return [[Table(t["rows"], t["header"]) for t in tables] for tables in found]
 
 

@@ -156,7 +156,7 @@ def magazine_page(seed: int = 0, columns: int = 3) -> MagazinePage:
             y = picture[3] + 70
         while True:
             words = [rng.choice(vocabulary) for _ in range(rng.randint(25, 60))]
-            lines = _wrapped(" ".join(words).capitalize() + ".", body, width)
+            lines = wrapped(" ".join(words).capitalize() + ".", body, width)
             lines = lines[: max(0, (bottom - y) // 32)]
             if not lines:
                 break
@@ -243,7 +243,7 @@ def questionnaire_page(seed: int = 0) -> TablePage:
     return TablePage(*_scanned(page, rng), rows)
 
 
-def _wrapped(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+def wrapped(text: str, font: ImageFont.FreeTypeFont, width: float) -> list[str]:
     """``text`` in lines no wider than ``width`` pixels in ``font``."""
     lines, line = [], ""
     for word in text.split():
