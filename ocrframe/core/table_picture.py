@@ -42,6 +42,14 @@ SHORT_CELLS = 12.0
 #: the share of the picture's pixels within :data:`PLAIN_TONE` grey levels of its commonest
 PLAIN = 0.65
 PLAIN_TONE = 40
+#: columns of lines lie this many line heights apart at least
+COLUMN_GAP = 0.5
+#: ... or this many, in a picture where :data:`DENSE_SHARE` of the rows or more hold two
+#: pieces or more: the detector's boxes pad the text, and the columns of figures of a dense
+#: table, set a space apart, come a quarter of a line height apart (a receipt, half of whose
+#: rows are an item and its price, stays no table)
+TIGHT_COLUMN_GAP = 0.2
+DENSE_SHARE = 0.8
 #: pieces of a row this many line heights apart or more are cells of their own
 CELL_GAP = 2.0
 #: rows of one table lie at most this many line heights apart
@@ -74,6 +82,8 @@ def is_table_picture(boxes: np.ndarray, plain: float, texts: Sequence[str] | Non
     if plain < PLAIN or len(boxes) < 2 * GRID_ROWS:
         return False
     found = columns(boxes, texts)
+    if found.columns < 2 and found.share >= DENSE_SHARE:
+        found = columns(boxes, texts, TIGHT_COLUMN_GAP)
     return (
         found.rows >= GRID_ROWS
         and found.share >= GRID_SHARE
@@ -214,16 +224,15 @@ def grid_part(boxes: np.ndarray) -> np.ndarray | None:
     return None if beside.any() else run
 
 
-def in_grid_rows(boxes: np.ndarray) -> np.ndarray:
-    """Per line with ``boxes``, whether its row holds two cells or more (pieces
-    :data:`CELL_GAP` line heights apart): a table's cell, not a heading or a page number set
-    alone on its row."""
+def in_grid_rows(boxes: np.ndarray, gap: float = CELL_GAP) -> np.ndarray:
+    """Per line with ``boxes``, whether its row holds two cells or more (pieces ``gap`` line
+    heights apart): a table's cell, not a heading or a page number set alone on its row."""
     out = np.zeros(len(boxes), dtype=bool)
     if len(boxes) == 0:
         return out
     height = line_height(boxes)
     for row in line_rows(boxes):
-        out[row] = _cells(boxes, row, height) >= 2
+        out[row] = _cells(boxes, row, height, gap) >= 2
     return out
 
 
@@ -250,14 +259,17 @@ def _grid_runs(boxes: np.ndarray, rows: list[list[int]], height: float) -> list[
     return [run for run in runs if run]
 
 
-def columns(boxes: np.ndarray, texts: Sequence[str] | None = None) -> Columns:
-    """How the lines with ``boxes`` (and ``texts``) stand in columns (:class:`Columns`)."""
+def columns(
+    boxes: np.ndarray, texts: Sequence[str] | None = None, gap: float = COLUMN_GAP
+) -> Columns:
+    """How the lines with ``boxes`` (and ``texts``) stand in columns (:class:`Columns`),
+    columns ``gap`` line heights apart at least."""
     if len(boxes) == 0:
         return Columns(0.0, 0, 0, np.inf)
     rows = line_rows(boxes)
     shared = [row for row in rows if len(row) >= 2]
     height = line_height(boxes)
-    found = line_columns(boxes, [k for row in shared for k in row], height)
+    found = line_columns(boxes, [k for row in shared for k in row], height, gap)
     used = [
         column
         for column in found
@@ -298,13 +310,13 @@ def line_rows(boxes: np.ndarray) -> list[list[int]]:
     return rows
 
 
-def _cells(boxes: np.ndarray, row: list[int], height: float) -> int:
-    """How many cells the lines of ``row`` make: pieces less than :data:`CELL_GAP` line
-    heights apart (a check box and its label) are one."""
+def _cells(boxes: np.ndarray, row: list[int], height: float, gap: float = CELL_GAP) -> int:
+    """How many cells the lines of ``row`` make: pieces less than ``gap`` line heights apart
+    (a check box and its label) are one."""
     spans = sorted((boxes[k, 0], boxes[k, 0] + boxes[k, 2]) for k in row)
     count, right = 0, -np.inf
     for x0, x1 in spans:
-        count += x0 > right + CELL_GAP * height
+        count += x0 > right + gap * height
         right = max(right, x1)
     return count
 
@@ -330,14 +342,16 @@ def _within(boxes: np.ndarray, lines: list[int]) -> np.ndarray:
     )
 
 
-def line_columns(boxes: np.ndarray, lines: list[int], height: float) -> list[set[int]]:
+def line_columns(
+    boxes: np.ndarray, lines: list[int], height: float, gap: float = COLUMN_GAP
+) -> list[set[int]]:
     """``lines`` grouped into columns: runs of the page's width that their boxes cover, apart
-    where no box covers half a line height or more."""
+    where no box covers ``gap`` line heights or more."""
     columns: list[set[int]] = []
     right = -np.inf
     for k in sorted(lines, key=lambda k: boxes[k, 0]):
         x0, x1 = boxes[k, 0], boxes[k, 0] + boxes[k, 2]
-        if columns and x0 <= right + 0.5 * height:
+        if columns and x0 <= right + gap * height:
             columns[-1].add(k)
             right = max(right, x1)
         else:

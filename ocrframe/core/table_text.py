@@ -48,8 +48,8 @@ class GridCell:
 
 @dataclass(frozen=True)
 class Word:
-    """A word read in a table: the cell it falls in, its centre, its line's height, its text
-    and its characters' confidences."""
+    """A word read in a table: the cell it falls in, its centre, its line's height, its text,
+    its characters' confidences, and how far across it reaches (left and right edges)."""
 
     cell: int
     x: float
@@ -57,6 +57,8 @@ class Word:
     height: float
     text: str
     confidences: tuple[float, ...]
+    left: float = 0.0
+    right: float = 0.0
 
 
 def cell_texts(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[tuple[str, float | None]]:
@@ -94,10 +96,16 @@ def placed(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[Word]:
         if _vertical(line, w, h):  # its characters' boxes would be along a turned crop
             confs = tuple(c.confidence for c in line.chars if c.confidence is not None)
             middle = (x + w / 2, y + h / 2)
-            out.append(Word(cell_at(*middle), *middle, w, line.text.strip(), confs))
+            out.append(Word(cell_at(*middle), *middle, w, line.text.strip(), confs, x, x + w))
             continue
         centres = _centres(line)
-        for start, stop in _pieces(line, centres, h):
+        reach = _reach(line, centres)
+        cut = [
+            part
+            for piece in _pieces(line, centres, h)
+            for part in _figure_apart(line.text, piece, centres, cell_at)
+        ]
+        for start, stop in cut:
             inked = [k for k in range(start, stop) if centres[k][0] is not None]
             owners = [cell_at(*centres[k]) for k in inked]
             # a piece is one cell's text: a long one may reach past its column's band
@@ -105,7 +113,55 @@ def placed(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[Word]:
             confs = tuple(c.confidence for c in line.chars[start:stop] if c.confidence is not None)
             px = float(np.mean([centres[k][0] for k in inked]))
             py = float(np.mean([centres[k][1] for k in inked]))
-            out.append(Word(cell, px, py, h, line.text[start:stop].strip(), confs))
+            ends = [e for k in inked for e in reach[k]]
+            text = line.text[start:stop].strip()
+            out.append(Word(cell, px, py, h, text, confs, min(ends), max(ends)))
+    return out
+
+
+def _figure_apart(
+    text: str, piece: tuple[int, int], centres: list[tuple[float | None, float | None]], cell_at
+) -> list[tuple[int, int]]:
+    """``piece`` (start, stop) of a line, cut before its last word where that word is a figure
+    lying in another cell than most of the words before it (``cell_at``): the detector runs a row's
+    label and the figure beside it into one line where the columns stand close ("Systolic
+    blood pressure, mmHg (562)"); a word of a heading over two columns is no figure."""
+    start, stop = piece
+    space = text.rfind(" ", start, stop)
+    if space <= start:
+        return [piece]
+    last = text[space + 1 : stop]
+    if not any(ch.isdigit() for ch in last) or any(ch.isalpha() for ch in last):
+        return [piece]
+    inked = [k for k in range(start, stop) if centres[k][0] is not None]
+    before = [cell_at(*centres[k]) for k in inked if k < space]
+    after = {cell_at(*centres[k]) for k in inked if k > space}
+    if len(after) != 1 or not before or max(before, key=before.count) in after:
+        return [piece]
+    return [(start, space), (space + 1, stop)]
+
+
+def cell_reach(
+    cells: Sequence[GridCell], lines: Sequence[Line]
+) -> list[tuple[float, float] | None]:
+    """Per cell, how far across its text reaches (the left and right edges of its words),
+    None where it holds none: a section title or a group heading runs on over the empty
+    cells beside it.
+
+    >>> from ocrframe.core.geometry import Char, Line, rectangle
+    >>> line = Line(rectangle((10, 0, 150, 20)), "ab", [Char("a", 0.9, (10, 0, 70, 20)),
+    ...                                               Char("b", 0.9, (90, 0, 70, 20))])
+    >>> cells = [GridCell(0, 0, 1, 1, (0, 0, 100, 20)), GridCell(0, 1, 1, 1, (100, 0, 200, 20))]
+    >>> cell_reach(cells, [line])
+    [(10.0, 160.0), None]
+    """
+    out: list[tuple[float, float] | None] = [None] * len(cells)
+    for word in placed(cells, lines):
+        if not word.text:
+            continue
+        known = out[word.cell]
+        left, right = (word.left, word.right) if known is None else known
+        out[word.cell] = (min(left, word.left), max(right, word.right))
     return out
 
 
@@ -287,6 +343,24 @@ def _centres(line: Line) -> list[tuple[float | None, float | None]]:
             out.append((cx + cw / 2, cy + chh / 2))
         else:
             out.append((x + w * (k + 0.5) / n, y + h / 2))
+    return out
+
+
+def _reach(
+    line: Line, centres: list[tuple[float | None, float | None]]
+) -> list[tuple[float, float]]:
+    """Per character of the line its left and right edges: its box, else its share of the
+    line around its centre (a space: its centre's, the line's left edge)."""
+    x, _, w, _ = bbox(line.polygon)
+    share = w / max(len(line.text), 1)
+    out = []
+    for k, (cx, _) in enumerate(centres):
+        if _boxed(line, k, k):
+            box = line.chars[k].box
+            out.append((float(box[0]), float(box[0] + box[2])))
+        else:
+            middle = x if cx is None else cx
+            out.append((middle - share / 2, middle + share / 2))
     return out
 
 

@@ -42,6 +42,11 @@ STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 #: IOU the lower-scoring one is dropped
 SCORE = 0.5
 IOU = 0.5
+#: a table region and a figure region overlapping more than this are one region the model
+#: could not name: the surer name stays
+TWIN_IOU = 0.7
+#: the kinds the model confuses over one region (a table alone, a screenshot of a table)
+TWINS = frozenset({"table", "figure"})
 #: a line that starts so and lies at the top or foot of a table or figure region is its caption
 #: (the model often draws a table's box around its caption)
 CAPTION = re.compile(r"\s*(table|tab\.|figure|fig\.|chart|exhibit|表|图|圖)\s*[0-9IVX]", re.I)
@@ -91,7 +96,64 @@ def regions(rgb: np.ndarray, runtime: str = "auto", threads: int | None = None) 
             if x1 > x0 and y1 > y0:
                 box = (round(x0), round(y0), round(x1 - x0), round(y1 - y0))
                 found.append(Region(KINDS[kind], box, float(scores[keep[k], kind])))
-    return found
+    return surer_of_twins(found)
+
+
+def surer_of_twins(found: list[Region]) -> list[Region]:
+    """``found`` without the less sure of a table and a figure over one area (:data:`TWIN_IOU`):
+    on pictures of a table alone the model often gives both (a dark header band, stripes), and
+    the figure, were it kept, would take the table's lines.
+
+    >>> twins = [Region("figure", (8, 10, 364, 479), 0.59), Region("table", (9, 13, 362, 476), 0.89)]
+    >>> [r.kind for r in surer_of_twins(twins)]
+    ['table']
+    """
+    dropped = set()
+    for a, first in enumerate(found):
+        for b in range(a + 1, len(found)):
+            second = found[b]
+            if {first.kind, second.kind} != TWINS or _iou(first.box, second.box) <= TWIN_IOU:
+                continue
+            dropped.add(b if first.score >= second.score else a)
+    return [r for k, r in enumerate(found) if k not in dropped]
+
+
+def outside_tables(found: list[Region]) -> list[Region]:
+    """``found`` without the regions (other than captions and tables) lying mostly inside a
+    surer table region (:data:`INSIDE` of their area): a table holds what lies in it, and the
+    model at times frames a table's columns of figures as a region of its own ("other"),
+    which would take their lines from the table.
+
+    >>> table, other = Region("table", (1, 0, 946, 532), 0.75), Region("other", (309, 2, 630, 518), 0.57)
+    >>> [r.kind for r in outside_tables([table, other])]
+    ['table']
+    """
+    tables = [r for r in found if r.kind == "table"]
+    return [
+        r
+        for r in found
+        if r.kind in ("table", "caption")
+        or not any(t.score > r.score and _inside(r.box, t.box) >= INSIDE for t in tables)
+    ]
+
+
+#: a region lies inside a table when this share of its area does
+INSIDE = 0.8
+
+
+def _inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """The share of box ``a``'s area (x, y, width, height) that lies inside box ``b``."""
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    return max(width, 0) * max(height, 0) / max(a[2] * a[3], 1e-9)
+
+
+def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
+    """The intersection over union of two boxes (x, y, width, height)."""
+    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
+    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
+    inter = max(width, 0) * max(height, 0)
+    return inter / max(a[2] * a[3] + b[2] * b[3] - inter, 1e-9)
 
 
 def captions_apart(found: list[Region], lines: list[Line]) -> list[Region]:

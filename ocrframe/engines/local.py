@@ -34,7 +34,7 @@ from ..core.table_picture import (
     is_table_picture,
     plain_share,
 )
-from ..core.table_text import GridCell, cell_texts
+from ..core.table_text import GridCell, cell_reach, cell_texts
 from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_layout, check_model
 from ..errors import OcrframeError
 from ..inputs.images import Loaded
@@ -44,7 +44,16 @@ from .model_folder import ModelFolder
 from .other_scripts import pack_for, unread
 from .rapid_v6 import Detection
 from .runtimes import check_threads
-from .shape import SCALES, TableCell, header_joined, respond, skew
+from .shape import (
+    SCALES,
+    TableCell,
+    header_joined,
+    header_spanned,
+    respond,
+    skew,
+    spread_over_empty,
+    without_empty_lines,
+)
 from .tesseract import TesseractEngine
 from .tiles import read_any_size
 from .upright import Reading, read_upright
@@ -224,8 +233,12 @@ class LocalEngine(Engine):
             return None
         page = _Measured.of(lines)
         found = _fitted_tables(layout_model.regions(rgb, self.runtime, self.threads), page)
-        if auto and _table_alone(rgb, page, found):
-            return [("table", (0, 0, rgb.shape[1], rgb.shape[0]))]
+        found = layout_model.outside_tables(found)
+        table = _table_of_picture(rgb, page, found) if auto else None
+        if table == (0, 0, rgb.shape[1], rgb.shape[0]):
+            return [("table", table)]
+        if table is not None:  # a form's grid, the model having framed the form as a picture
+            found = [*found, layout_model.Region("table", table, 0.0)]
         if auto and len(lines) < MODEL_LINES:  # a picture of a table: its table, if any
             found = [r for r in found if r.kind == "table"]
             if not found:
@@ -266,8 +279,11 @@ class LocalEngine(Engine):
                 )
                 for c, (text, confidence) in zip(grid, texts)
             ]
+            if any(c.score is not None for c in grid):  # the model's guess, not the rules'
+                reach = cell_reach(_grid_cells(grid), mine)
+                cells = without_empty_lines(spread_over_empty(cells, reach))
             if cells:
-                found.append((number, header_joined(cells)))
+                found.append((number, header_joined(header_spanned(cells))))
         return found
 
     def structure(
@@ -379,20 +395,31 @@ def _around(boxes: np.ndarray) -> tuple[int, int, int, int]:
     return bbox([(x0, y0), (x1, y1)])
 
 
-def _table_alone(rgb: np.ndarray, page: _Measured, found: list[layout_model.Region]) -> bool:
-    """Whether a picture where the layout model ``found`` no table is a table alone (a crop,
-    screenshot or photo of one), judged by its lines (``page``:
-    :func:`~ocrframe.core.table_picture.is_table_picture`); never a page with a title, header
-    or footer set alone on its row (the model often calls a table alone a figure, and its
-    header row or a row of it a title or a header)."""
+def _table_of_picture(
+    rgb: np.ndarray, page: _Measured, found: list[layout_model.Region]
+) -> tuple[int, int, int, int] | None:
+    """The box of the table a picture where the layout model ``found`` no table shows, judged
+    by its lines (``page``: :func:`~ocrframe.core.table_picture.is_table_picture`): the
+    whole picture where it is a table alone (a crop, screenshot or photo of one); the grid of
+    replies where it is a form (:func:`~ocrframe.core.table_picture.grid_part`: questions
+    over the grid, which the model took whole for a picture); None where it is neither, or a
+    page with a title, header or footer set alone on its row (the model often calls a table
+    alone a figure, and its header row or a row of it a title or a header)."""
     if any(r.kind == "table" for r in found):
-        return False
+        return None
     edges = [r.box for r in found if r.kind in PAGE_FURNITURE]
     if edges:
-        alone = ~in_grid_rows(page.straight)
+        # a row of a table alone holds cells a line height apart (a wide label beside a
+        # figure); a title, alone on its row, holds one
+        alone = ~in_grid_rows(page.straight, gap=1.0)
         if any((layout_model.centres_in(page.boxes, box) & alone).any() for box in edges):
-            return False
-    return is_table_picture(page.straight, plain_share(_gray(rgb)), page.texts)
+            return None
+    if not is_table_picture(page.straight, plain_share(_gray(rgb)), page.texts):
+        return None
+    grid = grid_part(page.straight)
+    if grid is None:
+        return (0, 0, rgb.shape[1], rgb.shape[0])
+    return _around(page.boxes[grid])
 
 
 def _as_model_cells(cells: list[GridCell]) -> list[table_model.Cell]:

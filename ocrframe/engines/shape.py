@@ -117,6 +117,134 @@ def header_joined(cells: list[TableCell]) -> list[TableCell]:
     return out
 
 
+def header_spanned(cells: list[TableCell]) -> list[TableCell]:
+    """``cells`` with every row that a header cell reaches down into in the header too: a
+    two-level header whose first cell ("Method") spans both its rows is two header rows,
+    though the rules or the model marked only the first (at most half the table's rows).
+
+    >>> cell = lambda r, c, kind, rows=1: TableCell(r, c, rows, 1, kind, "x", 0.9, (0, 0, 1, 1))
+    >>> grid = [cell(0, 0, "header", 2), cell(0, 1, "header"), cell(1, 1, "body")]
+    >>> grid += [cell(r, c, "body") for r in (2, 3) for c in (0, 1)]
+    >>> [c.kind for c in header_spanned(grid)]
+    ['header', 'header', 'header', 'body', 'body', 'body', 'body']
+    """
+    heads = [c.row + c.row_span for c in cells if c.kind == "header"]
+    if not heads:
+        return cells
+    rows = max(c.row + c.row_span for c in cells)
+    head = max(heads)
+    if head > rows / 2:
+        return cells
+    return [replace(c, kind="header") if c.row < head else c for c in cells]
+
+
+def spread_over_empty(
+    cells: list[TableCell], reach: list[tuple[float, float] | None]
+) -> list[TableCell]:
+    """``cells`` with each cell whose text (``reach``: its left and right edges, per cell)
+    runs on over an empty cell beside it in its row, by :data:`OVERRUN` of that cell's width
+    or more, spanning it too: a group heading over two columns, a section title across the
+    table, which a table model may have cut into a cell and its empty neighbours. A row
+    left with one cell of text, the first, spanning a cell beside it is a section title:
+    it spans the row.
+
+    >>> cell = lambda c, text: TableCell(0, c, 1, 1, "body", text, 0.9, (c * 50, 0, 50, 20))
+    >>> row = [cell(0, "Medical history"), cell(1, ""), cell(2, "")]
+    >>> [(c.col, c.col_span) for c in spread_over_empty(row, [(5, 90), None, None])]
+    [(0, 3)]
+    """
+    rows: dict[int, list[int]] = {}
+    for k, c in enumerate(cells):
+        if c.row_span == 1:
+            rows.setdefault(c.row, []).append(k)
+    merged: dict[int, list[int]] = {}  # a cell's index: the indices it takes in
+    for members in rows.values():
+        members.sort(key=lambda k: cells[k].col)
+        taken: set[int] = set()
+        for at, k in enumerate(members):
+            if reach[k] is None or k in taken:
+                continue
+            left, right = reach[k]
+            ahead = _overrun(cells, members[at + 1 :], taken, lambda b, right=right: right - b[0])
+            behind = _overrun(
+                cells, members[:at][::-1], taken, lambda b, left=left: b[0] + b[2] - left
+            )
+            if ahead or behind:
+                merged[k] = ahead + behind
+                taken.update(ahead + behind)
+        texts = [k for k in members if cells[k].text.strip()]
+        first = members[0]
+        if texts == [first] and first in merged:
+            merged[first] = members[1:]
+    gone = {k for taken in merged.values() for k in taken}
+    out = []
+    for k, c in enumerate(cells):
+        if k in gone:
+            continue
+        if k in merged:
+            group = [c, *(cells[j] for j in merged[k])]
+            start = min(g.col for g in group)
+            stop = max(g.col + g.col_span for g in group)
+            corners = [p for g in group for p in _corners(g.box)]
+            c = replace(c, col=start, col_span=stop - start, box=bbox(corners))
+        out.append(c)
+    return out
+
+
+#: a cell's text runs on over a neighbour when it covers this share of the neighbour's width
+OVERRUN = 0.25
+
+
+def _overrun(cells: list[TableCell], beside: list[int], taken: set[int], into) -> list[int]:
+    """The empty cells of ``beside`` (nearest first) that a text runs on over: ``into`` says
+    how far it reaches into a cell's box (x, y, width, height)."""
+    out = []
+    for j in beside:
+        c = cells[j]
+        if j in taken or c.text.strip() or into(c.box) < OVERRUN * c.box[2]:
+            break
+        out.append(j)
+    return out
+
+
+def without_empty_lines(cells: list[TableCell]) -> list[TableCell]:
+    """``cells`` without the rows and columns where no cell holds text, a cell spanning
+    across one losing it from its span: a table model's guess of a row or column that the
+    picture does not have (PP-Structure's SLANet adds an empty row under a row of tall
+    cells, and an empty column beside a narrow one). A table read from its rules keeps its
+    empty rows: a form's blank lines are printed.
+
+    >>> cell = lambda r, c, text: TableCell(r, c, 1, 1, "body", text, 0.9, (0, 0, 1, 1))
+    >>> grid = [cell(0, 0, "a"), cell(0, 1, "b"), cell(1, 0, ""), cell(1, 1, "")]
+    >>> grid += [cell(2, 0, "c"), cell(2, 1, "d")]
+    >>> [(c.row, c.col, c.text) for c in without_empty_lines(grid)]
+    [(0, 0, 'a'), (0, 1, 'b'), (1, 0, 'c'), (1, 1, 'd')]
+    """
+    for axis in ("row", "col"):
+        cells = _without_empty(cells, axis)
+    return cells
+
+
+def _without_empty(cells: list[TableCell], axis: str) -> list[TableCell]:
+    """``cells`` without the rows (``axis="row"``) or columns where no cell starting there
+    holds text or spans further."""
+    span = f"{axis}_span"
+    count = max((getattr(c, axis) + getattr(c, span) for c in cells), default=0)
+    full = {getattr(c, axis) for c in cells if c.text.strip() or getattr(c, span) > 1}
+    empty = [k for k in range(count) if k not in full]
+    if not empty or len(empty) == count:
+        return cells
+    out = []
+    for c in cells:
+        start, size = getattr(c, axis), getattr(c, span)
+        if start in empty:
+            continue
+        inside = sum(1 for k in empty if start < k < start + size)
+        before = sum(1 for k in empty if k < start)
+        out.append(replace(c, **{axis: start - before, span: size - inside}))
+    return out
+
+
 def _corners(box: tuple[int, int, int, int]) -> list[tuple[int, int]]:
     x, y, w, h = box
     return [(x, y), (x + w, y + h)]

@@ -8,6 +8,7 @@ import numpy as np
 
 from ocrframe.core.table_picture import (
     PLAIN,
+    columns,
     grid_part,
     is_prose_columns,
     is_table_picture,
@@ -166,3 +167,13 @@ def test_a_form_framed_whole_as_a_table_is_cut_down_to_its_grid():
     assert grid_part(page[grid_lines]) is None
     turned = np.array([[1000, 0, 20, 120]], dtype=np.float64)
     assert grid_part(np.vstack([page, turned])) is None
+
+
+def test_a_dense_table_whose_columns_nearly_touch_is_a_table():
+    # figures a space apart: the detector's padded boxes come a quarter line height apart
+    dense = [[(10, 180)] + [(195 + 60 * c, 55) for c in range(6)] for _ in range(7)]
+    assert columns(boxes(dense)).columns == 1  # at the usual gap, one run of boxes
+    assert is_table_picture(boxes(dense), plain=0.9)
+    # half the rows a single line (a receipt's heading, its items and prices): no table
+    lines = [[(10, 300)] for _ in range(7)]
+    assert not is_table_picture(boxes(lines + dense), plain=0.9)

@@ -4,7 +4,7 @@ bands: a line that runs over two cells is split, a cell's lines are read top to 
 from __future__ import annotations
 
 from ocrframe.core.geometry import Char, Line, rectangle
-from ocrframe.core.table_text import GridCell, cell_texts
+from ocrframe.core.table_text import GridCell, cell_reach, cell_texts
 
 
 def line(text: str, x: float, y: float, width: float = 10, conf: float = 0.9) -> Line:
@@ -119,3 +119,24 @@ def test_a_line_run_across_three_cells_is_cut_into_three():
     replies = spaced([("Yes", 0), ("No", 150), ("Yes", 270)], 5)
     cells = [GridCell(0, c, 1, 1, (x, 0, x + 100, 30)) for c, x in enumerate((0, 140, 260))]
     assert [t for t, _ in cell_texts(cells, [replies])] == ["Yes", "No", "Yes"]
+
+
+def test_a_figure_run_into_a_label_at_a_word_space_goes_to_its_own_cell():
+    # "Systolic blood pressure, mmHg (562)": the columns stand close, the detector ran the
+    # label and the figure into one line, one word space apart; the label reaches past its
+    # column's band, the figure lies in the next column's
+    row = spaced([("Systolic", 0), ("mmHg", 90), ("(562)", 140)], 5)
+    cells = [GridCell(0, 0, 1, 1, (0, 0, 80, 30)), GridCell(0, 1, 1, 1, (135, 0, 200, 30))]
+    assert [t for t, _ in cell_texts(cells, [row])] == ["Systolic mmHg", "(562)"]
+    # a heading's words over two columns are no figure: the line stays whole
+    heading = spaced([("Follow", 60), ("up", 130)], 5)
+    assert sorted(t for t, _ in cell_texts(cells, [heading])) == ["", "Follow up"]
+    # nor is a figure that lies in the cell most of the words before it do
+    age = spaced([("Age", 0), ("45", 40)], 5)
+    assert [t for t, _ in cell_texts(cells, [age])] == ["Age 45", ""]
+
+
+def test_each_cell_says_how_far_across_its_text_reaches():
+    row = spaced([("Medical", 0), ("history", 80)], 5)
+    cells = [GridCell(0, 0, 1, 1, (0, 0, 100, 30)), GridCell(0, 1, 1, 1, (110, 0, 200, 30))]
+    assert cell_reach(cells, [row]) == [(0.0, 150.0), None]

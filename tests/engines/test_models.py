@@ -368,3 +368,32 @@ def test_a_model_folder_that_lacks_a_part_is_an_error_that_names_its_files(tmp_p
         ModelFolder.of(tmp_path)
     with pytest.raises(OcrframeError, match=r"unknown local model .*or a folder of PP-OCR"):
         ocrframe.recognize(ocrframe.samples()[0], model=str(tmp_path / "nowhere"))
+
+
+def _structure(cells) -> set[tuple[int, int, int, int]]:
+    return {(int(c.row), int(c.col), int(c.row_span), int(c.col_span)) for c in cells}
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
+@pytest.mark.parametrize(
+    "seed",
+    [
+        11,  # a dark header band: the layout model calls the picture a table and a figure
+        30,  # no rules: the model frames the columns of figures as a region of their own
+        8,  # ruled round every cell, a two-level header whose first cell spans both rows
+    ],
+)
+def test_a_drawn_table_alone_reads_with_its_spans_and_header_rows(seed):
+    from ocrframe.sample_images.tables import drawn_table
+
+    drawn = drawn_table(seed)
+    res = ocrframe.recognize(drawn.image, progress=False)  # the default layout: "auto"
+    assert list(res.blocks["type"]) == ["table"]
+    cells = res.cells
+    assert _structure(cells.itertuples()) == _structure(drawn.cells)
+    header = cells.loc[cells["kind"] == "header", "row"]
+    assert header.max() + 1 == drawn.header_rows
+    truth = {(c.row, c.col): c.text.replace(" ", "") for c in drawn.cells}
+    read = {(c.row, c.col): str(c.text).replace(" ", "") for c in cells.itertuples()}
+    same = sum(read[k] == v for k, v in truth.items())
+    assert same >= 0.9 * len(truth)  # the recogniser may misread a figure or a dash
