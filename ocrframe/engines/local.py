@@ -417,9 +417,18 @@ def _table_of_picture(
     if not is_table_picture(page.straight, plain_share(_gray(rgb)), page.texts):
         return None
     grid = grid_part(page.straight)
-    if grid is None:
+    if grid is None or not _questions_beside(page, grid):
         return (0, 0, rgb.shape[1], rgb.shape[0])
     return _around(page.boxes[grid])
+
+
+def _questions_beside(page: _Measured, grid: np.ndarray) -> bool:
+    """Whether the lines of ``page`` outside its ``grid`` read as a form's questions and
+    answers: words, at most a fifth of their characters figures (a table's rows whose
+    columns stand close, run into one line each, are mostly figures)."""
+    others = np.setdiff1d(np.arange(len(page.texts)), grid)
+    text = "".join("".join(page.texts[k].split()) for k in others)
+    return sum(ch.isdigit() for ch in text) <= 0.2 * max(len(text), 1)
 
 
 def _as_model_cells(cells: list[GridCell]) -> list[table_model.Cell]:

@@ -83,3 +83,55 @@ def test_a_model_grid_that_fits_the_text_is_kept_one_that_breaks_it_is_not():
     assert misfits(empty_column, spaced, lines)
     merged_columns = model([(0, 30), (35, 70), (75, 110)], [(0, 350), (390, 500)])
     assert misfits(merged_columns, spaced, lines)
+
+
+def spans(cells: list[GridCell]) -> list[tuple[int, int, int, int]]:
+    return [(c.row, c.col, c.row_span, c.col_span) for c in cells]
+
+
+BODY = [
+    ["ViT", "0.05", "39.4", "374"],
+    ["ResNet", "0.05", "6.3", "59"],
+    ["DeiT", "0.1", "38", "46"],
+]
+XS = (0, 200, 300, 400)
+
+
+def test_a_two_level_header_spans_its_group_heading_and_the_heading_beside_both_rows():
+    # "Zero-shot runs" over F1 and mAP; "Method" and "Recall" level with the gap between
+    lines = [line("Zero-shot runs", 205, 0), line("Method", 0, 20), line("Recall", 400, 20)]
+    lines += [line("F1", 200, 40), line("mAP", 300, 40)]
+    lines += table(BODY, XS, pitch=40)
+    lines = [*lines[:5], *(moved(ln, 80) for ln in lines[5:])]
+    cells = spaced_cells(lines)
+    assert grid_of(cells) == (5, 4)
+    head = [c for c in spans(cells) if c[0] < 2]
+    assert head == [(0, 0, 2, 1), (0, 1, 1, 2), (0, 3, 2, 1), (1, 1, 1, 1), (1, 2, 1, 1)]
+
+
+def test_a_section_title_is_a_row_and_spans_the_columns_it_runs_over():
+    lines = table([["Model", "F1", "mAP", "n"], *BODY[:1]], XS)
+    lines += [line("Self-supervised methods", 0, 80)]  # 230 wide: over the first two columns
+    lines += [moved(ln, 120) for ln in table(BODY[1:], XS)]
+    cells = spaced_cells(lines)
+    assert grid_of(cells) == (5, 4)
+    assert (2, 0, 1, 2) in spans(cells)
+    short = [*lines[:8], line("Others", 0, 80), *lines[9:]]
+    assert (2, 0, 1, 1) in spans(spaced_cells(short))
+
+
+def test_a_label_on_two_lines_beside_figures_at_its_middle_is_one_row():
+    lines = table([["Model", "F1", "mAP", "n"], *BODY[:1]], XS)
+    lines += [line("Earnings per", 0, 80), line("share, diluted", 0, 102)]
+    lines += [line(text, x, 91) for text, x in zip(("0.3", "12", "7"), XS[1:])]
+    lines += [moved(ln, 140) for ln in table(BODY[1:], XS)]
+    cells = spaced_cells(lines)
+    assert grid_of(cells) == (5, 4)
+    label = next(c for c in cells if (c.row, c.col) == (2, 0))
+    assert label.box[1] <= 80 and label.box[3] >= 122  # both lines in the one cell
+
+
+def moved(ln: Line, dy: float) -> Line:
+    """``ln`` moved ``dy`` pixels down."""
+    x, y = ln.polygon[0]
+    return line(ln.text, x, y + dy)
