@@ -124,7 +124,8 @@ def _grid_rows(
     """The table's rows, each a list of cells (first column, last column, rows spanned, the
     pieces in it): headings above the first full row spanning what they lie over, a heading
     between two rows spanning both, a cell's next line joined to it (a label wrapped onto two
-    lines beside figures set level with its middle, too), a section title a row of its own.
+    lines beside figures set level with its middle or its last line, too), a section title a
+    row of its own.
     None where the rows make no table."""
     gaps = [_gap(found, rows[r - 1], rows[r]) for r in range(1, len(rows))]
     pitch = float(np.median(gaps)) if gaps else height
@@ -153,6 +154,11 @@ def _grid_rows(
             return None  # a title over the whole table, not a heading of its columns
         if r > first_full and len(row) == 1 and out:
             a, _, _, pieces = row[0]
+            below = cells[r + 1] if r + 1 < len(cells) and near[r] else []
+            first = next((c for c in below if c[0] == a == 0), None)
+            if len(below) > 1 and first is not None:  # a label's first line, the row below
+                first[3][:0] = pieces
+                continue
             if near[r - 1]:  # a cell's next line
                 above = next((c for c in out[-1] if c[0] <= a <= c[1]), None)
                 if above is None:

@@ -129,6 +129,11 @@ def test_a_label_on_two_lines_beside_figures_at_its_middle_is_one_row():
     assert grid_of(cells) == (5, 4)
     label = next(c for c in cells if (c.row, c.col) == (2, 0))
     assert label.box[1] <= 80 and label.box[3] >= 122  # both lines in the one cell
+    # the figures level with the label's last line: its first line still joins that row
+    last = [*lines[:8], line("Prior myocardial", 0, 80), line("infarction", 0, 102)]
+    last += [line(text, x, 102) for text, x in zip(("0.3", "12", "7"), XS[1:])]
+    last += [moved(ln, 140) for ln in table(BODY[1:], XS)]
+    assert grid_of(spaced_cells(last)) == (5, 4)
 
 
 def moved(ln: Line, dy: float) -> Line:
