@@ -257,7 +257,11 @@ class LocalEngine(Engine):
         (:meth:`structure`) from the picture of the block with its table region (``regions``:
         the rules and borders around the text; a margin around that, 0.25-1 line heights
         measured on the realdev documents' tables, only lowered TEDS), each cell's text from
-        the block's lines."""
+        the block's lines. A model's grid loses the rows and columns it holds no text in
+        (:func:`~.shape.without_empty_lines`), and a heading over empty cells spans them
+        (:func:`~.shape.spread_over_empty`); a header cell spanning rows makes them all header
+        rows (:func:`~.shape.header_spanned`), and a header's second line joins the first
+        (:func:`~.shape.header_joined`)."""
         found = []
         for number, block in enumerate(page.blocks):
             if block.kind != "table" or not block.lines:
