@@ -236,6 +236,44 @@ def in_grid_rows(boxes: np.ndarray, gap: float = CELL_GAP) -> np.ndarray:
     return out
 
 
+def headings(boxes: np.ndarray, grid: np.ndarray) -> np.ndarray:
+    """Per line with ``boxes``, whether it heads columns of a table: a line alone on its row
+    (``grid`` False), the row below it within :data:`HEADING_GAP` line heights a row of cells
+    (``grid`` True: :func:`in_grid_rows`) or of headings, the line within the cells' width and narrower
+    than :data:`HEADING_WIDTH` of it (a group heading over two columns, the label column's
+    name set level with the gap between two header rows), not a title across the page.
+
+    >>> import numpy as np
+    >>> rows = [(200, 0, 100, 20), (10, 25, 60, 20), (180, 50, 50, 20), (280, 50, 50, 20)]
+    >>> rows += [(10, 80, 120, 20), (180, 80, 50, 20), (280, 80, 50, 20)]
+    >>> boxes = np.array(rows, float)
+    >>> headings(boxes, in_grid_rows(boxes, gap=1.0)).tolist()
+    [True, True, False, False, False, False, False]
+    """
+    out = np.zeros(len(boxes), dtype=bool)
+    if not grid.any():
+        return out
+    height = line_height(boxes)
+    left = boxes[grid, 0].min() - height
+    right = (boxes[grid, 0] + boxes[grid, 2]).max() + height
+    rows = line_rows(boxes)
+    for r in range(len(rows) - 2, -1, -1):  # from the foot: a heading over a heading
+        row, below = rows[r], rows[r + 1]
+        if grid[row].any() or not (grid[below].any() or out[below].any()):
+            continue
+        near = _gap(boxes, row, below) <= HEADING_GAP * height
+        for k in row:
+            inside = boxes[k, 0] >= left and boxes[k, 0] + boxes[k, 2] <= right
+            out[k] = near and inside and boxes[k, 2] <= HEADING_WIDTH * (right - left)
+    return out
+
+
+#: a heading stands at most this many line heights above the row below it ...
+HEADING_GAP = 1.5
+#: ... and is at most this share of the cells' width wide
+HEADING_WIDTH = 0.6
+
+
 def _grid_runs(boxes: np.ndarray, rows: list[list[int]], height: float) -> list[list[list[int]]]:
     """``rows`` in runs that begin and end with a row of two cells or more, rows at most
     :data:`ROW_GAP` line heights apart, never two rows of one cell in a row (the second line

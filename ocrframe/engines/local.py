@@ -29,6 +29,7 @@ from ..core.ruled_grid import ruled_cells
 from ..core.spaced_grid import misfits, spaced_cells
 from ..core.table_picture import (
     grid_part,
+    headings,
     in_grid_rows,
     is_prose_columns,
     is_table_picture,
@@ -415,7 +416,8 @@ def _table_of_picture(
     if edges:
         # a row of a table alone holds cells a line height apart (a wide label beside a
         # figure); a title, alone on its row, holds one
-        alone = ~in_grid_rows(page.straight, gap=1.0)
+        grid = in_grid_rows(page.straight, gap=1.0)
+        alone = ~grid & ~headings(page.straight, grid)  # a heading of columns is no title
         if any((layout_model.centres_in(page.boxes, box) & alone).any() for box in edges):
             return None
     if not is_table_picture(page.straight, plain_share(_gray(rgb)), page.texts):

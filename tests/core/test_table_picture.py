@@ -10,6 +10,8 @@ from ocrframe.core.table_picture import (
     PLAIN,
     columns,
     grid_part,
+    headings,
+    in_grid_rows,
     is_prose_columns,
     is_table_picture,
     plain_share,
@@ -177,3 +179,18 @@ def test_a_dense_table_whose_columns_nearly_touch_is_a_table():
     # half the rows a single line (a receipt's heading, its items and prices): no table
     lines = [[(10, 300)] for _ in range(7)]
     assert not is_table_picture(boxes(lines + dense), plain=0.9)
+
+
+def test_a_heading_over_a_table_s_columns_is_no_title_but_a_title_across_the_page_is():
+    # "Year ended" over two columns, "Item" level with the gap under it, then the rows
+    page = boxes(
+        [[(200, 100)], [(10, 60)], [(180, 50), (280, 50)]] + [[(10, 120), (180, 50), (280, 50)]] * 3
+    )
+    grid = in_grid_rows(page, gap=1.0)
+    assert headings(page, grid).tolist()[:2] == [True, True]
+    assert not headings(page, grid)[2:].any()  # the rows themselves are no headings
+    # a title as wide as the table, or far above it, heads nothing
+    wide = boxes([[(10, 320)], *[[(10, 120), (180, 50), (280, 50)]] * 3])
+    assert not headings(wide, in_grid_rows(wide, gap=1.0)).any()
+    far = np.vstack([page[:1] - (0, 200, 0, 0), page[2:]])
+    assert not headings(far, in_grid_rows(far, gap=1.0))[0]
