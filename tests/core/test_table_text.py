@@ -4,7 +4,7 @@ bands: a line that runs over two cells is split, a cell's lines are read top to 
 from __future__ import annotations
 
 from ocrframe.core.geometry import Char, Line, rectangle
-from ocrframe.core.table_text import GridCell, cell_reach, cell_texts
+from ocrframe.core.table_text import GridCell, cell_texts, placed, reach_of
 
 
 def line(text: str, x: float, y: float, width: float = 10, conf: float = 0.9) -> Line:
@@ -139,4 +139,4 @@ def test_a_figure_run_into_a_label_at_a_word_space_goes_to_its_own_cell():
 def test_each_cell_says_how_far_across_its_text_reaches():
     row = spaced([("Medical", 0), ("history", 80)], 5)
     cells = [GridCell(0, 0, 1, 1, (0, 0, 100, 30)), GridCell(0, 1, 1, 1, (110, 0, 200, 30))]
-    assert cell_reach(cells, [row]) == [(0.0, 150.0), None]
+    assert reach_of(placed(cells, [row]), len(cells)) == [(0.0, 150.0), None]
