@@ -39,8 +39,9 @@ Scores, per document and overall:
    format and private-use characters: soft hyphens, PDFium's U+FFFE, a symbol font's bullets
    and check boxes, written as U+0084 in ``table_mislabeled_as_picture.md``) removed.
    ``cer_no_tables`` is the CER of the hypothesis without the items of its ``table`` blocks
-   (the reference has no table text, a whole-page reader has it); it equals ``cer`` for a
-   system with no ``blocks``. ``bag_f1`` is the F1 of the two texts' character multisets
+   (the reference has no table text, a whole-page reader has it), and for ``.text()`` without
+   what ``text()`` leaves out too (the page's furniture); it equals ``cer`` for a system with
+   no ``blocks``. ``bag_f1`` is the F1 of the two texts' character multisets
    (Counter overlap): the characters found whatever their order; ``hyp/ref`` the ratio of their
    lengths (above 1: text the reference does not have). Summary rows add up edits and
    characters over their documents ("multi-column": the two-column pages and the two-page
@@ -294,14 +295,14 @@ def items_text(items: pd.DataFrame, images: list[int], reading_order: bool) -> l
     return [str(texts.get(i, "")) for i in images]
 
 
-def table_blocks_dropped(res) -> pd.DataFrame | None:
-    """The items outside the result's ``table`` blocks, or None when it has no blocks."""
+def blocks_dropped(res, kinds: tuple[str, ...] = ("table",)) -> pd.DataFrame | None:
+    """The items outside the result's blocks of ``kinds``, or None when it has no blocks."""
     blocks = getattr(res, "blocks", None)
     items = res.items
     if not isinstance(blocks, pd.DataFrame) or "block_id" not in items or "type" not in blocks:
         return None
-    tables = blocks.loc[blocks["type"] == "table", ["image_id", "block_id"]]
-    keys = set(zip(tables["image_id"].astype(int), tables["block_id"].astype(int)))
+    dropped = blocks.loc[blocks["type"].isin(kinds), ["image_id", "block_id"]]
+    keys = set(zip(dropped["image_id"].astype(int), dropped["block_id"].astype(int)))
     block = items["block_id"].astype("Int64").fillna(-1).astype(int)
     inside = [(i, b) in keys for i, b in zip(items["image_id"].astype(int), block)]
     return items[~np.asarray(inside, dtype=bool)]
@@ -316,7 +317,7 @@ def readings_of(res, seconds: float, name: str) -> dict[str, Reading]:
     exists, ``name.text()`` (its reading order); tables from ``res.tables()`` for both."""
     images = res.images["image_id"].astype(int).tolist()
     tables = [frame_table(f, header_rows(res, f)) for f in res.tables()]
-    kept = table_blocks_dropped(res)
+    kept = blocks_dropped(res)
     today_kept = None if kept is None else items_text(kept, images, reading_order=False)
     out = {
         name: Reading(
@@ -325,7 +326,10 @@ def readings_of(res, seconds: float, name: str) -> dict[str, Reading]:
     }
     if has_text(res):
         series = res.text()
-        ordered_kept = None if kept is None else items_text(kept, images, reading_order=True)
+        # what text() leaves out (the page's furniture), and the tables
+        left_out = ("table", *getattr(ocrframe.result, "FURNITURE", ()))
+        body = blocks_dropped(res, left_out)
+        ordered_kept = None if body is None else items_text(body, images, reading_order=True)
         pages = [series.get(i, "") for i in images]
         pages = ["" if v is None or pd.isna(v) else str(v) for v in pages]
         out[f"{name}.text()"] = Reading(pages, seconds, ordered_kept, tables)

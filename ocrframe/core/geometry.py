@@ -10,6 +10,7 @@ Engines build :class:`Line` objects from what they found and readers of line-bas
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -49,6 +50,36 @@ def overlap_area(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return float(max(w, 0) * max(h, 0))
 
 
+def turned_points(
+    points: Sequence[tuple[float, float]], degrees: float, centre: tuple[float, float] = (0, 0)
+) -> list[tuple[float, float]]:
+    """``points`` turned by ``degrees`` about ``centre`` (positive: clockwise on a page, whose
+    y runs down).
+
+    >>> [(round(x), round(y)) for x, y in turned_points([(10, 0)], 90)]
+    [(0, 10)]
+    """
+    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+    cx, cy = centre
+    return [(cx + (x - cx) * c - (y - cy) * s, cy + (x - cx) * s + (y - cy) * c) for x, y in points]
+
+
+def turned(line: Line, degrees: float, centre: tuple[float, float]) -> Line:
+    """``line`` turned by ``degrees`` about ``centre`` (:func:`turned_points`): its corners,
+    and each character's box moved with its centre (a box keeps its size: the turns this is
+    for, a page or table held askew, are of a few degrees)."""
+    chars = []
+    for c in line.chars:
+        box = c.box
+        if box is not None:
+            ((mx, my),) = turned_points(
+                [(box[0] + box[2] / 2, box[1] + box[3] / 2)], degrees, centre
+            )
+            box = (round(mx - box[2] / 2), round(my - box[3] / 2), box[2], box[3])
+        chars.append(Char(c.text, c.confidence, box))
+    return Line(turned_points(line.polygon, degrees, centre), line.text, chars, line.confidence)
+
+
 def moved(line: Line, dx: float, dy: float) -> Line:
     """``line`` shifted by ``(dx, dy)``: a line read in a crop or tile, in the whole image."""
     polygon = [(x + dx, y + dy) for x, y in line.polygon]
@@ -60,4 +91,4 @@ def moved(line: Line, dx: float, dy: float) -> Line:
         )
         for c in line.chars
     ]
-    return Line(polygon, line.text, chars)
+    return Line(polygon, line.text, chars, line.confidence)

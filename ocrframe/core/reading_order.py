@@ -36,13 +36,12 @@ of a few hundred lines.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .geometry import bbox, rectangle
+from .geometry import bbox, rectangle, turned_points
 from .table_picture import runs_on, table_runs
 
 #: a line joins the one above it when the gap between them is below this many line heights
@@ -81,6 +80,10 @@ NESTED = 0.8
 HEADER_FOOTER = ("header", "footer")
 #: above this many blocks the ordering's cubic test is skipped (a top-down, left-right sort)
 MAX_BLOCKS = 600
+#: blocks that float: set where the page had room for them, not where the text reaches them
+FLOATS = ("figure", "caption", "table")
+#: a line ending in one of these (after closing quotes and brackets) ends its sentence
+SENTENCE_END = ".!?:…"
 
 
 @dataclass(frozen=True)
@@ -151,21 +154,65 @@ def layout(
             groups.append(run)
             given.append("text" if inside[run[0]] >= 0 else None)
     boxes_of = [_union(b[g]) for g in groups]
-    ranked = _order(np.array(boxes_of, dtype=np.float64))
     line_height = float(np.median(b[:, 3]))
+    rows = [_rows(b, g) for g in groups]
+    kinds_of = [given[k] or _kind(b[rows[k]], line_height) for k in range(len(groups))]
+    ranked = _order(np.array(boxes_of, dtype=np.float64))
+    if texts is not None:
+        ends = [(texts[r[0]], texts[r[-1]]) for r in rows]
+        ranked = _floats_after_sentences(ranked, kinds_of, ends)
     block = np.zeros(n, np.int32)
     order = np.zeros(n, np.int32)
     out = []
     at = 0
     for number, k in enumerate(ranked):
-        lines = _rows(b, groups[k])
+        lines = rows[k]
         block[lines] = number
         order[lines] = np.arange(at, at + len(lines), dtype=np.int32)
         at += len(lines)
-        box = _pixels(_union(b[lines]))
-        kind = given[k] or _kind(b[lines], line_height)
-        out.append(Block(box, kind, tuple(int(i) for i in lines)))
+        out.append(Block(_pixels(_union(b[lines])), kinds_of[k], tuple(int(i) for i in lines)))
     return Layout(block, order, tuple(out))
+
+
+def _floats_after_sentences(
+    ranked: list[int], kinds: list[str], ends: list[tuple[str, str]]
+) -> list[int]:
+    """``ranked`` with each run of floats (figures, captions, tables) that falls inside a
+    sentence moved after the text block that ends it.
+
+    A figure at the foot of a column sits between the column's last line and the next
+    column's first; where the sentence runs on across that gap ("... the wing type that is" /
+    "the most common ..."), a reader finishes the paragraph first and then looks at the
+    figure, as typeset references (Docling's, PubLayNet's) order them. ``ends`` holds each
+    block's first and last line.
+    """
+    out = list(ranked)
+    i = 0
+    while i < len(out):
+        j = i
+        while j < len(out) and kinds[out[j]] in FLOATS:
+            j += 1
+        if j == i:
+            i += 1
+            continue
+        before, after = out[i - 1] if i else None, out[j] if j < len(out) else None
+        if (
+            before is not None
+            and after is not None
+            and kinds[before] == kinds[after] == "text"
+            and _sentence_runs_on(ends[before][1], ends[after][0])
+        ):
+            out[i : j + 1] = [after, *out[i:j]]
+        i = j + 1
+    return out
+
+
+def _sentence_runs_on(last: str, first: str) -> bool:
+    """Whether a sentence ending a block's ``last`` line runs on into the ``first`` line of
+    another: the one ends without a full stop and the other starts in lower case."""
+    end = last.rstrip().rstrip("\"')]}’”»")
+    start = first.lstrip().lstrip("\"'([{‘“«")
+    return bool(end and start) and end[-1] not in SENTENCE_END and start[0].islower()
 
 
 def straightened_layout(
@@ -193,7 +240,7 @@ def straightened_layout(
     if not skew:
         return layout(boxes, regions, texts)
     turned = straight_boxes(polygons, skew)
-    turned_regions = [(kind, bbox(_turned(rectangle(box), -skew))) for kind, box in regions]
+    turned_regions = [(kind, bbox(turned_points(rectangle(box), -skew))) for kind, box in regions]
     page = layout(turned, turned_regions, texts)
     blocks = tuple(
         replace(block, box=_pixels(_union(boxes[list(block.lines)]))) for block in page.blocks
@@ -204,18 +251,12 @@ def straightened_layout(
 def straight_boxes(polygons: Sequence[Sequence[tuple[float, float]]], skew: float) -> np.ndarray:
     """The boxes ``(x, y, width, height)`` of ``polygons`` on their page turned straight (by
     ``-skew`` degrees about the page's origin)."""
-    turned = [bbox(_turned(p, -skew)) if skew else bbox(p) for p in polygons]
+    turned = [bbox(turned_points(p, -skew)) if skew else bbox(p) for p in polygons]
     return np.array(turned, dtype=np.float64).reshape(-1, 4)
 
 
 def _pixels(box: tuple[float, ...]) -> tuple[int, ...]:
     return tuple(round(float(v)) for v in box)
-
-
-def _turned(points: Sequence[tuple[float, float]], degrees: float) -> list[tuple[float, float]]:
-    """``points`` turned by ``degrees`` about the origin (positive: clockwise on the page)."""
-    c, s = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
-    return [(x * c - y * s, x * s + y * c) for x, y in points]
 
 
 def _runs(lines: np.ndarray, region: np.ndarray) -> list[np.ndarray]:

@@ -222,3 +222,27 @@ def test_a_line_in_nested_regions_belongs_to_the_smallest():
 def test_a_check_box_belongs_to_the_line_it_marks():
     boxes = [(0, 2, 14, 14), (24, 0, 300, 18), (0, 42, 14, 14), (24, 40, 280, 18)]
     assert read(boxes) == [0, 1, 2, 3]  # box, its line, box, its line: not the boxes first
+
+
+def test_a_figure_inside_a_running_sentence_is_read_after_the_paragraph():
+    # a column ends above a figure and its caption, mid-sentence; the next column goes on
+    left, right = column(0, 0, 4), column(160, 0, 4)
+    figure, caption = [(10, 80, 120, 10)], [(0, 110, 140, 10)]
+    texts = ["Nuts come in three", "styles. The wing", "type is made of", "steel, the type that is"]
+    texts += [
+        "the most common, in",
+        "sizes up to one inch.",
+        "Stainless nuts are",
+        "spun on by hand.",
+    ]
+    texts += ["Elastic stop nut", "Figure 7-26. Nuts."]
+    regions = [("figure", (5, 75, 130, 20)), ("caption", (-2, 105, 145, 20))]
+    page = layout(left + right + figure + caption, regions, texts)
+    assert page.reading().tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    assert [b.kind for b in page.blocks] == ["text", "text", "figure", "caption"]
+    # where the column ends its sentence, the figure stays where it stands
+    texts[3] = "steel, or aluminium."
+    page = layout(left + right + figure + caption, regions, texts)
+    assert page.reading().tolist() == [0, 1, 2, 3, 8, 9, 4, 5, 6, 7]
+    # without the texts, geometry alone decides
+    assert layout(left + right + figure + caption, regions).reading().tolist()[4:6] == [8, 9]
