@@ -30,8 +30,14 @@ so: how ``documents_layout.py`` scores the realdev references, which are pipe ta
 picture where no table is found scores 0. The summary gives the mean per style, per look and
 overall, and seconds per picture.
 
+``--turn DEGREES`` turns every picture (counter-clockwise, on white: a photo held askew),
+``--look`` draws every table with one look (``clean``, ``scan``, ``small``), and ``--kind prose``
+draws tables of words instead of figures (a name column, descriptions wrapped onto up to seven
+lines, short values: a manual's tables).
+
     python benchmarks/drawn_tables.py [--count 60] [--seed 0] [--today HEAD|none]
-        [--layouts table,auto] [--json FILE] [--keep DIR]
+        [--layouts table,auto] [--json FILE] [--keep DIR] [--turn 0] [--look LOOK]
+        [--kind figures|prose]
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from pathlib import Path
 
 import pandas as pd
 from documents_layout import Node, Table, canonical, teds, tree_teds
+from PIL import Image
 from revisions import REPO, answered, package_at
 
 from ocrframe.sample_images.tables import DrawnTable, drawn_table
@@ -151,8 +158,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", default="HEAD", help="the revision to compare with (none)")
     parser.add_argument("--json", default=None, help="save the per-picture scores here")
     parser.add_argument("--keep", default=None, help="save the pictures in this folder")
+    parser.add_argument("--turn", type=float, default=0.0, help="degrees each picture is turned")
+    parser.add_argument("--look", default=None, help="draw every table with this look")
+    parser.add_argument("--kind", default="figures", help="what the cells hold (figures, prose)")
     args = parser.parse_args(argv)
-    drawn = [drawn_table(seed) for seed in range(args.seed, args.seed + args.count)]
+    seeds = range(args.seed, args.seed + args.count)
+    drawn = [drawn_table(seed, look=args.look, kind=args.kind) for seed in seeds]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -161,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         paths = []
         for table in drawn:
             path = folder / f"{table.name}.png"
-            table.image.save(path)
+            turned(table.image, args.turn).save(path)
             paths.append(str(path))
         systems = [("ocrframe", REPO)]
         if args.today != "none":
@@ -182,6 +193,13 @@ def main(argv: list[str] | None = None) -> int:
         frame.to_json(args.json, orient="records", indent=1)
         print(f"\nsaved: {args.json}")
     return 0
+
+
+def turned(image: Image.Image, degrees: float) -> Image.Image:
+    """``image`` turned ``degrees`` counter-clockwise, as a photo held askew, on white."""
+    if not degrees:
+        return image
+    return image.rotate(degrees, resample=Image.BICUBIC, expand=True, fillcolor="white")
 
 
 def report(frame: pd.DataFrame) -> str:

@@ -11,6 +11,13 @@ every row is two pieces or more, each in a column of its own, :func:`spaced_cell
 grid from the text, and :func:`misfits` tells when a model's grid breaks it: a row or a
 column with no text, or a cell holding pieces of two rows or two pieces of one row.
 
+A manual's table (a name, a description wrapped onto several lines, a default) leaves most
+of its rows one line each, the description's next lines: :func:`stacked_cells` reads its
+grid from the space between cells, wider than the space between a cell's lines, and
+:func:`splits` tells when a model's grid reads a description's lines as rows of their own
+(``sample_images.tables.drawn_table(seed, kind="prose")`` without rules, told they are
+tables: TEDS 0.76 with the model's grid alone).
+
 >>> from ocrframe.core.geometry import Char, Line, rectangle
 >>> def line(text, x, y):
 ...     chars = [Char(c, 0.9, (x + 10 * k, y, 10, 20)) for k, c in enumerate(text)]
@@ -30,7 +37,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from .geometry import Line
-from .table_picture import line_columns, line_height, line_rows, row_gap
+from .table_picture import (
+    GRID_ROWS,
+    TIGHT_COLUMN_GAP,
+    line_columns,
+    line_height,
+    line_rows,
+    row_gap,
+)
 from .table_text import GridCell, nearest_cell, pieces, placed
 
 
@@ -72,6 +86,205 @@ def spaced_cells(lines: Sequence[Line]) -> list[GridCell] | None:
     if grid is None:
         return None
     return _cells(found, grid, extents)
+
+
+#: a cell's lines stand this many line heights apart at most (on average), and the gaps
+#: between a table's cells in one column are wider than those by this many line heights at
+#: least (on average: the cells' padding), the two groups this far apart at least; gaps of
+#: CELL_GAPS line heights or more (a name column's, beside descriptions of several lines) are
+#: no evidence
+LINE_GAP = 0.6
+CELL_PADDING = 0.25
+SPLIT = 0.08
+CELL_GAPS = 2.0
+#: words of a stacked cell's line stand less than this many line heights apart (a short
+#: description's last line may end a line height from the next column's value)
+WORD_GAP = 0.6
+#: a table of stacked cells has a column where this share of the body's cells at least is one
+#: line (the names its descriptions describe)
+ONE_LINE_CELLS = 0.6
+
+
+def stacked_cells(lines: Sequence[Line]) -> list[GridCell] | None:
+    """The cells (by rows, each left to right) of a table whose cells hold lines stacked one
+    under the other (a manual's table: a name, a description wrapped onto several lines, a
+    default), None where ``lines`` make no such table.
+
+    The columns are the runs of the width that the pieces of the full rows cover (as for
+    :func:`spaced_cells`), and every piece lies in one of them. In each column, lines a
+    line's gap apart are one cell, and cells lie further apart than that: the gaps between a
+    column's lines fall in two groups, the smaller a cell's next lines (at most
+    :data:`LINE_GAP` line heights), the larger the space between cells
+    (:data:`CELL_PADDING` line heights more at least). Cells of different columns that stand
+    beside each other (their heights overlap) are one row, however their text is set in the
+    cell (at its top, its middle or its foot). None where a piece lies across two columns or
+    the first row leaves columns empty (a heading over its columns, a header of two rows:
+    spans, which :func:`spaced_cells` and the model read), where the gaps fall in no
+    two such groups, where the rows are fewer than two, where no cell below the first row
+    holds two lines (a grid of one-line cells is :func:`spaced_cells`'s to read), or where
+    no column has mostly cells of one line: columns of figures run into one cell each, their
+    rows too close to tell apart.
+    """
+    found = _piece_boxes(lines, join=WORD_GAP)
+    stacked = _stacked_grid(found)
+    return None if stacked is None else _cells(found, *stacked)
+
+
+def is_stacked_table(lines: Sequence[Line]) -> bool:
+    """Whether ``lines`` are a table of stacked cells alone (:func:`stacked_cells`) of
+    :data:`~ocrframe.core.table_picture.GRID_ROWS` rows at least: most of its rows are a
+    description's next line, so :func:`~ocrframe.core.table_picture.is_table_picture`,
+    which asks most rows to hold two pieces, does not see it; a page of two columns of text
+    has no column of one-line cells beside its paragraphs' gaps."""
+    stacked = _stacked_grid(_piece_boxes(lines, join=WORD_GAP))
+    return stacked is not None and len(stacked[0]) >= GRID_ROWS
+
+
+def _stacked_grid(
+    found: np.ndarray,
+) -> tuple[list[list[tuple[int, int, int, list[int]]]], np.ndarray] | None:
+    """The rows of stacked cells (:func:`stacked_cells`) that pieces with boxes ``found``
+    make, and the columns' extents; None where they make none."""
+    if len(found) < 4:
+        return None
+    height = line_height(found)
+    rows = line_rows(found)
+    full = [k for r in _full_rows(rows) for k in rows[r]]
+    # a description wrapped to its column's width comes close to the next column
+    columns = line_columns(found, full, height, TIGHT_COLUMN_GAP)
+    if len(columns) < 2:
+        return None
+    extents = np.array(
+        [(found[list(c), 0].min(), (found[list(c), 0] + found[list(c), 2]).max()) for c in columns]
+    )
+    spans = [_columns_of(box, extents) for box in found]
+    if any(a != b for a, b in spans):
+        return None  # a heading over columns, a title: no manual's table
+    stacks = [
+        sorted((k for k in range(len(found)) if spans[k][0] == c), key=lambda k: found[k, 1])
+        for c in range(len(columns))
+    ]
+    gaps = [row_gap(found, [a], [b]) / height for st in stacks for a, b in itertools.pairwise(st)]
+    limit = _line_gap(gaps)
+    if limit is None:
+        return None
+    paragraphs = [
+        (c, run) for c, st in enumerate(stacks) for run in _runs_apart(found, st, limit * height)
+    ]
+    bands = _beside(found, [run for _, run in paragraphs], height)
+    if len(bands) < 2 or any(_rows_run_together(found, paragraphs, band) for band in bands):
+        return None
+    grid = []
+    for band in bands:
+        cells: dict[int, list[int]] = {}
+        for p in band:
+            c, run = paragraphs[p]
+            cells.setdefault(c, []).extend(run)
+        grid.append(
+            [(c, c, 1, sorted(ks, key=lambda k: found[k, 1])) for c, ks in sorted(cells.items())]
+        )
+    if len(grid[0]) < max(2, 0.6 * len(columns)):
+        return None  # headings over their columns, a header on two rows: spans to read
+    stacked = any(len(ks) > 1 for row in grid[1:] for *_, ks in row)
+    if not stacked or not _one_line_column(grid[1:], len(columns)):
+        return None  # no cell of two lines, or columns of figures run together
+    return grid, extents
+
+
+def _line_gap(gaps: list[float]) -> float | None:
+    """The gap (in line heights) below which lines of a column are one cell's, from the gaps
+    between a table's lines in its columns below :data:`CELL_GAPS` line heights: those fall
+    in groups (a cell's next lines; the space between cells; a name column's pitch beside
+    descriptions of two lines). Split in two where the between-group variance is widest
+    (Otsu's split), two groups count where the larger is :data:`CELL_PADDING` wider on
+    average and apart from the smaller by :data:`SPLIT` at least, and the smaller is split
+    again while it splits so; the smallest group that does not is a cell's lines (on average
+    at most :data:`LINE_GAP`), and the gap is halfway between it and the next. None where
+    the gaps make no two groups (a column of one-line cells, rows set evenly)."""
+    ordered = np.sort([g for g in gaps if 0 <= g < CELL_GAPS])
+    found = None
+    while len(ordered) >= 3:
+        k = int(np.argmax([k * (len(ordered) - k) * (ordered[k:].mean() - ordered[:k].mean()) ** 2
+                           for k in range(1, len(ordered))])) + 1  # fmt: skip
+        low, high = ordered[:k], ordered[k:]
+        if high[0] - low[-1] < SPLIT or high.mean() - low.mean() < CELL_PADDING:
+            break
+        found, ordered = (low[-1] + high[0]) / 2, low
+    return found if found is not None and ordered.mean() <= LINE_GAP else None
+
+
+def _runs_apart(found: np.ndarray, stack: list[int], gap: float) -> list[list[int]]:
+    """A column's pieces (top to bottom) in runs whose pieces stand less than ``gap`` apart."""
+    runs = [[stack[0]]]
+    for k in stack[1:]:
+        if row_gap(found, runs[-1], [k]) < gap:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def _beside(found: np.ndarray, runs: list[list[int]], height: float) -> list[list[int]]:
+    """The runs (indices into ``runs``) grouped into rows, top to bottom: runs whose heights
+    overlap by a third of a line height are of one row."""
+    spans = [(found[r, 1].min(), (found[r, 1] + found[r, 3]).max()) for r in runs]
+    parent = list(range(len(runs)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for a, b in itertools.combinations(range(len(runs)), 2):
+        if min(spans[a][1], spans[b][1]) - max(spans[a][0], spans[b][0]) > height / 3:
+            parent[find(b)] = find(a)
+    groups: dict[int, list[int]] = {}
+    for k in range(len(runs)):
+        groups.setdefault(find(k), []).append(k)
+    return sorted(groups.values(), key=lambda g: min(spans[k][0] for k in g))
+
+
+def _rows_run_together(
+    found: np.ndarray, paragraphs: list[tuple[int, list[int]]], band: list[int]
+) -> bool:
+    """Whether a row of stacked cells (``band``: indices into ``paragraphs``, each a column
+    and its pieces) is rows run together: a column holds two cells in it (a label wrapped
+    onto two lines beside figures of two rows), or every line of its pieces has pieces in two
+    columns or more, and there are two such lines or more (figures level with every line of
+    the label beside them). A description's next line stands alone, or beside another
+    wrapped description's."""
+    columns = [paragraphs[p][0] for p in band]
+    if len(set(columns)) < len(columns):
+        return True
+    column = {k: c for p in band for c, run in [paragraphs[p]] for k in run}
+    keys = list(column)
+    rows = line_rows(found[keys])
+    return len(rows) >= 2 and all(len({column[keys[k]] for k in row}) >= 2 for row in rows)
+
+
+def _one_line_column(rows: list[list[tuple[int, int, int, list[int]]]], count: int) -> bool:
+    """Whether one of ``count`` columns has, among the ``rows`` that fill it, at least
+    :data:`ONE_LINE_CELLS` cells of one piece."""
+    for c in range(count):
+        sizes = [len(ks) for row in rows for a, _, _, ks in row if a == c]
+        if len(sizes) >= 2 and sum(n == 1 for n in sizes) >= ONE_LINE_CELLS * len(sizes):
+            return True
+    return False
+
+
+def splits(cells: Sequence[GridCell], stacked: Sequence[GridCell], lines: Sequence[Line]) -> bool:
+    """Whether a model's grid ``cells`` cuts a cell of the grid ``stacked`` that ``lines``
+    make by themselves (:func:`stacked_cells`) across its rows: a description's lines read as
+    rows of their own."""
+    if not cells or not stacked:
+        return False
+    rows: dict[int, set[int]] = {}
+    for word in placed(cells, lines):
+        if word.text:
+            mine = nearest_cell(stacked, word.x, word.y)
+            rows.setdefault(mine, set()).add(cells[word.cell].row)
+    return any(len(found) > 1 for found in rows.values())
 
 
 def _level_joined(found: np.ndarray, rows: list[list[int]], height: float) -> list[list[int]]:
@@ -239,9 +452,10 @@ def misfits(cells: Sequence[GridCell], spaced: Sequence[GridCell], lines: Sequen
     return len(used_rows) < row_count or len(used_cols) < col_count
 
 
-def _piece_boxes(lines: Sequence[Line]) -> np.ndarray:
+def _piece_boxes(lines: Sequence[Line], join: float = 1.0) -> np.ndarray:
     """The boxes ``(x, y, width, height)`` of the lines' pieces that hold text, those of a
-    row less than a line height apart joined (a cell's words that the reader set apart)."""
+    row less than ``join`` line heights apart joined (a cell's words that the reader set
+    apart)."""
     boxes = [box for line in lines for text, box in pieces(line) if text]
     found = np.array(boxes, dtype=np.float64).reshape(-1, 4)
     if len(found) == 0:
@@ -252,7 +466,7 @@ def _piece_boxes(lines: Sequence[Line]) -> np.ndarray:
         for k in sorted(row, key=lambda k: found[k, 0]):
             x0, y0, x1, y1 = found[k, 0], found[k, 1], *(found[k, :2] + found[k, 2:])
             last = joined[-1] if joined and joined[-1][4] is row else None
-            if last is not None and x0 - last[2] < height:
+            if last is not None and x0 - last[2] < join * height:
                 last[:4] = [last[0], min(last[1], y0), max(last[2], x1), max(last[3], y1)]
             else:
                 joined.append([x0, y0, x1, y1, row])

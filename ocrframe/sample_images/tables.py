@@ -7,6 +7,8 @@ lines, rules round every cell or three across as papers set them, or none. :func
 draws one such table from a seed (the same every time), as a screenshot, a scan or a small
 JPEG, with every cell's grid position, spans and text, so that what ``res.cells`` and
 ``res.tables()`` give can be scored against it (``benchmarks/drawn_tables.py``).
+``kind="prose"`` draws a manual's table instead: a column of names, one of descriptions wrapped
+onto up to seven lines, short values, the text set at the cells' top or middle.
 
 >>> from ocrframe.sample_images.tables import drawn_table
 >>> table = drawn_table(4)
@@ -14,6 +16,9 @@ JPEG, with every cell's grid position, spans and text, so that what ``res.cells`
 ('booktabs', 'scan', 2)
 >>> [(c.text, c.row_span, c.col_span) for c in table.cells[:2]]
 [('Characteristic', 2, 1), ('Treatment', 1, 2)]
+>>> manual = drawn_table(9, kind="prose")
+>>> manual.name, [c.text for c in manual.cells[:3]], max(len(c.lines) for c in manual.cells)
+('p009-none-scan', ['Term', 'Definition', 'Example'], 7)
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ from .documents import wrapped
 
 STYLES = ("grid", "booktabs", "none", "stripes", "dark")
 LOOKS = ("clean", "scan", "small")
+#: what the cells hold: a label column and columns of figures, or words (names and what they
+#: mean, wrapped onto lines as a manual's or a standard's tables set them)
+KINDS = ("figures", "prose")
 FONTS = ("DejaVuSans.ttf", "DejaVuSerif.ttf", "STIXGeneral.ttf")
 
 #: themes: (label column header, row labels, group titles, column names, section titles)
@@ -99,6 +107,206 @@ THEMES = (
         ["Validation", "Test", "In-domain", "Out-of-domain", "Zero-shot"],
         ["Acc.", "F1", "Precision", "Recall", "mAP", "Params", "FLOPs", "AUC", "Top-1"],
         ["Supervised", "Self-supervised", "Ablations"],
+    ),
+)
+
+
+#: prose themes: (column headers, row names, the words descriptions are made of, short values)
+PROSE_THEMES = (
+    (
+        ["Parameter", "Description", "Default", "Since"],
+        [
+            "QSYSLIBL",
+            "QUSRLIBL",
+            "QALWOBJRST",
+            "QAUDCTL",
+            "QCRTAUT",
+            "QPWDEXPITV",
+            "QMAXSIGN",
+            "QSECURITY",
+            "QINACTITV",
+            "QLMTSECOFR",
+            "QRETSVRSEC",
+            "QPWDMINLEN",
+        ],
+        [
+            "specifies",
+            "the",
+            "system",
+            "value",
+            "that",
+            "controls",
+            "whether",
+            "users",
+            "can",
+            "restore",
+            "objects",
+            "with",
+            "special",
+            "authority",
+            "to",
+            "a",
+            "library",
+            "list",
+            "of",
+            "security",
+            "level",
+            "when",
+            "password",
+            "expires",
+            "after",
+            "number",
+            "days",
+            "is",
+            "set",
+            "by",
+            "default",
+            "and",
+            "must",
+            "be",
+            "changed",
+            "before",
+            "signing",
+            "on",
+            "for",
+            "each",
+            "session",
+            "attempts",
+            "allowed",
+            "profile",
+            "disabled",
+        ],
+        ["*ALL", "*NONE", "40", "90", "*YES", "*NO", "3", "V7R1", "V7R3", "*SYSVAL", "8"],
+    ),
+    (
+        ["Term", "Definition", "Example"],
+        [
+            "Precision",
+            "Recall",
+            "Overfitting",
+            "Batch size",
+            "Learning rate",
+            "Epoch",
+            "Tokenizer",
+            "Embedding",
+            "Dropout",
+            "Weight decay",
+            "Checkpoint",
+            "Fine-tuning",
+        ],
+        [
+            "the",
+            "share",
+            "of",
+            "predicted",
+            "items",
+            "that",
+            "are",
+            "correct",
+            "model",
+            "learns",
+            "training",
+            "data",
+            "too",
+            "closely",
+            "and",
+            "fails",
+            "on",
+            "new",
+            "inputs",
+            "number",
+            "examples",
+            "in",
+            "one",
+            "step",
+            "update",
+            "weights",
+            "each",
+            "pass",
+            "over",
+            "whole",
+            "dataset",
+            "text",
+            "split",
+            "into",
+            "tokens",
+            "vector",
+            "represents",
+            "a",
+            "word",
+            "random",
+            "units",
+            "turned",
+            "off",
+            "during",
+            "saved",
+            "state",
+        ],
+        ["0.91", "32", "3e-4", "10", "BPE", "512", "0.1", "epoch 7", "LoRA", "yes", "n/a"],
+    ),
+    (
+        ["Requirement", "Status", "Owner", "Notes"],
+        [
+            "REQ-101",
+            "REQ-102",
+            "REQ-115",
+            "REQ-120",
+            "REQ-204",
+            "REQ-210",
+            "REQ-233",
+            "REQ-301",
+            "REQ-318",
+            "REQ-402",
+            "REQ-417",
+            "REQ-500",
+        ],
+        [
+            "the",
+            "service",
+            "shall",
+            "log",
+            "every",
+            "failed",
+            "login",
+            "with",
+            "its",
+            "source",
+            "address",
+            "and",
+            "time",
+            "reports",
+            "are",
+            "exported",
+            "as",
+            "CSV",
+            "files",
+            "once",
+            "a",
+            "day",
+            "users",
+            "may",
+            "reset",
+            "their",
+            "password",
+            "from",
+            "mobile",
+            "app",
+            "pending",
+            "review",
+            "by",
+            "security",
+            "team",
+            "before",
+            "release",
+            "data",
+            "kept",
+            "for",
+            "seven",
+            "years",
+            "in",
+            "archive",
+        ],
+        ["Done", "Open", "Blocked", "In review", "A. Chen", "M. Rossi", "K. Ito", "Q3", "v2.1"],
     ),
 )
 
@@ -204,6 +412,22 @@ def structure(rng: random.Random) -> tuple[list[Cell], int, int, int]:
     return cells, row, cols, head
 
 
+def prose_structure(rng: random.Random) -> tuple[list[Cell], int, int, int]:
+    """A table of words: a header row, a column of names, one of descriptions (sentences,
+    wrapped when drawn) and up to two of short values; its rows, columns and header rows."""
+    headers, names, words, values = rng.choice(PROSE_THEMES)
+    cols = rng.randint(2, len(headers))
+    cells = [Cell(0, c, 1, 1, headers[c], True) for c in range(cols)]
+    body = rng.randint(3, 9)
+    for row, name in enumerate(rng.sample(names, body), start=1):
+        length = rng.randint(4, 28)
+        sentence = " ".join(rng.choice(words) for _ in range(length))
+        cells.append(Cell(row, 0, 1, 1, name, False))
+        cells.append(Cell(row, 1, 1, 1, sentence[0].upper() + sentence[1:] + ".", False))
+        cells += [Cell(row, c, 1, 1, rng.choice(values), False) for c in range(2, cols)]
+    return cells, body + 1, cols, 1
+
+
 def font_file(name: str) -> str:
     """The path of a font shipped with matplotlib."""
     import matplotlib
@@ -211,11 +435,16 @@ def font_file(name: str) -> str:
     return str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name)
 
 
-def drawn_table(seed: int, style: str | None = None, look: str | None = None) -> DrawnTable:
-    """The table of ``seed``: its structure drawn in ``style`` (:data:`STYLES`) and kept as
-    ``look`` (:data:`LOOKS`); either None: the seed's own."""
+def drawn_table(
+    seed: int, style: str | None = None, look: str | None = None, kind: str = "figures"
+) -> DrawnTable:
+    """The table of ``seed``: its structure (of ``kind``, :data:`KINDS`) drawn in ``style``
+    (:data:`STYLES`) and kept as ``look`` (:data:`LOOKS`); either None: the seed's own."""
+    if kind not in KINDS:
+        raise ValueError(f"kind={kind!r}; choose of {KINDS}")
     rng = random.Random(seed)
-    cells, rows, cols, head = structure(rng)
+    prose = kind == "prose"
+    cells, rows, cols, head = prose_structure(rng) if prose else structure(rng)
     own = rng.choice(STYLES), rng.choice(LOOKS)  # drawn either way: the seed's table stays
     style, look = style or own[0], look or own[1]
     if style not in STYLES or look not in LOOKS:
@@ -225,8 +454,12 @@ def drawn_table(seed: int, style: str | None = None, look: str | None = None) ->
     pad_x, pad_y = round(size * rng.uniform(0.4, 0.9)), round(size * rng.uniform(0.2, 0.5))
     line_h = round(size * 1.3)
     wrap = rng.random() < 0.35
+    # a description column as wide as 10-20 font sizes, text set at the cell's top or middle
+    column = size * rng.uniform(10, 20) if prose else 0.0
+    at_top = prose and rng.random() < 0.6
     for cell in cells:
         limit = size * 9 if wrap and cell.col == 0 and cell.col_span == 1 else 1e9
+        limit = column if prose and cell.col == 1 and not cell.header else limit
         cell.lines = wrapped(cell.text, font, limit) or [""]
     indent = size if any(c.indent for c in cells) else 0
     centred = [rng.random() < 0.5 for _ in range(cols)]  # figures centred, else flush right
@@ -256,16 +489,20 @@ def drawn_table(seed: int, style: str | None = None, look: str | None = None) ->
         y0, y1 = ys[cell.row] + margin, ys[cell.row + cell.row_span] + margin
         ink = "white" if style == "dark" and cell.header else "black"
         top = (y0 + y1) / 2 - len(cell.lines) * line_h / 2
+        top = y0 + pad_y if at_top else top
         for k, text in enumerate(cell.lines):
             width = font.getlength(text)
-            if cell.col > 0 and (cell.header or cell.col_span == 1):
+            if prose:  # words are set flush left
+                x = x0 + pad_x
+            elif cell.col > 0 and (cell.header or cell.col_span == 1):
                 middle = cell.header or centred[cell.col]
                 x = (x0 + x1 - width) / 2 if middle else x1 - pad_x - width
             else:
                 x = x0 + pad_x + (indent if cell.indent else 0)
             pen.text((x, top + k * line_h + (line_h - size) / 2), text, font=font, fill=ink)
     image = _looked(image, look, rng)
-    return DrawnTable(f"t{seed:03d}-{style}-{look}", style, look, image, cells, rows, cols, head)
+    name = f"{'p' if prose else 't'}{seed:03d}-{style}-{look}"
+    return DrawnTable(name, style, look, image, cells, rows, cols, head)
 
 
 def _furnish(pen, style: str, cells: list[Cell], xs, ys, head: int, rng: random.Random) -> None:

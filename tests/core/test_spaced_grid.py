@@ -4,8 +4,14 @@ text is told apart from one that fits it."""
 from __future__ import annotations
 
 from ocrframe.core.geometry import Char, Line, rectangle
-from ocrframe.core.spaced_grid import misfits, spaced_cells
-from ocrframe.core.table_text import GridCell
+from ocrframe.core.spaced_grid import (
+    is_stacked_table,
+    misfits,
+    spaced_cells,
+    splits,
+    stacked_cells,
+)
+from ocrframe.core.table_text import GridCell, placed
 
 
 def line(text: str, x: float, y: float) -> Line:
@@ -140,3 +146,60 @@ def moved(ln: Line, dy: float) -> Line:
     """``ln`` moved ``dy`` pixels down."""
     x, y = ln.polygon[0]
     return line(ln.text, x, y + dy)
+
+
+def manual(at_middle: bool) -> list[Line]:
+    """A manual's table: a header, then names and defaults beside descriptions of one to four
+    lines (22 pixels apart), the cells 20 pixels apart; names set at their cell's top or
+    middle."""
+    descriptions = [
+        ["Sets the library list", "that jobs start with,", "in order."],
+        ["Minimum length."],
+        ["Days before a password", "expires and must be", "changed by its owner", "at sign-on."],
+    ]
+    out = [line("Name", 0, 0), line("Description", 150, 0), line("Default", 420, 0)]
+    top = 40
+    for k, lines in enumerate(descriptions):
+        out += [line(text, 150, top + 22 * j) for j, text in enumerate(lines)]
+        y = top + 11 * (len(lines) - 1) if at_middle else top
+        out += [line(f"QSYS{k}", 0, y), line("*ALL", 420, y)]
+        top += 22 * len(lines) + 20
+    return out
+
+
+def test_a_manual_s_table_of_descriptions_on_several_lines_is_one_row_per_name():
+    for at_middle in (False, True):
+        lines = manual(at_middle)
+        assert spaced_cells(lines) is None  # half its rows are a description's next line
+        cells = stacked_cells(lines)
+        assert grid_of(cells) == (4, 3)
+        words = placed(cells, lines)
+        third = {w.text for w in words if w.cell == 10}  # row 3, the description
+        assert third == {"Days before a password", "expires and must be", "changed by its owner",
+                         "at sign-on."}  # fmt: skip
+        assert {w.cell for w in words if w.text == "QSYS2"} == {9}
+
+
+def test_columns_of_figures_close_together_are_no_stacked_table():
+    # every row's figures 22 pixels below the last: no gap between cells to tell them apart
+    figures = [[f"{r}.{c}" for c in range(3)] for r in range(6)]
+    assert stacked_cells(table(figures, pitch=22)) is None
+
+
+def test_a_model_grid_that_reads_a_description_s_lines_as_rows_splits_it():
+    lines = manual(at_middle=False)
+    stacked = stacked_cells(lines)
+    assert not splits(stacked, stacked, lines)
+    by_line = [GridCell(r, 0, 1, 3, (0, 22 * r, 600, 22 * r + 22)) for r in range(20)]
+    assert splits(by_line, stacked, lines)
+
+
+def test_a_manual_s_table_alone_is_a_table_and_two_columns_of_prose_are_not():
+    assert is_stacked_table(manual(at_middle=True))
+    # bullets beside paragraphs, lines evenly set: no gap between cells, no one-line column
+    bullets = [line(f"point {k} of the brief", 0, 22 * k) for k in range(8)]
+    prose = [line(f"running text line {k} goes", 300, 22 * k + 5) for k in range(12)]
+    assert not is_stacked_table(bullets + prose)
+    # figures of two rows beside a label wrapped onto two lines are rows, not stacked cells
+    rows = [["Item", "2020", "2022"], ["Revenue", "68.1", "950"], ["Net income", "75.5", "994"]]
+    assert stacked_cells(table(rows, pitch=22)) is None

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 import ocrframe
 from ocrframe import analysis, engines
 from ocrframe.core.fonts import font_path_for
+from ocrframe.core.geometry import overlap_area
 from ocrframe.engines.local import DEFAULT_MODEL, MODELS, LocalEngine
 from ocrframe.engines.rapid_v6 import MODEL_FILES, models_folder
 from ocrframe.errors import OcrframeError
@@ -386,7 +387,26 @@ def _structure(cells) -> set[tuple[int, int, int, int]]:
 def test_a_drawn_table_alone_reads_with_its_spans_and_header_rows(seed):
     from ocrframe.sample_images.tables import drawn_table
 
-    drawn = drawn_table(seed)
+    _reads_as_drawn(drawn_table(seed))
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
+@pytest.mark.parametrize(
+    "seed",
+    [
+        9,  # no rules, scanned: the model calls it a figure, and took each line for a row
+        2,  # stripes, scanned: two columns, descriptions of up to four lines
+    ],
+)
+def test_a_manual_s_table_of_descriptions_reads_one_row_per_name(seed):
+    from ocrframe.sample_images.tables import drawn_table
+
+    drawn = drawn_table(seed, kind="prose")
+    assert max(len(c.lines) for c in drawn.cells) >= 3
+    _reads_as_drawn(drawn)
+
+
+def _reads_as_drawn(drawn) -> None:
     res = ocrframe.recognize(drawn.image, progress=False)  # the default layout: "auto"
     assert list(res.blocks["type"]) == ["table"]
     cells = res.cells
@@ -397,3 +417,32 @@ def test_a_drawn_table_alone_reads_with_its_spans_and_header_rows(seed):
     read = {(c.row, c.col): str(c.text).replace(" ", "") for c in cells.itertuples()}
     same = sum(read[k] == v for k, v in truth.items())
     assert same >= 0.9 * len(truth)  # the recogniser may misread a figure or a dash
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
+@pytest.mark.parametrize("seed, degrees", [(0, 3), (2, -3)])  # booktabs; a dark header band
+def test_a_table_photographed_askew_reads_as_it_was_drawn(seed, degrees):
+    from PIL import Image
+
+    from ocrframe.sample_images.tables import drawn_table
+
+    drawn = drawn_table(seed, look="clean")
+    askew = drawn.image.rotate(degrees, resample=Image.BICUBIC, expand=True, fillcolor="white")
+    res = ocrframe.recognize(askew, progress=False)
+    cells = res.cells
+    assert _structure(cells.itertuples()) == _structure(drawn.cells)
+    truth = {(c.row, c.col): c.text.replace(" ", "") for c in drawn.cells}
+    read = {(c.row, c.col): str(c.text).replace(" ", "") for c in cells.itertuples()}
+    assert sum(read[k] == v for k, v in truth.items()) >= 0.9 * len(truth)
+    # the cells' boxes are on the picture as it lies: each meets a line that holds its text
+    lines = res.items.dropna(subset=["text"])
+    boxes = list(zip(lines["x"], lines["y"], lines["width"], lines["height"]))
+    for cell in cells[cells["text"].fillna("").str.strip() != ""].itertuples():
+        box = (cell.x, cell.y, cell.width, cell.height)
+        word = str(cell.text).split()[0]
+        met = [
+            overlap_area(box, line) / min(box[2] * box[3], line[2] * line[3])
+            for line, text in zip(boxes, lines["text"])
+            if word in text
+        ]
+        assert max(met, default=1.0) >= 0.2, (cell.text, box)
