@@ -422,12 +422,14 @@ def pages(res):
 
 
 def tables(res):
+    from documents_layout import header_rows  # scored as the working tree's are
+
     out = []
     for frame in res.tables():
         rows = []
         if not isinstance(frame.columns, pd.RangeIndex):
             rows.append([str(c) for c in frame.columns])
-        header = len(rows)
+        header = len(rows) + header_rows(res, frame)
         rows += [["" if pd.isna(v) else str(v) for v in r] for r in frame.itertuples(index=False)]
         out.append({"rows": rows, "header": header})
     return out
@@ -481,7 +483,7 @@ def run_today(
     """The readings of revision ``rev``'s package (``git archive``, run from ``folder``) for
     every job (a document's PNGs), and the revision's short hash."""
     sha = package_at(rev, folder)
-    found = answered(TODAY, jobs, folder, folder)
+    found = answered(TODAY, jobs, folder, folder, also=(Path(__file__).resolve().parent,))
     out = []
     for document in found["documents"]:
         readings = {}
