@@ -155,6 +155,21 @@ def shallow(data: pa.Buffer | bytes, limit: int) -> bool:
     return True
 
 
+def nests_deeper(text: str | bytes, limit: int) -> bool:
+    """Whether the JSON document ``text`` nests arrays and objects more than ``limit`` deep,
+    told without parsing it: a parser recursing thousands deep into a hostile document leaves
+    no stack for the garbage collector's finalizers, should it run then.
+
+    >>> nests_deeper("[" * 5000 + "]" * 5000, 100), nests_deeper('{"a": [[1]]}', 2)
+    (True, True)
+    >>> nests_deeper('{"a": "[[[[["}', 2)
+    False
+    """
+    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    # fewer brackets cannot nest so deep
+    return raw.count(b"[") + raw.count(b"{") > limit and deepest(raw, lines=False) > limit
+
+
 def deepest(text: bytes, lines: bool = True) -> int:
     """The deepest nesting of arrays and objects in JSON ``text``: of each of its lines (JSONL,
     ``text`` starting a line), or of ``text`` as one document (``lines=False``, newlines being

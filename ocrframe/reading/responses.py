@@ -46,17 +46,12 @@ def _decode(obj: object, where: str | None) -> tuple[object, str]:
     if isinstance(obj, str):
         if _is_text_format(obj):  # Tesseract TSV or hOCR, kept as the text it came in
             return {formats.TEXT_KEY: obj}, obj
+        if jsonl.nests_deeper(obj, MAX_DEPTH):  # told before parsing, not by the parser
+            raise _too_deep(where)
         try:
             value = json.loads(obj)
         except json.JSONDecodeError as err:
             raise OcrFormatError(f"invalid JSON: {err}", source=where) from None
-        except RecursionError:  # deeper than Python's parser goes
-            raise _too_deep(where) from None
-        # fewer brackets cannot nest so deep; valid JSON's text tells its depth exactly
-        if obj.count("[") + obj.count("{") > MAX_DEPTH and (
-            jsonl.deepest(obj.encode("utf-8", "surrogatepass"), lines=False) > MAX_DEPTH
-        ):
-            raise _too_deep(where)
         if _SURROGATE_ESCAPE.search(obj):  # rare: emoji written as escaped pairs, or a broken one
             _require_unicode(json.dumps(value, ensure_ascii=False), where)
         return value, obj

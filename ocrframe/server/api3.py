@@ -36,6 +36,8 @@ from starlette.requests import Request
 from ..core import codes
 from ..inputs import images
 from ..inputs.pages import page_count
+from ..reading.jsonl import nests_deeper
+from ..reading.responses import MAX_DEPTH
 from .answer import Answerer, document_page
 from .bodies import BadRequest, read_body
 from .config import ServerConfig
@@ -135,6 +137,8 @@ def verify(request: Request, body: bytes, config: ServerConfig, now: float | Non
 
 
 def _params(body: bytes) -> dict:
+    if nests_deeper(body, MAX_DEPTH):
+        raise Api3Error("InvalidParameter", f"the body nests more than {MAX_DEPTH} levels deep")
     try:
         params = json.loads(body or b"{}")
     except (UnicodeDecodeError, json.JSONDecodeError):

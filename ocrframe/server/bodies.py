@@ -24,6 +24,8 @@ from starlette.requests import Request
 from ..core import codes
 from ..endpoints import BATCH_ENDPOINTS, CHOICES, OPTIONS
 from ..inputs.images import is_url
+from ..reading.jsonl import nests_deeper
+from ..reading.responses import MAX_DEPTH
 
 
 class BadRequest(Exception):
@@ -91,6 +93,8 @@ class Ask:
 
 
 def parse_json(body: bytes, endpoint: str) -> Ask:
+    if nests_deeper(body, MAX_DEPTH):
+        raise BadRequest(3, f"the JSON body nests more than {MAX_DEPTH} levels deep")
     try:
         obj = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -205,6 +209,8 @@ async def parse_multipart(headers: Headers, body: bytes, endpoint: str) -> Ask:
 
 
 def _multipart_language(text: str) -> dict:
+    if nests_deeper(text, MAX_DEPTH):
+        raise BadRequest(3, f"the options field nests more than {MAX_DEPTH} levels deep")
     try:
         opts = json.loads(text)
     except json.JSONDecodeError:

@@ -6,6 +6,7 @@ Deeply nested XML is read or refused alike."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -81,6 +82,36 @@ def test_from_response_refuses_deep_json_with_an_ocr_format_error(text):
         ocrframe.from_response(text)
     with pytest.raises(ocrframe.OcrFormatError, match="nested more than"):
         ocrframe.from_response(text.encode())
+
+
+def test_refusing_deep_json_leaves_the_garbage_collector_stack_for_finalizers():
+    """Found in CI: a parser recursing to the limit on a hostile response let the collector,
+    run at that depth, call other objects' finalizers with no stack left (pytest then failed
+    the test on their 'unraisable' RecursionErrors). The depth is measured before parsing."""
+
+    def down(n: int) -> int:
+        return 0 if n == 0 else down(n - 1) + 1
+
+    starved = []
+
+    def finalizer_room(phase: str, info: dict) -> None:  # what a finalizer run now would have
+        if phase == "start":
+            try:
+                down(50)
+            except RecursionError as err:
+                starved.append(repr(err))
+
+    old = gc.get_threshold()
+    gc.callbacks.append(finalizer_room)
+    try:
+        gc.set_threshold(1)  # collect at nearly every allocation: inside a parser too
+        for text in (ARRAYS, OBJECTS, MIDDLING):
+            with pytest.raises(ocrframe.OcrFormatError, match="nested more than"):
+                ocrframe.from_response(text)
+    finally:
+        gc.set_threshold(*old)
+        gc.callbacks.remove(finalizer_room)
+    assert starved == []
 
 
 def test_from_response_refuses_a_deeply_nested_dict():
