@@ -43,6 +43,15 @@ def rectangle(box: tuple[float, float, float, float]) -> list[tuple[float, float
     return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
 
 
+def shifted(box: tuple[float, float, float, float], dx: float, dy: float) -> tuple:
+    """A box ``(x, y, width, height)`` moved by ``(dx, dy)``.
+
+    >>> shifted((10, 20, 5, 6), -10, 2)
+    (0, 22, 5, 6)
+    """
+    return (box[0] + dx, box[1] + dy, *box[2:])
+
+
 def overlap_area(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     """The area two boxes ``(x, y, width, height)`` share (0 when they do not meet)."""
     w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
@@ -87,7 +96,7 @@ def moved(line: Line, dx: float, dy: float) -> Line:
         Char(
             c.text,
             c.confidence,
-            None if c.box is None else (c.box[0] + dx, c.box[1] + dy, *c.box[2:]),
+            None if c.box is None else shifted(c.box, dx, dy),
         )
         for c in line.chars
     ]

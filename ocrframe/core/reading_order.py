@@ -43,6 +43,7 @@ import numpy as np
 
 from .geometry import bbox, rectangle, turned_points
 from .table_picture import runs_on, table_runs
+from .union_find import UnionFind
 
 #: a line joins the one above it when the gap between them is below this many line heights
 JOIN_GAP = 1.0
@@ -349,16 +350,9 @@ def _blocks(b: np.ndarray, texts: Sequence[str] | None = None) -> list[np.ndarra
     """Lines grouped into blocks (union of each line with its closest line above that fits);
     ``texts``, where known, keep columns of prose apart (:func:`_join_rows`)."""
     n = len(b)
-    parent = np.arange(n)
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    sets = UnionFind(n)
     beside, row_gap = _same_row(b)  # the same rows serve both joins
-    _join_pieces(b, beside, row_gap, parent, find)
+    _join_pieces(b, beside, row_gap, sets)
     x0, y0, w, h = b[:, 0], b[:, 1], b[:, 2], b[:, 3]
     x1, y1 = x0 + w, y0 + h
     overlap = np.minimum(x1[:, None], x1[None, :]) - np.maximum(x0[:, None], x0[None, :])
@@ -380,14 +374,13 @@ def _blocks(b: np.ndarray, texts: Sequence[str] | None = None) -> list[np.ndarra
             nearest[j] = above[np.argmin(gap[above, j])]  # the nearest line above joins
     heads = fits.any(axis=1)  # a line below fits it: it heads (part of) a column
     for j in np.flatnonzero(nearest >= 0):
-        if not _spans_columns(b, heads, int(nearest[j]), int(j), find):
-            parent[find(j)] = find(int(nearest[j]))
-    _join_rows(b, beside, parent, find, texts)
-    roots = np.array([find(k) for k in range(n)])
-    return [np.flatnonzero(roots == r) for r in dict.fromkeys(roots.tolist())]
+        if not _spans_columns(b, heads, int(nearest[j]), int(j), sets):
+            sets.join(int(nearest[j]), int(j))
+    _join_rows(b, beside, sets, texts)
+    return [np.array(group) for group in sets.groups()]
 
 
-def _spans_columns(b: np.ndarray, heads: np.ndarray, i: int, j: int, find) -> bool:
+def _spans_columns(b: np.ndarray, heads: np.ndarray, i: int, j: int, sets: UnionFind) -> bool:
     """Whether line ``i``, above line ``j``, also lies over another line on ``j``'s row that
     is no piece of it, and both head columns (a line below fits each, ``heads``): a heading
     or a caption across two columns, which would tie them into one block read row by row (of
@@ -399,7 +392,7 @@ def _spans_columns(b: np.ndarray, heads: np.ndarray, i: int, j: int, find) -> bo
     row = np.minimum(y0 + h, y0[j] + h[j]) - np.maximum(y0, y0[j]) > 0.5 * np.minimum(h, h[j])
     under = np.minimum(x0 + w, x0[i] + w[i]) - np.maximum(x0, x0[i]) >= JOIN_OVERLAP * w
     others = np.flatnonzero(row & under & (y0 > y0[i]) & heads)
-    return any(k != j and find(int(k)) != find(j) for k in others)
+    return any(k != j and sets.find(int(k)) != sets.find(j) for k in others)
 
 
 def _same_row(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -418,9 +411,7 @@ def _same_row(b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return beside, gap
 
 
-def _join_pieces(
-    b: np.ndarray, beside: np.ndarray, gap: np.ndarray, parent: np.ndarray, find
-) -> None:
+def _join_pieces(b: np.ndarray, beside: np.ndarray, gap: np.ndarray, sets: UnionFind) -> None:
     """Join the pieces of one line (a text layer cut at a fraction, a detector at a symbol):
     neighbours on a row with less than :data:`PIECE_GAP` line heights between them, where the
     gap is not a column gutter (:data:`GUTTER_ROWS` rows with a gap in the same place); and a
@@ -432,23 +423,23 @@ def _join_pieces(
     for i, j in zip(left, right):
         near = PIECE_GAP * min(h[i], h[j])
         if mark[i] and not mark[j] and gap[i, j] < MARK_GAP * h[i]:
-            parent[find(int(j))] = find(int(i))
+            sets.join(int(i), int(j))
         elif gap[i, j] < near:
             # the same gap on other rows is a gutter between columns set close, not a cut
             same = (np.abs(ends - (b[i, 0] + w[i])) < h[i]) & (np.abs(starts - b[j, 0]) < h[i])
             if same.sum() < GUTTER_ROWS:
-                parent[find(int(j))] = find(int(i))
+                sets.join(int(i), int(j))
 
 
 def _join_rows(
-    b: np.ndarray, beside: np.ndarray, parent: np.ndarray, find, texts: Sequence[str] | None
+    b: np.ndarray, beside: np.ndarray, sets: UnionFind, texts: Sequence[str] | None
 ) -> None:
     """Join stacks side by side that are the columns of rows (see the module's step 1): of
     two stacks of at least two lines, close beside each other, most lines of the smaller have
     their row's neighbour in the other, and one of them holds mostly short lines; never two
     stacks whose ``texts`` both read as prose (narrow columns, whose lines are short too)."""
     n = len(b)
-    roots = np.array([find(k) for k in range(n)])
+    roots = np.array([sets.find(k) for k in range(n)])
     short = b[:, 2] <= SHORT_LINE * b[:, 3]
     pairs: dict[tuple[int, int], set[int]] = {}
     for i, j in zip(*np.nonzero(beside)):
@@ -463,7 +454,7 @@ def _join_rows(
         short_side = short[lines_a].mean() > 0.5 or short[lines_c].mean() > 0.5
         prose = texts is not None and _prose(texts, lines_a) and _prose(texts, lines_c)
         if rows and short_side and not prose and _near(_union(b[lines_a]), _union(b[lines_c])):
-            parent[find(c)] = find(a)
+            sets.join(a, c)
 
 
 def _prose(texts: Sequence[str], lines: np.ndarray) -> bool:

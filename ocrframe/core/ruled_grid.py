@@ -29,6 +29,7 @@ import numpy as np
 
 from .table_picture import line_height
 from .table_text import GridCell
+from .union_find import UnionFind
 
 #: a rule is a run of ink at least this many line heights long
 RULE_LENGTH = 2.5
@@ -139,27 +140,17 @@ def _cells(rows_ink: list, cols_ink: list, y: list[float], x: list[float]) -> li
     """The grid's positions joined into cells where no rule parts them; None where a cell
     would not be a rectangle."""
     n_rows, n_cols = len(y) - 1, len(x) - 1
-    parent = list(range(n_rows * n_cols))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    sets = UnionFind(n_rows * n_cols)
     for r in range(n_rows):
         for c in range(n_cols):
             here = r * n_cols + c
             if c + 1 < n_cols and not _covers(cols_ink[c + 1], y[r], y[r + 1]):
-                parent[find(here + 1)] = find(here)
+                sets.join(here, here + 1)
             if r + 1 < n_rows and not _covers(rows_ink[r + 1], x[c], x[c + 1]):
-                parent[find(here + n_cols)] = find(here)
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for r in range(n_rows):
-        for c in range(n_cols):
-            groups.setdefault(find(r * n_cols + c), []).append((r, c))
+                sets.join(here, here + n_cols)
     cells = []
-    for where in groups.values():
+    for group in sets.groups():
+        where = [divmod(k, n_cols) for k in group]
         r0, c0 = min(r for r, _ in where), min(c for _, c in where)
         r1, c1 = max(r for r, _ in where) + 1, max(c for _, c in where) + 1
         if len(where) != (r1 - r0) * (c1 - c0):

@@ -16,7 +16,8 @@ of its rows one line each, the description's next lines: :func:`stacked_cells` r
 grid from the space between cells, wider than the space between a cell's lines, and
 :func:`splits` tells when a model's grid reads a description's lines as rows of their own
 (``sample_images.tables.drawn_table(seed, kind="prose")`` without rules, told they are
-tables: TEDS 0.76 with the model's grid alone).
+tables: TEDS 0.76 with the model's grid alone). :func:`breaks` asks the one question or
+both, the words placed in the model's grid once.
 
 >>> from ocrframe.core.geometry import Char, Line, rectangle
 >>> def line(text, x, y):
@@ -45,7 +46,8 @@ from .table_picture import (
     line_rows,
     row_gap,
 )
-from .table_text import GridCell, nearest_cell, pieces, placed
+from .table_text import GridCell, Word, nearest_cell, pieces, placed
+from .union_find import UnionFind
 
 
 def spaced_cells(lines: Sequence[Line]) -> list[GridCell] | None:
@@ -204,13 +206,22 @@ def _line_gap(gaps: list[float]) -> float | None:
     ordered = np.sort([g for g in gaps if 0 <= g < CELL_GAPS])
     found = None
     while len(ordered) >= 3:
-        k = int(np.argmax([k * (len(ordered) - k) * (ordered[k:].mean() - ordered[:k].mean()) ** 2
-                           for k in range(1, len(ordered))])) + 1  # fmt: skip
+        k = _otsu_split(ordered)
         low, high = ordered[:k], ordered[k:]
         if high[0] - low[-1] < SPLIT or high.mean() - low.mean() < CELL_PADDING:
             break
         found, ordered = (low[-1] + high[0]) / 2, low
     return found if found is not None and ordered.mean() <= LINE_GAP else None
+
+
+def _otsu_split(ordered: np.ndarray) -> int:
+    """Where sorted values split in two with the widest between-group variance (Otsu's
+    split): the first index of the upper group (the groups' sums by prefix sums)."""
+    n = len(ordered)
+    k = np.arange(1, n)
+    below = np.cumsum(ordered)[:-1]
+    gap = (ordered.sum() - below) / (n - k) - below / k  # the groups' means apart
+    return int(np.argmax(k * (n - k) * gap**2)) + 1
 
 
 def _runs_apart(found: np.ndarray, stack: list[int], gap: float) -> list[list[int]]:
@@ -228,21 +239,11 @@ def _beside(found: np.ndarray, runs: list[list[int]], height: float) -> list[lis
     """The runs (indices into ``runs``) grouped into rows, top to bottom: runs whose heights
     overlap by a third of a line height are of one row."""
     spans = [(found[r, 1].min(), (found[r, 1] + found[r, 3]).max()) for r in runs]
-    parent = list(range(len(runs)))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    sets = UnionFind(len(runs))
     for a, b in itertools.combinations(range(len(runs)), 2):
         if min(spans[a][1], spans[b][1]) - max(spans[a][0], spans[b][0]) > height / 3:
-            parent[find(b)] = find(a)
-    groups: dict[int, list[int]] = {}
-    for k in range(len(runs)):
-        groups.setdefault(find(k), []).append(k)
-    return sorted(groups.values(), key=lambda g: min(spans[k][0] for k in g))
+            sets.join(a, b)
+    return sorted(sets.groups(), key=lambda g: min(spans[k][0] for k in g))
 
 
 def _rows_run_together(
@@ -257,7 +258,10 @@ def _rows_run_together(
     columns = [paragraphs[p][0] for p in band]
     if len(set(columns)) < len(columns):
         return True
-    column = {k: c for p in band for c, run in [paragraphs[p]] for k in run}
+    column = {}  # each piece's column
+    for p in band:
+        c, run = paragraphs[p]
+        column.update(dict.fromkeys(run, c))
     keys = list(column)
     rows = line_rows(found[keys])
     return len(rows) >= 2 and all(len({column[keys[k]] for k in row}) >= 2 for row in rows)
@@ -277,14 +281,26 @@ def splits(cells: Sequence[GridCell], stacked: Sequence[GridCell], lines: Sequen
     """Whether a model's grid ``cells`` cuts a cell of the grid ``stacked`` that ``lines``
     make by themselves (:func:`stacked_cells`) across its rows: a description's lines read as
     rows of their own."""
-    if not cells or not stacked:
-        return False
+    return bool(cells and stacked) and _splits(cells, stacked, _words(cells, lines))
+
+
+def _splits(cells: Sequence[GridCell], stacked: Sequence[GridCell], words: list[Word]) -> bool:
     rows: dict[int, set[int]] = {}
-    for word in placed(cells, lines):
-        if word.text:
-            mine = nearest_cell(stacked, word.x, word.y)
-            rows.setdefault(mine, set()).add(cells[word.cell].row)
+    for word in words:
+        rows.setdefault(nearest_cell(stacked, word.x, word.y), set()).add(cells[word.cell].row)
     return any(len(found) > 1 for found in rows.values())
+
+
+def breaks(
+    cells: Sequence[GridCell], own: Sequence[GridCell], lines: Sequence[Line], stacked: bool
+) -> bool:
+    """Whether a model's grid ``cells`` breaks the grid ``own`` that ``lines`` make by
+    themselves: it :func:`misfits` it, or (``stacked``: ``own`` is :func:`stacked_cells`')
+    it :func:`splits` a cell of it; the words placed in the model's grid once for both."""
+    if not cells or not own:
+        return False
+    words = _words(cells, lines)
+    return _misfits(cells, own, words) or (stacked and _splits(cells, own, words))
 
 
 def _level_joined(found: np.ndarray, rows: list[list[int]], height: float) -> list[list[int]]:
@@ -437,12 +453,13 @@ def misfits(cells: Sequence[GridCell], spaced: Sequence[GridCell], lines: Sequen
     ``spaced`` by themselves (:func:`spaced_cells`): a row or column of the model's grid with
     no text in it, or a cell holding the text of two of the spaced grid's cells (two rows run
     together, or two columns)."""
-    if not cells or not spaced:
-        return False
+    return bool(cells and spaced) and _misfits(cells, spaced, _words(cells, lines))
+
+
+def _misfits(cells: Sequence[GridCell], spaced: Sequence[GridCell], words: list[Word]) -> bool:
     held: dict[int, set[int]] = {}
-    for word in placed(cells, lines):
-        if word.text:
-            held.setdefault(word.cell, set()).add(nearest_cell(spaced, word.x, word.y))
+    for word in words:
+        held.setdefault(word.cell, set()).add(nearest_cell(spaced, word.x, word.y))
     if any(len(found) > 1 for found in held.values()):
         return True
     used_rows = {r for k in held for r in _spanned(cells[k], "row")}
@@ -450,6 +467,11 @@ def misfits(cells: Sequence[GridCell], spaced: Sequence[GridCell], lines: Sequen
     row_count = max(c.row + c.row_span for c in cells)
     col_count = max(c.col + c.col_span for c in cells)
     return len(used_rows) < row_count or len(used_cols) < col_count
+
+
+def _words(cells: Sequence[GridCell], lines: Sequence[Line]) -> list[Word]:
+    """The pieces of ``lines`` that hold text, placed in the grid ``cells``."""
+    return [word for word in placed(cells, lines) if word.text]
 
 
 def _piece_boxes(lines: Sequence[Line], join: float = 1.0) -> np.ndarray:

@@ -24,16 +24,19 @@ import numpy as np
 from PIL import Image
 
 from ..core import codes
-from ..core.geometry import Line, bbox, moved, overlap_area, rectangle, turned, turned_points
+from ..core.geometry import (
+    Line,
+    bbox,
+    moved,
+    overlap_area,
+    rectangle,
+    shifted,
+    turned,
+    turned_points,
+)
 from ..core.reading_order import HEADER_FOOTER, Layout, straight_boxes
 from ..core.ruled_grid import ruled_cells
-from ..core.spaced_grid import (
-    is_stacked_table,
-    misfits,
-    spaced_cells,
-    splits,
-    stacked_cells,
-)
+from ..core.spaced_grid import breaks, is_stacked_table, spaced_cells, stacked_cells
 from ..core.table_picture import (
     PLAIN,
     grid_part,
@@ -336,12 +339,9 @@ class LocalEngine(Engine):
         x0, y0, x1, y1 = _clipped(box, rgb.shape, margin)
         grid = table_model.cells(np.ascontiguousarray(rgb[y0:y1, x0:x1]), self.threads)
         grid = [replace(c, box=_shifted(c.box, x0, y0)) for c in grid]
-        if spaced is not None and misfits(_grid_cells(grid), spaced, lines):
-            return _as_model_cells(spaced)
-        if stacked is not None and (
-            misfits(_grid_cells(grid), stacked, lines) or splits(_grid_cells(grid), stacked, lines)
-        ):
-            return _as_model_cells(stacked)
+        own = spaced or stacked
+        if own is not None and breaks(_grid_cells(grid), own, lines, stacked=spaced is None):
+            return _as_model_cells(own)
         return grid
 
     def page_reading(self, rgb: np.ndarray) -> Reading:
@@ -406,7 +406,7 @@ class _Straightened:
         # PIL turns counter-clockwise: by the slant, which is clockwise
         straight = part.rotate(degrees, resample=Image.BICUBIC, fillcolor=_paper(part))
         local = [moved(line, -x0, -y0) for line in lines]
-        corners = turned_points(rectangle(_shifted_box(box, -x0, -y0)), -degrees, centre)
+        corners = turned_points(rectangle(shifted(box, -x0, -y0)), -degrees, centre)
         return cls(
             np.asarray(straight),
             bbox(corners),
@@ -422,7 +422,7 @@ class _Straightened:
         if not self.degrees:
             return box
         corners = turned_points(rectangle(box), self.degrees, self.centre)
-        return _shifted_box(bbox(corners), *self.origin)
+        return shifted(bbox(corners), *self.origin)
 
 
 def _clear_margin(box: tuple[int, int, int, int], lines: list[Line], mine: Sequence[int]) -> int:
@@ -444,10 +444,6 @@ def _paper(picture: Image.Image) -> tuple[int, ...]:
     pixels = np.asarray(picture)
     edge = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
     return tuple(int(v) for v in np.median(edge, axis=0))
-
-
-def _shifted_box(box: tuple[int, int, int, int], dx: int, dy: int) -> tuple[int, int, int, int]:
-    return (box[0] + dx, box[1] + dy, box[2], box[3])
 
 
 #: regions a page has and a picture of a table alone has not
