@@ -165,16 +165,26 @@ class OcrResult:
         wide.insert(0, "source", sources.reindex(wide.index).array)
         return wide.reset_index().astype({"image_id": schema.INT})
 
-    def tables(self, image_id: int | None = None) -> list[pd.DataFrame]:
+    def tables(self, image_id: int | None = None, *, header: bool = False) -> list[pd.DataFrame]:
         """Every table the service found (of image ``image_id``, or of all images) as a
         DataFrame of its cells' text, laid out as printed: a merged cell's text in every
         position it covers (as ``pandas.read_html`` does), ``""`` for an empty cell, NA where
-        no cell is. ``df.attrs`` says which ``image_id`` and ``table_id`` it is.
+        no cell is. ``df.attrs`` says which ``image_id`` and ``table_id`` it is, and
+        ``header_rows`` how many of its first rows are header cells (``cells.kind``).
+
+        ``header=True`` names the columns by those rows, as ``read_html`` does with a
+        table's ``<thead>``: one header row gives column names, several a MultiIndex; a
+        header position without text is ``"Unnamed: k"`` (``"Unnamed: k_level_l"``). A
+        table without header cells keeps its rows and numbered columns. Texts stay strings
+        (``pd.to_numeric`` turns a column of figures into numbers).
 
         >>> import ocrframe
         >>> res = ocrframe.read_json(ocrframe.data_path("responses/api3_table.json"))
         >>> res.tables()[0].iloc[0].tolist()
         ['项目', '数量', '金额']
+        >>> named = res.tables(header=True)[0]
+        >>> named.columns.tolist(), named["金额"].tolist()
+        (['项目', '数量', '金额'], ['40.00', '45.00'])
         """
         cells = self.cells
         if image_id is not None:
@@ -189,7 +199,10 @@ class OcrResult:
                     cell.text
                 )
             frame = pd.DataFrame(grid).astype(schema.STRING)
-            frame.attrs.update(image_id=int(img), table_id=int(table))
+            heads = _header_rows(group, n_rows)
+            if header and heads:
+                frame = _named_by(frame, heads)
+            frame.attrs.update(image_id=int(img), table_id=int(table), header_rows=heads)
             out.append(frame)
         return out
 
@@ -526,3 +539,41 @@ def read_result_dir(path: str | os.PathLike) -> OcrResult:
     :mod:`ocrframe.export.parquet`)."""
     texts, frames = parquet.read_result(path)
     return OcrResult(texts, **frames)
+
+
+def _header_rows(cells: pd.DataFrame, n_rows: int) -> int:
+    """How many first rows of a table of ``n_rows`` every cell that covers is a header cell
+    (``kind``); 0 where every row is (nothing would be left to name)."""
+    if "kind" not in cells or cells.empty:
+        return 0
+    start = cells["row"].to_numpy()
+    stop = start + cells["row_span"].to_numpy()
+    heading = (cells["kind"] == "header").fillna(False).to_numpy()
+    count = 0
+    while count < n_rows:
+        covering = (start <= count) & (count < stop)
+        if not covering.any() or not heading[covering].all():
+            break
+        count += 1
+    return 0 if count >= n_rows else count
+
+
+def _named_by(frame: pd.DataFrame, heads: int) -> pd.DataFrame:
+    """``frame`` without its first ``heads`` rows, its columns named by them (``read_html``'s
+    names for a position without text)."""
+    levels = []
+    for level in range(heads):
+        row = frame.iloc[level].tolist()
+        unnamed = "Unnamed: {k}" if heads == 1 else "Unnamed: {k}_level_{level}"
+        levels.append(
+            [
+                text if isinstance(text, str) and text.strip() else unnamed.format(k=k, level=level)
+                for k, text in enumerate(row)
+            ]
+        )
+    body = frame.iloc[heads:].reset_index(drop=True)
+    if heads == 1:
+        body.columns = pd.Index(levels[0])
+    else:
+        body.columns = pd.MultiIndex.from_arrays(levels)
+    return body

@@ -141,7 +141,7 @@ def test_textract_forms_queries_checkboxes_and_tables():
     assert sorted(got, key=str) == sorted(want["checkboxes"], key=str)
     tables = res.tables()
     assert [t.to_numpy().tolist() for t in tables] == want["tables"]
-    assert tables[0].attrs == {"image_id": 0, "table_id": 0}
+    assert tables[0].attrs == {"image_id": 0, "table_id": 0, "header_rows": 1}  # COLUMN_HEADER
     merged = res.cells[res.cells["col_span"] > 1]
     assert merged[["row", "col", "row_span", "col_span"]].values.tolist() == [[2, 0, 1, 2]]
 
@@ -160,6 +160,33 @@ def test_tables_of_other_services_read_the_same_way():
         ["合计", "合计", "45.00"],
     ]
     assert tencent.cells["kind"].tolist()[:4] == ["header", "header", "header", "body"]
+
+
+def test_tables_named_by_their_header_rows():
+    tencent = read(RESPONSES / "api3_table.json")
+    (named,) = tencent.tables(header=True)
+    assert named.columns.tolist() == ["项目", "数量", "金额"]
+    assert named.to_numpy().tolist() == [["办公用品", "2", "40.00"], ["合计", "合计", "45.00"]]
+    assert pd.to_numeric(named["金额"]).sum() == 85.0
+    assert named.attrs == {"image_id": 0, "table_id": 0, "header_rows": 1}
+    # no header cells (PaddleX does not tell): rows and numbered columns, as without header=
+    paddlex = read(RESPONSES / "paddlex_table.json")
+    pd.testing.assert_frame_equal(paddlex.tables(header=True)[0], paddlex.tables()[0])
+    # two header rows, one cell spanning both and one without text: a MultiIndex
+    cells = tencent.cells
+    cells.loc[cells["row"] == 1, "kind"] = "header"
+    cells.loc[(cells["row"] == 0) & (cells["col"] == 0), "row_span"] = 2
+    cells.drop(cells[(cells["row"] == 1) & (cells["col"] == 0)].index, inplace=True)
+    cells.loc[(cells["row"] == 1) & (cells["col"] == 1), "text"] = ""
+    (two,) = tencent.tables(header=True)
+    assert two.columns.tolist() == [
+        ("项目", "项目"),
+        ("数量", "Unnamed: 1_level_1"),
+        ("金额", "40.00"),
+    ]
+    assert two.to_numpy().tolist() == [["合计", "合计", "45.00"]]
+    cells["kind"] = "header"  # every row a header: nothing to name from
+    assert tencent.tables(header=True)[0].shape == (3, 3)
 
 
 def test_cells_survive_parquet_and_older_directories_read_with_none(tmp_path):
