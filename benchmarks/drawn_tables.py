@@ -161,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--turn", type=float, default=0.0, help="degrees each picture is turned")
     parser.add_argument("--look", default=None, help="draw every table with this look")
     parser.add_argument("--kind", default="figures", help="what the cells hold (figures, prose)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="each picture scaled by this (0.5: small print)"
+    )
     args = parser.parse_args(argv)
     seeds = range(args.seed, args.seed + args.count)
     drawn = [drawn_table(seed, look=args.look, kind=args.kind) for seed in seeds]
@@ -172,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         paths = []
         for table in drawn:
             path = folder / f"{table.name}.png"
-            turned(table.image, args.turn).save(path)
+            turned(scaled(table.image, args.scale), args.turn).save(path)
             paths.append(str(path))
         systems = [("ocrframe", REPO)]
         if args.today != "none":
@@ -193,6 +196,14 @@ def main(argv: list[str] | None = None) -> int:
         frame.to_json(args.json, orient="records", indent=1)
         print(f"\nsaved: {args.json}")
     return 0
+
+
+def scaled(image: Image.Image, factor: float) -> Image.Image:
+    """``image`` scaled by ``factor`` (Lanczos), as a table cropped from a page at a low dpi."""
+    if factor == 1.0:
+        return image
+    size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
+    return image.resize(size, Image.LANCZOS)
 
 
 def turned(image: Image.Image, degrees: float) -> Image.Image:
