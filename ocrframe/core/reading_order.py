@@ -77,6 +77,8 @@ PICTURED_CELLS = 3.0
 #: a region is nested in another that holds the same lines when it is at most this share of
 #: its area
 NESTED = 0.8
+#: two regions frame the same thing where they share this much of their union
+SAME_FRAME = 0.95
 #: regions of the running header and footer: on the page's edge, not its text
 HEADER_FOOTER = ("header", "footer")
 #: above this many blocks the ordering's cubic test is skipped (a top-down, left-right sort)
@@ -282,6 +284,8 @@ def _in_regions(
     x1 = np.minimum(b[:, None, 0] + b[:, None, 2], r[None, :, 0] + r[None, :, 2])
     y1 = np.minimum(b[:, None, 1] + b[:, None, 3], r[None, :, 1] + r[None, :, 3])
     share = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None) / (b[:, 2:3] * b[:, 3:4])
+    for i, j in _same_frames(r):  # the first of two frames of one thing holds all it holds
+        share[:, i], share[:, j] = np.maximum(share[:, i], share[:, j]), 0.0
     # of the regions holding a line most, one nested in the first (a table the model framed
     # inside the picture it also saw there holds its own lines); of two that frame the same
     # thing, the first (a receipt the model calls a picture and, less surely, a table)
@@ -300,6 +304,23 @@ def _in_regions(
             pictured.append(np.flatnonzero(mine))
     _furniture_rows(b, inside, kinds, r)
     return inside, kinds, [lines[inside[lines] < 0] for lines in pictured]
+
+
+def _same_frames(r: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i`` before ``j``, of regions (rows of ``r``: x, y, width, height)
+    that frame the same thing: their overlap at least :data:`SAME_FRAME` of their union. The
+    model called a contents page a figure and text at once, the text's box 5 pixels higher:
+    its first row fell to the text, the others to the figure, and the table they make lost
+    that row."""
+    x0 = np.maximum(r[:, None, 0], r[None, :, 0])
+    y0 = np.maximum(r[:, None, 1], r[None, :, 1])
+    x1 = np.minimum(r[:, None, 0] + r[:, None, 2], r[None, :, 0] + r[None, :, 2])
+    y1 = np.minimum(r[:, None, 1] + r[:, None, 3], r[None, :, 1] + r[None, :, 3])
+    common = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
+    area = r[:, 2] * r[:, 3]
+    union = area[:, None] + area[None, :] - common
+    same = common >= SAME_FRAME * np.maximum(union, 1e-9)
+    return [(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(same, k=1)))]
 
 
 def _paragraphs_out_of_figures(

@@ -80,8 +80,15 @@ def spaced_cells(lines: Sequence[Line]) -> list[GridCell] | None:
         [(found[list(c), 0].min(), (found[list(c), 0] + found[list(c), 2]).max()) for c in columns]
     )
     placed = [[(*_columns_of(found[k], extents), k) for k in row] for row in rows]
-    if any(len({p[0] for p in placed[r]}) < len(rows[r]) for r in full):
-        return None  # two pieces of a full row in one column
+    merged = _words_set_apart(found, rows, placed, full)
+    if merged is None:
+        return None  # two pieces of full rows in one column: columns the grid cannot tell
+    if merged[0] is not found:
+        found, rows = merged
+        placed = [[(*_columns_of(found[k], extents), k) for k in row] for row in rows]
+    full = _full_rows(rows)
+    if len(full) < 2 or len(full) < 0.5 * len(rows):
+        return None
     if any(p[1] > p[0] for r in full for p in placed[r] if len(rows[r]) > 1):
         return None  # a piece of a full row across two columns
     grid = _grid_rows(found, rows, placed, full[0], height)
@@ -102,6 +109,9 @@ CELL_GAPS = 2.0
 #: words of a stacked cell's line stand less than this many line heights apart (a short
 #: description's last line may end a line height from the next column's value)
 WORD_GAP = 0.6
+#: a share of a table's full rows that may hold a cell's words set apart, as two pieces in
+#: one column (more: two columns the text does not tell apart)
+WORDS_APART = 0.2
 #: a table of stacked cells has a column where this share of the body's cells at least is one
 #: line (the names its descriptions describe)
 ONE_LINE_CELLS = 0.6
@@ -301,6 +311,37 @@ def breaks(
         return False
     words = _words(cells, lines)
     return _misfits(cells, own, words) or (stacked and _splits(cells, own, words))
+
+
+def _words_set_apart(
+    found: np.ndarray,
+    rows: list[list[int]],
+    placed: list[list[tuple[int, int, int]]],
+    full: list[int],
+) -> tuple[np.ndarray, list[list[int]]] | None:
+    """``found`` and ``rows`` (placed in columns: ``placed``) with the pieces that one full row holds in one
+    column joined into one, where few full rows (:data:`WORDS_APART` of them at most) do
+    so: a cell's words the reader set apart (a contents entry's title cut where its
+    underscores were lost), in a column whose other cells show it is one. None where more
+    rows do: two columns the grid cannot tell apart."""
+    crowded = []
+    for r in full:
+        by_column: dict[int, list[int]] = {}
+        for first, _, k in placed[r]:
+            by_column.setdefault(first, []).append(k)
+        crowded += [(r, ks) for ks in by_column.values() if len(ks) > 1]
+    if not crowded:
+        return found, rows
+    if len({r for r, _ in crowded}) > WORDS_APART * len(full):
+        return None
+    found, rows = found.copy(), [list(row) for row in rows]
+    for r, ks in crowded:
+        corners = np.concatenate([found[ks, :2], found[ks, :2] + found[ks, 2:]])
+        x0, y0 = corners.min(axis=0)
+        x1, y1 = corners.max(axis=0)
+        found[ks[0]] = (x0, y0, x1 - x0, y1 - y0)
+        rows[r] = [k for k in rows[r] if k not in ks[1:]]
+    return found, rows
 
 
 def _level_joined(found: np.ndarray, rows: list[list[int]], height: float) -> list[list[int]]:

@@ -219,6 +219,21 @@ def test_a_line_in_nested_regions_belongs_to_the_smallest():
     assert {b.kind for b in layout(questions + grid, same).blocks} == {"text"}
 
 
+def test_two_frames_of_one_thing_hold_its_lines_together():
+    # a contents page the model called a figure and text at once, the text's box a little
+    # higher: its first row used to fall to the text, the rest to the table in the figure
+    grid = [(x, 200 + 15 * r, width, 10) for r in range(6) for x, width in ((0, 200), (300, 10))]
+    number = [(600, 320, 20, 10)]
+    frames = [("figure", (-5, 203, 320, 200)), ("text", (-5, 198, 320, 204))]
+    page = layout(grid + number, [*frames, ("footer", (595, 315, 30, 20))])
+    assert [b.kind for b in page.blocks] == ["table", "footer"]
+    assert page.blocks[0].lines == tuple(range(12))
+    # a frame a row lower is another thing: the row above it is not its
+    lower = [("figure", (-5, 212, 320, 190)), ("text", (-5, 198, 320, 204))]
+    page = layout(grid + number, [*lower, ("footer", (595, 315, 30, 20))])
+    assert page.blocks[page.block[0]].kind == "text"
+
+
 def test_a_check_box_belongs_to_the_line_it_marks():
     boxes = [(0, 2, 14, 14), (24, 0, 300, 18), (0, 42, 14, 14), (24, 40, 280, 18)]
     assert read(boxes) == [0, 1, 2, 3]  # box, its line, box, its line: not the boxes first

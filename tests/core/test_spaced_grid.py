@@ -56,6 +56,34 @@ def test_a_cell_s_words_the_reader_set_apart_stay_one_cell():
     assert not misfits(spaced, spaced, lines)
 
 
+def contents(split_rows: set[int], count: int = 10) -> list[Line]:
+    """A table of contents: titles and page numbers; in ``split_rows`` the title's last word
+    set 30 pixels further right (as the reader cuts a title where it lost underscores)."""
+    lines = []
+    for r in range(count):
+        title = f"{r + 1}.1 Security function QIBM{r}"
+        entry = line(title, 0, 40 * r)
+        if r in split_rows:
+            cut = title.rindex(" ") + 1
+            entry.chars[cut:] = [
+                Char(c.text, 0.9, (c.box[0] + 30, c.box[1], 10, 20)) for c in entry.chars[cut:]
+            ]
+            entry = Line(rectangle((0, 40 * r, 10 * len(title) + 30, 20)), title, entry.chars)
+        lines += [entry, line(str(3 * r + 1), 600, 40 * r)]
+    return lines
+
+
+def test_a_contents_entry_cut_in_two_stays_one_cell_beside_its_page_number():
+    lines = contents({4})
+    spaced = spaced_cells(lines)
+    assert spaced is not None and grid_of(spaced) == (10, 2)
+    words = [w for w in placed(spaced, lines) if w.text]
+    cut = [spaced[w.cell] for w in words if w.y == 4 * 40 + 10 and w.x < 500]
+    assert {(c.row, c.col) for c in cut} == {(4, 0)} and len(cut) >= 2  # both pieces, one cell
+    # many rows so: two columns the text does not tell apart, left to the model
+    assert spaced_cells(contents({1, 3, 5, 7})) is None
+
+
 def test_text_that_is_no_grid_by_itself_gives_none():
     wrapped = [*table(ROWS), line("continued", 200, 60)]  # a cell's second line
     assert spaced_cells(wrapped) is None
