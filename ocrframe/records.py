@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .core.atomic import TMP_PREFIX, write_text
+from .core.json_depth import MAX_DEPTH, nests_deeper
 from .endpoints import endpoint_options
 from .errors import OcrframeError
 
@@ -143,8 +144,11 @@ def read(path: str | os.PathLike) -> Record:
     """One record file; an error names the file when it is not a record."""
     path = Path(path)
     try:
-        obj = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        text = path.read_text(encoding="utf-8")
+        if nests_deeper(text, MAX_DEPTH):  # told before parsing: no parser recursing so deep
+            raise OcrframeError(f"{path}: not a record: nested more than {MAX_DEPTH} levels deep")
+        obj = json.loads(text)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise OcrframeError(f"{path}: not a readable record: {type(err).__name__}: {err}") from None
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:
         raise OcrframeError(f"{path}: not an ocrframe record (format {FORMAT!r} expected)")

@@ -19,6 +19,7 @@ import pyarrow.json as pj
 
 from .. import formats, schema
 from ..core import assemble
+from ..core.json_depth import deepest
 from ..formats.words import known_extra
 from ..result import OcrResult
 
@@ -57,11 +58,6 @@ _ENDPOINTS = (None, "general", "minorlanguage")
 #: reader parses recursively and crashes the process on lines nested some thousands deep, so a
 #: deeper line goes to the careful path, which refuses it with an error
 FAST_DEPTH = 16
-#: every byte but those that make JSON's nesting: quotes, brackets (and newlines, in JSONL)
-_NOT_NESTING = bytes(sorted(set(range(256)) - set(b'"[]{}\n')))
-_NOT_NESTING_DOCUMENT = bytes(sorted(set(range(256)) - set(b'"[]{}')))
-#: brackets and newlines as steps of the nesting depth (as int8)
-_STEPS = bytes.maketrans(b"[{]}\n", b"\x01\x01\xff\xff\x00")
 
 
 class _NotExact(Exception):
@@ -153,59 +149,6 @@ def shallow(data: pa.Buffer | bytes, limit: int) -> bool:
             return False
         start = stop
     return True
-
-
-def nests_deeper(text: str | bytes, limit: int) -> bool:
-    """Whether the JSON document ``text`` nests arrays and objects more than ``limit`` deep,
-    told without parsing it: a parser recursing thousands deep into a hostile document leaves
-    no stack for the garbage collector's finalizers, should it run then.
-
-    >>> nests_deeper("[" * 5000 + "]" * 5000, 100), nests_deeper('{"a": [[1]]}', 2)
-    (True, True)
-    >>> nests_deeper('{"a": "[[[[["}', 2)
-    False
-    """
-    raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
-    # fewer brackets cannot nest so deep
-    return raw.count(b"[") + raw.count(b"{") > limit and deepest(raw, lines=False) > limit
-
-
-def deepest(text: bytes, lines: bool = True) -> int:
-    """The deepest nesting of arrays and objects in JSON ``text``: of each of its lines (JSONL,
-    ``text`` starting a line), or of ``text`` as one document (``lines=False``, newlines being
-    no more than spaces).
-
-    >>> deepest(b'[{"a": "[[["}, [[]]]'), deepest(b'{"a":\\n [[1]]}', lines=False)
-    (3, 3)
-    """
-    if b"\\" in text:  # escapes, left to right as a parser reads them: no quote is escaped then
-        text = text.replace(b"\\\\", b"__").replace(b'\\"', b"__")
-    marks = text.translate(None, _NOT_NESTING if lines else _NOT_NESTING_DOCUMENT)
-    count = np.int32 if len(marks) < 1 << 31 else np.int64
-    # the common case: no string holds a bracket (or a newline), so every string's quotes are
-    # side by side here, and the brackets alone tell the nesting
-    bare = marks.replace(b'""', b"")
-    if b'"' not in bare:
-        steps = np.frombuffer(bare.translate(_STEPS), dtype=np.int8)
-        depth = np.cumsum(steps, dtype=count)
-        if not depth[steps == 0].any():  # every line closes all it opens
-            return max(int(depth.max()), 0) if len(depth) else 0
-    ch = np.frombuffer(marks, dtype=np.uint8)
-    newline = ch == 10
-    quotes = np.cumsum(ch == 34, dtype=count)
-    if (quotes[newline] & 1).any():  # a line's string left open: count from each line's start
-        quotes = _per_line(quotes, newline)
-    step = ((ch == 91) | (ch == 123)).astype(np.int8) - ((ch == 93) | (ch == 125))
-    step[(quotes & 1).astype(bool)] = 0  # brackets in strings
-    depth = np.cumsum(step, dtype=count)
-    if depth[newline].any():  # a line left open (or closed too often)
-        depth = _per_line(depth, newline)
-    return max(int(depth.max()), 0)
-
-
-def _per_line(counts: np.ndarray, newline: np.ndarray) -> np.ndarray:
-    """Running ``counts`` restarted at each line (``newline`` marks the line ends)."""
-    return counts - np.concatenate([[0], counts[newline]])[np.cumsum(newline)]
 
 
 def _require(condition: bool) -> None:

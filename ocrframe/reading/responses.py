@@ -19,15 +19,13 @@ from pathlib import Path
 from .. import formats
 from ..core import assemble, codes
 from ..core.assemble import without_nulls
+from ..core.json_depth import MAX_DEPTH, nests_deeper
 from ..endpoints import BATCH_ENDPOINTS, batch_entry
 from ..errors import OcrFormatError, OcrframeError, OcrScaleWarning
 from ..inputs import files
 from ..result import OcrResult, concat
 from . import jsonl
 
-#: the deepest nesting of arrays and objects a response may have (the deepest format nests about
-#: a dozen): a deeper one is refused before anything walks it, as no reader could recurse so far
-MAX_DEPTH = 100
 RECORD_KEYS = frozenset({"source", "endpoint", "engine", "response", "page", "dpi"})
 #: the further keys of ocrframe.records files (recognize --save-raw, the legacy client's cache)
 RECORD_FILE_KEYS = RECORD_KEYS | {"format", "options", "image_sha256", "url", "scope"}
@@ -46,7 +44,7 @@ def _decode(obj: object, where: str | None) -> tuple[object, str]:
     if isinstance(obj, str):
         if _is_text_format(obj):  # Tesseract TSV or hOCR, kept as the text it came in
             return {formats.TEXT_KEY: obj}, obj
-        if jsonl.nests_deeper(obj, MAX_DEPTH):  # told before parsing, not by the parser
+        if nests_deeper(obj, MAX_DEPTH):  # told before parsing, not by the parser
             raise _too_deep(where)
         try:
             value = json.loads(obj)

@@ -34,10 +34,9 @@ from datetime import datetime, timezone
 from starlette.requests import Request
 
 from ..core import codes
+from ..core.json_depth import MAX_DEPTH, nests_deeper
 from ..inputs import images
 from ..inputs.pages import page_count
-from ..reading.jsonl import nests_deeper
-from ..reading.responses import MAX_DEPTH
 from .answer import Answerer, document_page
 from .bodies import BadRequest, read_body
 from .config import ServerConfig

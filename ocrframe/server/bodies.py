@@ -22,10 +22,9 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
 from ..core import codes
+from ..core.json_depth import MAX_DEPTH, nests_deeper
 from ..endpoints import BATCH_ENDPOINTS, CHOICES, OPTIONS
 from ..inputs.images import is_url
-from ..reading.jsonl import nests_deeper
-from ..reading.responses import MAX_DEPTH
 
 
 class BadRequest(Exception):

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ocrframe
+from ocrframe import records
 from ocrframe.core import codes
 from ocrframe.reading import jsonl
 from ocrframe.reading.responses import MAX_DEPTH
@@ -112,6 +113,16 @@ def test_refusing_deep_json_leaves_the_garbage_collector_stack_for_finalizers():
         gc.set_threshold(*old)
         gc.callbacks.remove(finalizer_room)
     assert starved == []
+
+
+def test_a_deeply_nested_record_file_is_refused_naming_it(tmp_path):
+    """A replay record (``ocrframe.records``) is read with the same check before parsing."""
+    path = tmp_path / "general" / "deep.json"
+    path.parent.mkdir()
+    path.write_text(ARRAYS, encoding="utf-8")
+    with pytest.raises(ocrframe.OcrframeError, match="nested more than 100 levels deep") as err:
+        records.read(path)
+    assert str(path) in str(err.value)
 
 
 def test_from_response_refuses_a_deeply_nested_dict():
