@@ -12,6 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -57,6 +61,24 @@ def overlap_area(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
     h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
     return float(max(w, 0) * max(h, 0))
+
+
+def iou(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """The intersection over union of two boxes ``(x, y, width, height)``.
+
+    >>> iou((0, 0, 10, 10), (5, 0, 10, 10))
+    0.3333333333333333
+    """
+    inter = overlap_area(a, b)
+    return inter / max(a[2] * a[3] + b[2] * b[3] - inter, 1e-9)
+
+
+def union_box(boxes: np.ndarray) -> tuple[float, float, float, float]:
+    """The box ``(x, y, width, height)`` that holds the rows of ``boxes`` (each x, y, width,
+    height), as the numbers they are."""
+    x0, y0 = boxes[:, 0].min(), boxes[:, 1].min()
+    x1, y1 = (boxes[:, 0] + boxes[:, 2]).max(), (boxes[:, 1] + boxes[:, 3]).max()
+    return (x0, y0, x1 - x0, y1 - y0)
 
 
 def turned_points(

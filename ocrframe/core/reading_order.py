@@ -36,12 +36,13 @@ of a few hundred lines.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .geometry import bbox, rectangle, turned_points
+from .geometry import bbox, iou, rectangle, turned_points, union_box
 from .table_picture import runs_on, table_runs
 from .union_find import UnionFind
 
@@ -156,7 +157,7 @@ def layout(
         for run in _runs(_rows(b, rest[g]), inside):
             groups.append(run)
             given.append("text" if inside[run[0]] >= 0 else None)
-    boxes_of = [_union(b[g]) for g in groups]
+    boxes_of = [union_box(b[g]) for g in groups]
     line_height = float(np.median(b[:, 3]))
     rows = [_rows(b, g) for g in groups]
     kinds_of = [given[k] or _kind(b[rows[k]], line_height) for k in range(len(groups))]
@@ -173,7 +174,7 @@ def layout(
         block[lines] = number
         order[lines] = np.arange(at, at + len(lines), dtype=np.int32)
         at += len(lines)
-        out.append(Block(_pixels(_union(b[lines])), kinds_of[k], tuple(int(i) for i in lines)))
+        out.append(Block(_pixels(union_box(b[lines])), kinds_of[k], tuple(int(i) for i in lines)))
     return Layout(block, order, tuple(out))
 
 
@@ -246,7 +247,7 @@ def straightened_layout(
     turned_regions = [(kind, bbox(turned_points(rectangle(box), -skew))) for kind, box in regions]
     page = layout(turned, turned_regions, texts)
     blocks = tuple(
-        replace(block, box=_pixels(_union(boxes[list(block.lines)]))) for block in page.blocks
+        replace(block, box=_pixels(union_box(boxes[list(block.lines)]))) for block in page.blocks
     )
     return replace(page, blocks=blocks)
 
@@ -308,19 +309,12 @@ def _in_regions(
 
 def _same_frames(r: np.ndarray) -> list[tuple[int, int]]:
     """Pairs ``(i, j)``, ``i`` before ``j``, of regions (rows of ``r``: x, y, width, height)
-    that frame the same thing: their overlap at least :data:`SAME_FRAME` of their union. The
+    that frame the same thing: their intersection over union at least :data:`SAME_FRAME`. The
     model called a contents page a figure and text at once, the text's box 5 pixels higher:
     its first row fell to the text, the others to the figure, and the table they make lost
     that row."""
-    x0 = np.maximum(r[:, None, 0], r[None, :, 0])
-    y0 = np.maximum(r[:, None, 1], r[None, :, 1])
-    x1 = np.minimum(r[:, None, 0] + r[:, None, 2], r[None, :, 0] + r[None, :, 2])
-    y1 = np.minimum(r[:, None, 1] + r[:, None, 3], r[None, :, 1] + r[None, :, 3])
-    common = np.clip(x1 - x0, 0, None) * np.clip(y1 - y0, 0, None)
-    area = r[:, 2] * r[:, 3]
-    union = area[:, None] + area[None, :] - common
-    same = common >= SAME_FRAME * np.maximum(union, 1e-9)
-    return [(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(same, k=1)))]
+    pairs = itertools.combinations(range(len(r)), 2)
+    return [(i, j) for i, j in pairs if iou(r[i], r[j]) >= SAME_FRAME]
 
 
 def _paragraphs_out_of_figures(
@@ -474,7 +468,12 @@ def _join_rows(
         rows = fewer >= 2 and share >= ROW_SHARE * fewer
         short_side = short[lines_a].mean() > 0.5 or short[lines_c].mean() > 0.5
         prose = texts is not None and _prose(texts, lines_a) and _prose(texts, lines_c)
-        if rows and short_side and not prose and _near(_union(b[lines_a]), _union(b[lines_c])):
+        if (
+            rows
+            and short_side
+            and not prose
+            and _near(union_box(b[lines_a]), union_box(b[lines_c]))
+        ):
             sets.join(a, c)
 
 
@@ -488,12 +487,6 @@ def _near(a: tuple[float, ...], c: tuple[float, ...]) -> bool:
     price beside its item; not a label at the far edge of the page)."""
     gap = max(c[0] - (a[0] + a[2]), a[0] - (c[0] + c[2]))
     return gap < max(a[2], c[2])
-
-
-def _union(b: np.ndarray) -> tuple[float, float, float, float]:
-    x0, y0 = b[:, 0].min(), b[:, 1].min()
-    x1, y1 = (b[:, 0] + b[:, 2]).max(), (b[:, 1] + b[:, 3]).max()
-    return (x0, y0, x1 - x0, y1 - y0)
 
 
 def _order(b: np.ndarray) -> list[int]:

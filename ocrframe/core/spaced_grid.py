@@ -37,7 +37,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .geometry import Line
+from .geometry import Line, union_box
 from .table_picture import (
     GRID_ROWS,
     TIGHT_COLUMN_GAP,
@@ -83,9 +83,8 @@ def spaced_cells(lines: Sequence[Line]) -> list[GridCell] | None:
     merged = _words_set_apart(found, rows, placed, full)
     if merged is None:
         return None  # two pieces of full rows in one column: columns the grid cannot tell
-    if merged[0] is not found:
-        found, rows = merged
-        placed = [[(*_columns_of(found[k], extents), k) for k in row] for row in rows]
+    found, rows = merged
+    placed = [[(*_columns_of(found[k], extents), k) for k in row] for row in rows]
     full = _full_rows(rows)
     if len(full) < 2 or len(full) < 0.5 * len(rows):
         return None
@@ -319,8 +318,8 @@ def _words_set_apart(
     placed: list[list[tuple[int, int, int]]],
     full: list[int],
 ) -> tuple[np.ndarray, list[list[int]]] | None:
-    """``found`` and ``rows`` (placed in columns: ``placed``) with the pieces that one full row holds in one
-    column joined into one, where few full rows (:data:`WORDS_APART` of them at most) do
+    """``found`` and ``rows`` (placed in columns: ``placed``) with the pieces that one full
+    row holds in one column joined into one, where few full rows (:data:`WORDS_APART` of them at most) do
     so: a cell's words the reader set apart (a contents entry's title cut where its
     underscores were lost), in a column whose other cells show it is one. None where more
     rows do: two columns the grid cannot tell apart."""
@@ -336,10 +335,7 @@ def _words_set_apart(
         return None
     found, rows = found.copy(), [list(row) for row in rows]
     for r, ks in crowded:
-        corners = np.concatenate([found[ks, :2], found[ks, :2] + found[ks, 2:]])
-        x0, y0 = corners.min(axis=0)
-        x1, y1 = corners.max(axis=0)
-        found[ks[0]] = (x0, y0, x1 - x0, y1 - y0)
+        found[ks[0]] = union_box(found[ks])
         rows[r] = [k for k in rows[r] if k not in ks[1:]]
     return found, rows
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from ..core.geometry import Line, bbox, overlap_area
+from ..core.geometry import Line, bbox, iou, overlap_area
 from . import wheel_models
 
 #: the model's classes (its metadata's ``character`` list), as ``blocks.type`` names them
@@ -112,7 +112,7 @@ def surer_of_twins(found: list[Region]) -> list[Region]:
     for a, first in enumerate(found):
         for b in range(a + 1, len(found)):
             second = found[b]
-            if {first.kind, second.kind} != TWINS or _iou(first.box, second.box) <= TWIN_IOU:
+            if {first.kind, second.kind} != TWINS or iou(first.box, second.box) <= TWIN_IOU:
                 continue
             dropped.add(b if first.score >= second.score else a)
     return [r for k, r in enumerate(found) if k not in dropped]
@@ -144,12 +144,6 @@ INSIDE = 0.8
 def _inside(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
     """The share of box ``a``'s area (x, y, width, height) that lies inside box ``b``."""
     return overlap_area(a, b) / max(a[2] * a[3], 1e-9)
-
-
-def _iou(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> float:
-    """The intersection over union of two boxes (x, y, width, height)."""
-    inter = overlap_area(a, b)
-    return inter / max(a[2] * a[3] + b[2] * b[3] - inter, 1e-9)
 
 
 def captions_apart(found: list[Region], lines: list[Line]) -> list[Region]:
