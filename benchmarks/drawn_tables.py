@@ -17,7 +17,8 @@ known exactly:
 - DejaVu Sans or Serif, or STIX (matplotlib's Times-like face, the look of many papers),
   15 to 26 pixels;
 - kept as drawn (a screenshot), scanned (a fraction of a degree turned, blurred, specks,
-  JPEG), or made small (scaled to 60 %, JPEG: a thumbnail, a low-resolution scan).
+  JPEG), or made small (scaled to 60 %, JPEG: a thumbnail, a low-resolution scan); the
+  seed's own look is one of these three.
 
 Each picture is read by ocrframe's local engine told that the picture is a table
 (``layout="table"``) and left to find it (the default ``"auto"``): the working tree's and
@@ -31,7 +32,9 @@ picture where no table is found scores 0. The summary gives the mean per style, 
 overall, and seconds per picture.
 
 ``--turn DEGREES`` turns every picture (counter-clockwise, on white: a photo held askew),
-``--look`` draws every table with one look (``clean``, ``scan``, ``small``), and ``--kind prose``
+``--look`` draws every table with one look (``clean``, ``scan``, ``small``, or ``photo``: the
+table printed and photographed on a desk, at a slant, turned 1-2 degrees, lit from one side),
+and ``--kind prose``
 draws tables of words instead of figures (a name column, descriptions wrapped onto up to seven
 lines, short values: a manual's tables).
 

@@ -111,6 +111,35 @@ def turned(line: Line, degrees: float, centre: tuple[float, float]) -> Line:
     return Line(turned_points(line.polygon, degrees, centre), line.text, chars, line.confidence)
 
 
+def projected_points(
+    points: Sequence[tuple[float, float]], matrix: np.ndarray
+) -> list[tuple[float, float]]:
+    """``points`` taken through the 3 x 3 perspective ``matrix`` (on ``(x, y, 1)``).
+
+    >>> import numpy as np
+    >>> projected_points([(10, 5)], np.array([[2, 0, 1], [0, 2, 0], [0, 0, 1]]))
+    [(21.0, 10.0)]
+    """
+    out = []
+    for x, y in points:
+        u, v, w = (float(value) for value in matrix @ (x, y, 1.0))
+        out.append((u / w, v / w))
+    return out
+
+
+def projected(line: Line, matrix: np.ndarray) -> Line:
+    """``line`` taken through the perspective ``matrix`` (:func:`projected_points`): its
+    corners, and each character's box moved with its centre (as :func:`turned` does)."""
+    chars = []
+    for c in line.chars:
+        box = c.box
+        if box is not None:
+            ((mx, my),) = projected_points([(box[0] + box[2] / 2, box[1] + box[3] / 2)], matrix)
+            box = (round(mx - box[2] / 2), round(my - box[3] / 2), box[2], box[3])
+        chars.append(Char(c.text, c.confidence, box))
+    return Line(projected_points(line.polygon, matrix), line.text, chars, line.confidence)
+
+
 def moved(line: Line, dx: float, dy: float) -> Line:
     """``line`` shifted by ``(dx, dy)``: a line read in a crop or tile, in the whole image."""
     polygon = [(x + dx, y + dy) for x, y in line.polygon]

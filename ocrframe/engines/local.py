@@ -29,11 +29,14 @@ from ..core.geometry import (
     bbox,
     moved,
     overlap_area,
+    projected,
+    projected_points,
     rectangle,
     shifted,
     turned,
     turned_points,
 )
+from ..core.ink import square_on
 from ..core.reading_order import HEADER_FOOTER, Layout, straight_boxes
 from ..core.ruled_grid import ruled_cells
 from ..core.spaced_grid import breaks, is_stacked_table, spaced_cells, stacked_cells
@@ -45,6 +48,7 @@ from ..core.table_picture import (
     is_prose_columns,
     is_table_picture,
     plain_share,
+    sheet_share,
 )
 from ..core.table_text import GridCell, placed, reach_of, texts_of
 from ..endpoints import DEFAULT_MODEL, ENDPOINTS, check_layout, check_model
@@ -284,7 +288,7 @@ class LocalEngine(Engine):
             mine = table.lines
             # a table turned straight is seen with the page its turn brought in (on 60 drawn
             # tables turned 3 degrees a margin on top of that lowered TEDS 0.935 -> 0.929)
-            margin = 0 if table.degrees else _clear_margin(box, lines, block.lines)
+            margin = 0 if table.reshaped else _clear_margin(box, lines, block.lines)
             grid = self.structure(table.rgb, table.box, mine, margin)
             words = placed(_grid_cells(grid), mine)  # once: for the texts and their reach
             texts = texts_of(words, len(grid))
@@ -379,9 +383,10 @@ class _Straightened:
     a few degrees askew slants its rows into each other, and the structure model, the rules
     and the text's own grid all read rows as level bands.
 
-    ``rgb`` is the table's part of the page, turned by ``-degrees`` about its ``centre``;
-    ``box`` the table's box and ``lines`` its lines in those pixels; ``origin`` where the
-    part lies on the page. A table that lies straight is the page itself, unturned.
+    ``rgb`` is the table's part of the page, turned by ``-degrees`` about its ``centre`` or
+    seen square on through ``matrix`` (a perspective map of the part's pixels); ``box`` the
+    table's box and ``lines`` its lines in those pixels; ``origin`` where the part lies on
+    the page. A table that lies straight is the page itself, unturned.
     """
 
     rgb: np.ndarray
@@ -390,15 +395,34 @@ class _Straightened:
     degrees: float = 0.0
     centre: tuple[float, float] = (0.0, 0.0)
     origin: tuple[int, int] = (0, 0)
+    matrix: np.ndarray | None = None
 
     @classmethod
     def of(cls, rgb: np.ndarray, box: tuple[int, int, int, int], lines: list[Line]):
-        """The table in ``box`` of the page ``rgb``, read there as ``lines``."""
+        """The table in ``box`` of the page ``rgb``, read there as ``lines``: turned by
+        their slant, or where their boxes lie level, seen square on as its ink's rows and
+        columns lie (:func:`~ocrframe.core.ink.square_on`: the detector boxes the text of
+        a photo held 1-2 degrees askew level, and a sheet photographed at a slant leans
+        its columns)."""
         degrees = skew(lines)
-        if abs(degrees) <= TABLE_SKEW:
-            return cls(rgb, box, lines)
-        # room for the corners that turn in from outside the box
         height = float(np.median([bbox(line.polygon)[3] for line in lines]))
+        x0, y0, x1, y1 = _clipped(box, rgb.shape)
+        if plain_share(_gray(rgb[y0:y1, x0:x1])) < PLAIN:
+            # a photo: the table is where its text is, not the desk round the sheet
+            box = _around(np.array([bbox(line.polygon) for line in lines], dtype=np.float64))
+            x0, y0, x1, y1 = _clipped(box, rgb.shape)
+            photo = True
+        else:
+            photo = plain_share(_gray(rgb)) < PLAIN
+        if abs(degrees) <= TABLE_SKEW:
+            # a scan or screenshot lies as the detector's boxes say (on them the ink's rows
+            # and columns found leans that were none: a list's bullets, a scan's specks)
+            part = _gray(rgb[y0:y1, x0:x1])
+            matrix = square_on(part, height, TABLE_SKEW) if photo else None
+            if matrix is None:
+                return cls(rgb, box, lines)
+            return cls._squared(rgb, (x0, y0, x1, y1), box, lines, matrix)
+        # room for the corners that turn in from outside the box
         room = math.ceil(max(box[2], box[3]) * math.sin(math.radians(abs(degrees))) + height)
         x0, y0, x1, y1 = _clipped(box, rgb.shape, margin=room)
         part = Image.fromarray(np.ascontiguousarray(rgb[y0:y1, x0:x1, :3]))
@@ -416,9 +440,45 @@ class _Straightened:
             (x0, y0),
         )
 
+    @classmethod
+    def _squared(cls, rgb, corners, box, lines, matrix):
+        """The part ``corners`` (x0, y0, x1, y1) of the page ``rgb`` seen through the
+        perspective ``matrix`` (of the part's pixels), shifted to lie in a picture of its
+        own; ``box`` and ``lines`` with it."""
+        x0, y0, x1, y1 = corners
+        part = Image.fromarray(np.ascontiguousarray(rgb[y0:y1, x0:x1, :3]))
+        seen = projected_points(rectangle((0, 0, x1 - x0, y1 - y0)), matrix)
+        left, top = min(x for x, _ in seen), min(y for _, y in seen)
+        matrix = np.array([[1, 0, -left], [0, 1, -top], [0, 0, 1]]) @ matrix
+        size = bbox(projected_points(rectangle((0, 0, x1 - x0, y1 - y0)), matrix))[2:]
+        back = np.linalg.inv(matrix)  # PIL asks, for each pixel it draws, where to look
+        square = part.transform(
+            size,
+            Image.PERSPECTIVE,
+            (back / back[2, 2]).ravel()[:8].tolist(),
+            Image.BICUBIC,
+            fillcolor=_paper(part),
+        )
+        local = [moved(line, -x0, -y0) for line in lines]
+        return cls(
+            np.asarray(square),
+            bbox(projected_points(rectangle(shifted(box, -x0, -y0)), matrix)),
+            [projected(line, matrix) for line in local],
+            origin=(x0, y0),
+            matrix=matrix,
+        )
+
+    @property
+    def reshaped(self) -> bool:
+        """Whether the picture is no longer the page's own: turned or seen square on."""
+        return bool(self.degrees) or self.matrix is not None
+
     def on_page(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         """A box ``(x, y, width, height)`` of the straight picture as the box that holds it on
         the page."""
+        if self.matrix is not None:
+            corners = projected_points(rectangle(box), np.linalg.inv(self.matrix))
+            return shifted(bbox(corners), *self.origin)
         if not self.degrees:
             return box
         corners = turned_points(rectangle(box), self.degrees, self.centre)
@@ -460,9 +520,17 @@ class _Measured:
     texts: list[str]
 
     @classmethod
-    def of(cls, lines: list[Line]) -> _Measured:
+    def of(cls, lines: list[Line], square: np.ndarray | None = None) -> _Measured:
+        """``lines`` measured, the page turned straight by their slant (:func:`~.shape.skew`)
+        or, where their boxes lie level, seen through the perspective map ``square`` (a
+        photo's, :func:`~ocrframe.core.ink.square_on`) where one is given."""
         boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64)
-        straight = straight_boxes([line.polygon for line in lines], skew(lines))
+        degrees = skew(lines)
+        if square is not None and abs(degrees) <= TABLE_SKEW:
+            seen = [bbox(projected_points(line.polygon, square)) for line in lines]
+            straight = np.array(seen, dtype=np.float64).reshape(-1, 4)
+        else:
+            straight = straight_boxes([line.polygon for line in lines], degrees)
         return cls(boxes.reshape(-1, 4), straight.reshape(-1, 4), [line.text for line in lines])
 
 
@@ -515,7 +583,9 @@ def _table_of_picture(
     replies where it is a form (:func:`~ocrframe.core.table_picture.grid_part`: questions
     over the grid, which the model took whole for a picture); None where it is neither, or a
     page with a title, header or footer set alone on its row (the model often calls a table
-    alone a figure, and its header row or a row of it a title or a header)."""
+    alone a figure, and its header row or a row of it a title or a header). A photo's lines
+    count where they lie on a sheet (:func:`~ocrframe.core.table_picture.sheet_share`), as
+    the sheet seen square on places them (:func:`~ocrframe.core.ink.square_on`)."""
     if any(r.kind == "table" for r in found):
         return None
     edges = [r.box for r in found if r.kind in PAGE_FURNITURE]
@@ -527,6 +597,11 @@ def _table_of_picture(
         if any((layout_model.centres_in(page.boxes, box) & alone).any() for box in edges):
             return None
     plain = plain_share(_gray(rgb))
+    if plain < PLAIN:  # a photo of a printed table: its lines on a sheet, lit unevenly
+        plain = max(plain, sheet_share(rgb, page.boxes))
+        if plain >= PLAIN:  # its rows and columns as the sheet seen square on has them
+            height = float(np.median(page.boxes[:, 3]))
+            page = _Measured.of(lines, square_on(_gray(rgb), height, TABLE_SKEW))
     alone = is_table_picture(page.straight, plain, page.texts)
     if not alone and not (plain >= PLAIN and is_stacked_table(lines)):
         return None  # neither rows of cells nor a manual's table of stacked cells

@@ -5,7 +5,7 @@ a web page: a label column and columns of figures, a header of one row or of two
 headings spanning their columns, section rows across the table, labels wrapped onto two
 lines, rules round every cell or three across as papers set them, or none. :func:`drawn_table`
 draws one such table from a seed (the same every time), as a screenshot, a scan or a small
-JPEG, with every cell's grid position, spans and text, so that what ``res.cells`` and
+JPEG (or, asked for, a phone's photo of it printed), with every cell's grid position, spans and text, so that what ``res.cells`` and
 ``res.tables()`` give can be scored against it (``benchmarks/drawn_tables.py``).
 ``kind="prose"`` draws a manual's table instead: a column of names, one of descriptions wrapped
 onto up to seven lines, short values, the text set at the cells' top or middle.
@@ -31,10 +31,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from ..core.ink import perspective
 from .documents import wrapped
 
 STYLES = ("grid", "booktabs", "none", "stripes", "dark")
-LOOKS = ("clean", "scan", "small")
+#: how a seed's own table is kept: a screenshot, a scan, a small JPEG
+OWN_LOOKS = ("clean", "scan", "small")
+#: every look, asked for by name: also a phone's photo of the printed table (a tilted,
+#: foreshortened sheet on a desk, lit unevenly)
+LOOKS = (*OWN_LOOKS, "photo")
 #: what the cells hold: a label column and columns of figures, or words (names and what they
 #: mean, wrapped onto lines as a manual's or a standard's tables set them)
 KINDS = ("figures", "prose")
@@ -445,7 +450,7 @@ def drawn_table(
     rng = random.Random(seed)
     prose = kind == "prose"
     cells, rows, cols, head = prose_structure(rng) if prose else structure(rng)
-    own = rng.choice(STYLES), rng.choice(LOOKS)  # drawn either way: the seed's table stays
+    own = rng.choice(STYLES), rng.choice(OWN_LOOKS)  # drawn either way: the seed's table stays
     style, look = style or own[0], look or own[1]
     if style not in STYLES or look not in LOOKS:
         raise ValueError(f"style={style!r}, look={look!r}; choose of {STYLES} and of {LOOKS}")
@@ -534,9 +539,11 @@ def _furnish(pen, style: str, cells: list[Cell], xs, ys, head: int, rng: random.
 
 
 def _looked(image: Image.Image, look: str, rng: random.Random) -> Image.Image:
-    """The picture as a screenshot (as drawn), a scan or a small JPEG."""
+    """The picture as a screenshot (as drawn), a scan, a small JPEG or a photo."""
     if look == "clean":
         return image
+    if look == "photo":
+        return _photographed(image, rng)
     if look == "scan":
         turned = image.rotate(rng.uniform(-0.5, 0.5), resample=Image.BICUBIC, fillcolor="white")
         image = turned.filter(ImageFilter.GaussianBlur(0.6))
@@ -551,4 +558,39 @@ def _looked(image: Image.Image, look: str, rng: random.Random) -> Image.Image:
         image, quality = image.resize(size, Image.LANCZOS), 70
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+
+
+def _photographed(image: Image.Image, rng: random.Random) -> Image.Image:
+    """The printed table as a phone photographs it: the sheet seen at a slant (its far edge
+    up to a tenth shorter), turned a degree or two, on a darker desk, lit from one side, a
+    little soft, saved as a JPEG."""
+    sheet = Image.new("RGB", (image.width + 60, image.height + 60), (246, 244, 238))
+    sheet.paste(image, (30, 30))
+    w, h = sheet.size
+    near, far = rng.uniform(0.0, 0.03), rng.uniform(0.04, 0.1)
+    corners = [(w * far, 0), (w * (1 - far), 0), (w * (1 - near), h), (w * near, h)]
+    if rng.random() < 0.5:  # the slant's far edge at the bottom instead
+        corners = [(w * near, 0), (w * (1 - near), 0), (w * (1 - far), h), (w * far, h)]
+    pad = round(0.06 * max(w, h))
+    corners = [(x + pad, y + pad) for x, y in corners]
+    size = (w + 2 * pad, h + 2 * pad)
+    # PIL's perspective maps each output pixel to the sheet: the coefficients take the
+    # corners the sheet lands on back to the sheet's own corners
+    back = perspective(np.array(corners), np.array([(0, 0), (w, 0), (w, h), (0, h)], float))
+    coefficients = back.ravel()[:8].tolist()
+    mask = Image.new("L", sheet.size, 255).transform(size, Image.PERSPECTIVE, coefficients)
+    flat = sheet.transform(size, Image.PERSPECTIVE, coefficients, Image.BICUBIC)
+    desk = Image.new("RGB", size, (96, 84, 70))
+    photo = Image.composite(flat, desk, mask).rotate(
+        rng.uniform(-2, 2), resample=Image.BICUBIC, fillcolor=(96, 84, 70)
+    )
+    light = np.linspace(rng.uniform(0.68, 0.85), 1.0, photo.width)[None, :, None]
+    if rng.random() < 0.5:
+        light = light[:, ::-1]
+    pixels = np.asarray(photo, dtype=np.float32) * light
+    photo = Image.fromarray(pixels.clip(0, 255).astype(np.uint8))
+    photo = photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.0)))
+    buffer = io.BytesIO()
+    photo.save(buffer, "JPEG", quality=75)
     return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")

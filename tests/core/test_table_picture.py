@@ -16,6 +16,7 @@ from ocrframe.core.table_picture import (
     is_table_picture,
     plain_share,
     runs_on,
+    sheet_share,
     table_runs,
 )
 
@@ -194,3 +195,17 @@ def test_a_heading_over_a_table_s_columns_is_no_title_but_a_title_across_the_pag
     assert not headings(wide, in_grid_rows(wide, gap=1.0)).any()
     far = np.vstack([page[:1] - (0, 200, 0, 0), page[2:]])
     assert not headings(far, in_grid_rows(far, gap=1.0))[0]
+
+
+def test_a_photographed_table_lies_on_a_sheet_and_a_tinted_scene_does_not():
+    from ocrframe.sample_images.tables import drawn_table
+
+    photo = np.asarray(drawn_table(11, look="photo").image)  # on a desk, lit from one side
+    gray = photo.mean(axis=2).astype(np.uint8)
+    # the text's part of the photo: the sheet, inside the desk round it
+    h, w = gray.shape
+    lines = np.array([(0.2 * w, 0.2 * h + 40 * k, 0.6 * w, 20) for k in range(8)])
+    assert plain_share(gray) < PLAIN <= sheet_share(photo, lines)
+    copper = (photo * np.array([1.0, 0.72, 0.6])).astype(np.uint8)  # a shop photo's hue
+    assert sheet_share(copper, lines) < PLAIN
+    assert sheet_share(photo, np.zeros((0, 4))) == 0.0

@@ -420,6 +420,22 @@ def _reads_as_drawn(drawn) -> None:
 
 
 @pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
+@pytest.mark.parametrize(
+    "seed",
+    [
+        13,  # grey bands on every other row, two header rows
+        20,  # ruled, three times as wide as high: its side columns lean 8 degrees
+        11,  # a dark header band; the layout model calls the photo a figure
+    ],
+)
+def test_a_printed_table_photographed_at_a_slant_on_a_desk_reads_as_drawn(seed):
+    from ocrframe.sample_images.tables import drawn_table
+
+    drawn = drawn_table(seed, look="photo")  # turned 1-2 degrees, lit from one side
+    _reads_as_drawn(drawn)
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
 @pytest.mark.parametrize("seed, degrees", [(0, 3), (2, -3)])  # booktabs; a dark header band
 def test_a_table_photographed_askew_reads_as_it_was_drawn(seed, degrees):
     from PIL import Image
