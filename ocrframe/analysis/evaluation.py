@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..core import geometry
 from ..errors import OcrframeError
 from .text import cer, char_correct, edits, length, normalize, wer
 from .truth import match_sources, read_truth, same_page
@@ -191,13 +192,14 @@ def _pair_lines(items: pd.DataFrame, lines: pd.DataFrame, nfkc: bool) -> dict:
     (so a stray fragment inside a line's box loses to the line itself); otherwise the cost is
     the text's CER."""
     cost = np.ones((len(items), len(lines)))
-    boxes = items[["x", "y", "width", "height"]].notna().all(axis=1).to_numpy()
-    tboxes = lines[["x", "y", "width", "height"]].notna().all(axis=1).to_numpy()
+    box = ["x", "y", "width", "height"]
+    boxes = items[box].notna().all(axis=1).to_numpy()
+    tboxes = lines[box].notna().all(axis=1).to_numpy()
     for i, (_, it) in enumerate(items.iterrows()):
         for j, (_, ln) in enumerate(lines.iterrows()):
             text_cost = min(cer(ln["text"], it["text"], nfkc=nfkc), 1.0)
             if boxes[i] and tboxes[j]:
-                iou = _iou(it, ln)
+                iou = geometry.iou(tuple(map(float, it[box])), tuple(map(float, ln[box])))
                 cost[i, j] = 0.5 * (1.0 - iou) + 0.5 * text_cost if iou >= 0.1 else 2.0
             else:
                 cost[i, j] = text_cost
@@ -211,14 +213,6 @@ def _pair_lines(items: pd.DataFrame, lines: pd.DataFrame, nfkc: bool) -> dict:
         taken_i.add(i)
         taken_j.add(j)
     return pairs
-
-
-def _iou(a, b) -> float:
-    """Intersection over union of two boxes."""
-    w = max(0, min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"]))
-    h = max(0, min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"]))
-    union = a["width"] * a["height"] + b["width"] * b["height"] - w * h
-    return float(w * h / union) if union else 0.0
 
 
 def _judge_chars(chars: pd.DataFrame, items: pd.DataFrame, nfkc: bool) -> pd.DataFrame:
