@@ -597,13 +597,15 @@ def _table_of_picture(
         if any((layout_model.centres_in(page.boxes, box) & alone).any() for box in edges):
             return None
     plain = plain_share(_gray(rgb))
+    square = None
     if plain < PLAIN:  # a photo of a printed table: its lines on a sheet, lit unevenly
         plain = max(plain, sheet_share(rgb, page.boxes))
         if plain >= PLAIN:  # its rows and columns as the sheet seen square on has them
-            height = float(np.median(page.boxes[:, 3]))
-            page = _Measured.of(lines, square_on(_gray(rgb), height, TABLE_SKEW))
+            square = square_on(_gray(rgb), float(np.median(page.boxes[:, 3])), TABLE_SKEW)
+            page = _Measured.of(lines, square)
+    seen = lines if square is None else [projected(line, square) for line in lines]
     alone = is_table_picture(page.straight, plain, page.texts)
-    if not alone and not (plain >= PLAIN and is_stacked_table(lines)):
+    if not alone and not (plain >= PLAIN and is_stacked_table(seen)):
         return None  # neither rows of cells nor a manual's table of stacked cells
     grid = grid_part(page.straight)
     if grid is None or not _questions_beside(page, grid):

@@ -436,6 +436,16 @@ def test_a_printed_table_photographed_at_a_slant_on_a_desk_reads_as_drawn(seed):
 
 
 @pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
+def test_a_manual_s_table_photographed_reads_one_row_per_name():
+    from ocrframe.sample_images.tables import drawn_table
+
+    # no rules: the cells are told by the space between them, on the sheet seen square on
+    drawn = drawn_table(19, kind="prose", look="photo")
+    assert max(len(c.lines) for c in drawn.cells) >= 3
+    _reads_as_drawn(drawn)
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
 @pytest.mark.parametrize("seed, degrees", [(0, 3), (2, -3)])  # booktabs; a dark header band
 def test_a_table_photographed_askew_reads_as_it_was_drawn(seed, degrees):
     from PIL import Image
