@@ -450,7 +450,7 @@ class _Straightened:
         seen = projected_points(rectangle((0, 0, x1 - x0, y1 - y0)), matrix)
         left, top = min(x for x, _ in seen), min(y for _, y in seen)
         matrix = np.array([[1, 0, -left], [0, 1, -top], [0, 0, 1]]) @ matrix
-        size = bbox(projected_points(rectangle((0, 0, x1 - x0, y1 - y0)), matrix))[2:]
+        size = bbox([(x - left, y - top) for x, y in seen])[2:]
         back = np.linalg.inv(matrix)  # PIL asks, for each pixel it draws, where to look
         square = part.transform(
             size,
