@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from ocrframe.core.geometry import Char, Line, moved, turned, turned_points
+from ocrframe.core.geometry import Char, Line, moved, projected, turned, turned_points
 
 
 def _line() -> Line:
@@ -41,3 +42,16 @@ def test_a_moved_line_keeps_its_confidence():
     line = moved(_line(), 5, -2)
     assert line.confidence == 0.85
     assert line.chars[0].box == (15, 8, 8, 10)
+
+
+def test_a_line_seen_through_a_perspective_keeps_its_text_and_moves_its_characters():
+    shift = np.array([[1.0, 0, 5], [0, 1, -2], [0, 0, 1]])
+    seen = projected(_line(), shift)  # a perspective that only shifts is a move
+    assert seen == moved(_line(), 5, -2)
+    # a perspective whose far side lies down the page: at y = 20 a point is seen at two
+    # thirds of its distance from the corner
+    slant = np.array([[1.0, 0, 0], [0, 1, 0], [0, 0.025, 1]])
+    line = projected(_line(), slant)
+    assert (line.text, line.confidence) == ("a b", 0.85)
+    assert line.polygon[2] == pytest.approx((38 / 1.5, 20 / 1.5))
+    assert [c.box[2:] for c in line.chars if c.box] == [(8, 10), (8, 10)]  # sizes kept
