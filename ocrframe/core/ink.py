@@ -57,8 +57,7 @@ def square_on(gray: np.ndarray, reach: float, limit: float) -> np.ndarray | None
 
     The rows' slant is taken to change evenly from top to bottom, and the columns' lean from
     left to right; each pair is the one at which the ink falls into the sharpest rows (or
-    columns). The map takes the picture's corners to
-    where those rows and columns put them.
+    columns). The map takes the picture's corners to where those rows and columns put them.
 
     >>> import numpy as np
     >>> page = np.full((400, 400), 235, np.uint8)
