@@ -10,7 +10,7 @@ Engines build :class:`Line` objects from what they found and readers of line-bas
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -99,16 +99,7 @@ def turned(line: Line, degrees: float, centre: tuple[float, float]) -> Line:
     """``line`` turned by ``degrees`` about ``centre`` (:func:`turned_points`): its corners,
     and each character's box moved with its centre (a box keeps its size: the turns this is
     for, a page or table held askew, are of a few degrees)."""
-    chars = []
-    for c in line.chars:
-        box = c.box
-        if box is not None:
-            ((mx, my),) = turned_points(
-                [(box[0] + box[2] / 2, box[1] + box[3] / 2)], degrees, centre
-            )
-            box = (round(mx - box[2] / 2), round(my - box[3] / 2), box[2], box[3])
-        chars.append(Char(c.text, c.confidence, box))
-    return Line(turned_points(line.polygon, degrees, centre), line.text, chars, line.confidence)
+    return _carried(line, lambda points: turned_points(points, degrees, centre))
 
 
 def projected_points(
@@ -130,14 +121,20 @@ def projected_points(
 def projected(line: Line, matrix: np.ndarray) -> Line:
     """``line`` taken through the perspective ``matrix`` (:func:`projected_points`): its
     corners, and each character's box moved with its centre (as :func:`turned` does)."""
+    return _carried(line, lambda points: projected_points(points, matrix))
+
+
+def _carried(line: Line, to: Callable[[list[tuple[float, float]]], list]) -> Line:
+    """``line`` with its corners taken where ``to`` takes points, and each character's box
+    moved with its centre, keeping its size."""
     chars = []
     for c in line.chars:
         box = c.box
         if box is not None:
-            ((mx, my),) = projected_points([(box[0] + box[2] / 2, box[1] + box[3] / 2)], matrix)
+            ((mx, my),) = to([(box[0] + box[2] / 2, box[1] + box[3] / 2)])
             box = (round(mx - box[2] / 2), round(my - box[3] / 2), box[2], box[3])
         chars.append(Char(c.text, c.confidence, box))
-    return Line(projected_points(line.polygon, matrix), line.text, chars, line.confidence)
+    return Line(to(line.polygon), line.text, chars, line.confidence)
 
 
 def moved(line: Line, dx: float, dy: float) -> Line:

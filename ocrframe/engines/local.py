@@ -405,11 +405,12 @@ class _Straightened:
         a photo held 1-2 degrees askew level, and a sheet photographed at a slant leans
         its columns)."""
         degrees = skew(lines)
-        height = float(np.median([bbox(line.polygon)[3] for line in lines]))
+        boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64)
+        height = float(np.median(boxes[:, 3]))
         x0, y0, x1, y1 = _clipped(box, rgb.shape)
         if plain_share(_gray(rgb[y0:y1, x0:x1])) < PLAIN:
             # a photo: the table is where its text is, not the desk round the sheet
-            box = _around(np.array([bbox(line.polygon) for line in lines], dtype=np.float64))
+            box = _around(boxes)
             x0, y0, x1, y1 = _clipped(box, rgb.shape)
             photo = True
         else:
@@ -520,17 +521,9 @@ class _Measured:
     texts: list[str]
 
     @classmethod
-    def of(cls, lines: list[Line], square: np.ndarray | None = None) -> _Measured:
-        """``lines`` measured, the page turned straight by their slant (:func:`~.shape.skew`)
-        or, where their boxes lie level, seen through the perspective map ``square`` (a
-        photo's, :func:`~ocrframe.core.ink.square_on`) where one is given."""
+    def of(cls, lines: list[Line]) -> _Measured:
         boxes = np.array([bbox(line.polygon) for line in lines], dtype=np.float64)
-        degrees = skew(lines)
-        if square is not None and abs(degrees) <= TABLE_SKEW:
-            seen = [bbox(projected_points(line.polygon, square)) for line in lines]
-            straight = np.array(seen, dtype=np.float64).reshape(-1, 4)
-        else:
-            straight = straight_boxes([line.polygon for line in lines], degrees)
+        straight = straight_boxes([line.polygon for line in lines], skew(lines))
         return cls(boxes.reshape(-1, 4), straight.reshape(-1, 4), [line.text for line in lines])
 
 
@@ -597,13 +590,17 @@ def _table_of_picture(
         if any((layout_model.centres_in(page.boxes, box) & alone).any() for box in edges):
             return None
     plain = plain_share(_gray(rgb))
-    square = None
+    seen = lines
     if plain < PLAIN:  # a photo of a printed table: its lines on a sheet, lit unevenly
         plain = max(plain, sheet_share(rgb, page.boxes))
+        square = None
         if plain >= PLAIN:  # its rows and columns as the sheet seen square on has them
             square = square_on(_gray(rgb), float(np.median(page.boxes[:, 3])), TABLE_SKEW)
-            page = _Measured.of(lines, square)
-    seen = lines if square is None else [projected(line, square) for line in lines]
+        if square is not None:
+            seen = [projected(line, square) for line in lines]
+            if abs(skew(lines)) <= TABLE_SKEW:  # boxes that slant are turned straight
+                straight = [bbox(line.polygon) for line in seen]
+                page = replace(page, straight=np.array(straight, float).reshape(-1, 4))
     alone = is_table_picture(page.straight, plain, page.texts)
     if not alone and not (plain >= PLAIN and is_stacked_table(seen)):
         return None  # neither rows of cells nor a manual's table of stacked cells

@@ -5,8 +5,9 @@ a web page: a label column and columns of figures, a header of one row or of two
 headings spanning their columns, section rows across the table, labels wrapped onto two
 lines, rules round every cell or three across as papers set them, or none. :func:`drawn_table`
 draws one such table from a seed (the same every time), as a screenshot, a scan or a small
-JPEG (or, asked for, a phone's photo of it printed), with every cell's grid position, spans and text, so that what ``res.cells`` and
-``res.tables()`` give can be scored against it (``benchmarks/drawn_tables.py``).
+JPEG (or, asked for, a phone's photo of it printed), with every cell's grid position, spans
+and text, so that what ``res.cells`` and ``res.tables()`` give can be scored against it
+(``benchmarks/drawn_tables.py``).
 ``kind="prose"`` draws a manual's table instead: a column of names, one of descriptions wrapped
 onto up to seven lines, short values, the text set at the cells' top or middle.
 
@@ -556,9 +557,7 @@ def _looked(image: Image.Image, look: str, rng: random.Random) -> Image.Image:
     else:
         size = (round(image.width * 0.6), round(image.height * 0.6))
         image, quality = image.resize(size, Image.LANCZOS), 70
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality)
-    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+    return _as_jpeg(image, quality)
 
 
 def _photographed(image: Image.Image, rng: random.Random) -> Image.Image:
@@ -591,6 +590,11 @@ def _photographed(image: Image.Image, rng: random.Random) -> Image.Image:
     pixels = np.asarray(photo, dtype=np.float32) * light
     photo = Image.fromarray(pixels.clip(0, 255).astype(np.uint8))
     photo = photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.0)))
+    return _as_jpeg(photo, 75)
+
+
+def _as_jpeg(image: Image.Image, quality: int) -> Image.Image:
+    """``image`` saved as a JPEG of ``quality`` and read back, with the JPEG's losses."""
     buffer = io.BytesIO()
-    photo.save(buffer, "JPEG", quality=75)
+    image.save(buffer, "JPEG", quality=quality)
     return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
