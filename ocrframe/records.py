@@ -27,8 +27,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .core import json_depth
 from .core.atomic import TMP_PREFIX, write_text
-from .core.json_depth import MAX_DEPTH, nests_deeper
 from .endpoints import endpoint_options
 from .errors import OcrframeError
 
@@ -145,9 +145,9 @@ def read(path: str | os.PathLike) -> Record:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
-        if nests_deeper(text, MAX_DEPTH):  # told before parsing: no parser recursing so deep
-            raise OcrframeError(f"{path}: not a record: nested more than {MAX_DEPTH} levels deep")
-        obj = json.loads(text)
+        obj = json_depth.loads(text)
+    except json_depth.TooDeep as err:
+        raise OcrframeError(f"{path}: not a record: {err}") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise OcrframeError(f"{path}: not a readable record: {type(err).__name__}: {err}") from None
     if not isinstance(obj, dict) or obj.get("format") != FORMAT:

@@ -3,13 +3,16 @@
 Python's JSON parser and Arrow's recurse: on a hostile document nested thousands deep the one
 runs to the recursion limit (and the garbage collector, should it run at that depth, calls
 other objects' finalizers with no stack left), the other crashes the process. Readers measure
-first and refuse what nests deeper than any response does (:data:`MAX_DEPTH`).
+first and refuse what nests deeper than any response does (:data:`MAX_DEPTH`); :func:`loads` is
+the one safe parse every reader of untrusted JSON calls.
 
 >>> nests_deeper("[" * 5000 + "]" * 5000, MAX_DEPTH)
 True
 """
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 
@@ -21,6 +24,27 @@ _NOT_NESTING = bytes(sorted(set(range(256)) - set(b'"[]{}\n')))
 _NOT_NESTING_DOCUMENT = bytes(sorted(set(range(256)) - set(b'"[]{}')))
 #: brackets and newlines as steps of the nesting depth (as int8)
 _STEPS = bytes.maketrans(b"[{]}\n", b"\x01\x01\xff\xff\x00")
+
+
+class TooDeep(ValueError):
+    """A JSON text nesting its arrays and objects deeper than :data:`MAX_DEPTH`: each caller says
+    it in its own terms (an API error code, a file's name)."""
+
+
+def loads(text: str | bytes) -> object:
+    """``json.loads``, after refusing a text that nests deeper than :data:`MAX_DEPTH`
+    (:class:`TooDeep`, told without parsing); a text that is no JSON raises as ``json.loads``.
+
+    >>> loads('{"a": [1]}')
+    {'a': [1]}
+    >>> loads("[" * 5000 + "]" * 5000)
+    Traceback (most recent call last):
+    ...
+    ocrframe.core.json_depth.TooDeep: arrays and objects nested more than 100 levels deep
+    """
+    if nests_deeper(text, MAX_DEPTH):
+        raise TooDeep(f"arrays and objects nested more than {MAX_DEPTH} levels deep")
+    return json.loads(text)
 
 
 def nests_deeper(text: str | bytes, limit: int) -> bool:

@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import formats
-from ..core import assemble, codes
+from ..core import assemble, codes, json_depth
 from ..core.assemble import without_nulls
-from ..core.json_depth import MAX_DEPTH, nests_deeper
+from ..core.json_depth import MAX_DEPTH
 from ..endpoints import BATCH_ENDPOINTS, batch_entry
 from ..errors import OcrFormatError, OcrframeError, OcrScaleWarning
 from ..inputs import files
@@ -44,10 +44,10 @@ def _decode(obj: object, where: str | None) -> tuple[object, str]:
     if isinstance(obj, str):
         if _is_text_format(obj):  # Tesseract TSV or hOCR, kept as the text it came in
             return {formats.TEXT_KEY: obj}, obj
-        if nests_deeper(obj, MAX_DEPTH):  # told before parsing, not by the parser
-            raise _too_deep(where)
         try:
-            value = json.loads(obj)
+            value = json_depth.loads(obj)
+        except json_depth.TooDeep:
+            raise _too_deep(where) from None
         except json.JSONDecodeError as err:
             raise OcrFormatError(f"invalid JSON: {err}", source=where) from None
         if _SURROGATE_ESCAPE.search(obj):  # rare: emoji written as escaped pairs, or a broken one

@@ -33,8 +33,7 @@ from datetime import datetime, timezone
 
 from starlette.requests import Request
 
-from ..core import codes
-from ..core.json_depth import MAX_DEPTH, nests_deeper
+from ..core import codes, json_depth
 from ..inputs import images
 from ..inputs.pages import page_count
 from .answer import Answerer, document_page
@@ -136,10 +135,10 @@ def verify(request: Request, body: bytes, config: ServerConfig, now: float | Non
 
 
 def _params(body: bytes) -> dict:
-    if nests_deeper(body, MAX_DEPTH):
-        raise Api3Error("InvalidParameter", f"the body nests more than {MAX_DEPTH} levels deep")
     try:
-        params = json.loads(body or b"{}")
+        params = json_depth.loads(body or b"{}")
+    except json_depth.TooDeep as err:
+        raise Api3Error("InvalidParameter", f"the body has {err}") from None
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise Api3Error("InvalidParameter", "the body is not JSON") from None
     if not isinstance(params, dict):

@@ -21,8 +21,7 @@ from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
-from ..core import codes
-from ..core.json_depth import MAX_DEPTH, nests_deeper
+from ..core import codes, json_depth
 from ..endpoints import BATCH_ENDPOINTS, CHOICES, OPTIONS
 from ..inputs.images import is_url
 
@@ -92,10 +91,10 @@ class Ask:
 
 
 def parse_json(body: bytes, endpoint: str) -> Ask:
-    if nests_deeper(body, MAX_DEPTH):
-        raise BadRequest(3, f"the JSON body nests more than {MAX_DEPTH} levels deep")
     try:
-        obj = json.loads(body)
+        obj = json_depth.loads(body)
+    except json_depth.TooDeep as err:
+        raise BadRequest(3, f"the JSON body has {err}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise BadRequest(3, f"the body is not JSON: {err}") from None
     if not isinstance(obj, dict):
@@ -208,10 +207,10 @@ async def parse_multipart(headers: Headers, body: bytes, endpoint: str) -> Ask:
 
 
 def _multipart_language(text: str) -> dict:
-    if nests_deeper(text, MAX_DEPTH):
-        raise BadRequest(3, f"the options field nests more than {MAX_DEPTH} levels deep")
     try:
-        opts = json.loads(text)
+        opts = json_depth.loads(text)
+    except json_depth.TooDeep as err:
+        raise BadRequest(3, f"the options field has {err}") from None
     except json.JSONDecodeError:
         return {"language": text.strip()}
     return {"language": opts.get("language")} if isinstance(opts, dict) else {}

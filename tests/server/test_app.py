@@ -220,12 +220,12 @@ def test_bad_options_and_bodies(server):
     deep = b"[" * 200_000 + b"]" * 200_000  # once an internal error (a RecursionError)
     too_deep = post(server, "general", data=deep, headers={"content-type": "application/json"})
     expect(too_deep, 400, 3)
-    assert "nests more than 100 levels deep" in too_deep.json()["message"]
+    assert "nested more than 100 levels deep" in too_deep.json()["message"]
     api3 = requests.post(
         server.url + "/", data=deep, headers={"X-TC-Action": "GeneralBasicOCR"}, timeout=60
     )
     error = api3.json()["Response"]["Error"]
-    assert error["Code"] == "InvalidParameter" and "nests more than" in error["Message"]
+    assert error["Code"] == "InvalidParameter" and "nested more than" in error["Message"]
     missing = requests.post(server.url + "/ocr/nothing", json={}, timeout=60)
     assert missing.status_code == 404 and missing.json()["code"] == 3
 
