@@ -6,6 +6,8 @@ pipe tables). Every page is rendered to a PNG at ``--dpi`` (200 by default, to k
 affordable; ``recognize``'s own default is 300), and these same pixels go to every OCR system,
 so nothing can read the text layer by accident (a PDF given to ``recognize`` would be rendered
 the same way today, but the mixed-PDF option of the issue may read a born-digital page's layer).
+``--look scan`` (or ``small``, ``photo``) keeps each page as a flatbed scan (or a small JPEG, a
+phone's photo of it printed: ``ocrframe.sample_images.looks``), as the hidden scanned pages are.
 Systems, each a column group, in one run:
 
 - ``ocrframe@HEAD``: today's answer, the local engine of the committed package (``--today REV``;
@@ -69,8 +71,8 @@ footers, page numbers) and text inside pictures, so every system that reads the 
 for those lines; ``normal_4pages`` is Korean, which neither the local model nor ``-l eng`` reads
 (the "Latin script" rows leave it out).
 
-    python benchmarks/documents_layout.py [--dpi 200] [--limit-pages N] [--json FILE]
-        [--documents DIR] [--tesseract-lang eng] [--today HEAD|none]
+    python benchmarks/documents_layout.py [--dpi 200] [--look clean|scan|small|photo] [--json FILE]
+        [--limit-pages N] [--documents DIR] [--tesseract-lang eng] [--today HEAD|none]
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -97,6 +100,7 @@ from revisions import answered, package_at
 
 import ocrframe
 from ocrframe.inputs.pages import DocumentPage, page_count, render
+from ocrframe.sample_images.looks import LOOKS, looked
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "shared" / "realdev" / "documents"
 #: the documents whose pages have more than one column of text (a two-page spread counts)
@@ -499,16 +503,20 @@ def run_today(
     return out, sha
 
 
-def render_pages(pdf: Path, pages: int, dpi: int, folder: Path) -> tuple[list[Path], float]:
+def render_pages(
+    pdf: Path, pages: int, dpi: int, folder: Path, look: str = "clean"
+) -> tuple[list[Path], float]:
     """The first ``pages`` pages as PNG files at ``dpi`` (the resolution recorded in the file,
-    for Tesseract), and the seconds rendering took."""
+    for Tesseract), kept as ``look`` (each page's look drawn from its name: the same every
+    run), and the seconds rendering took."""
     out, seconds = [], 0.0
     for k in range(pages):
         start = time.perf_counter()
         rgb = render(DocumentPage(pdf, k, dpi))
         seconds += time.perf_counter() - start
         path = folder / f"{pdf.stem}-{k + 1:03d}.png"
-        Image.fromarray(rgb).save(path, dpi=(dpi, dpi), compress_level=1)
+        page = looked(Image.fromarray(rgb), look, random.Random(path.name))
+        page.save(path, dpi=(dpi, dpi), compress_level=1)
         out.append(path)
     return out, seconds
 
@@ -615,6 +623,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--documents", default=str(DOCUMENTS), help="the realdev documents")
     parser.add_argument("--dpi", type=int, default=200, help="resolution pages are rendered at")
     parser.add_argument("--limit-pages", type=int, default=None, help="pages per document")
+    parser.add_argument(
+        "--look", default="clean", choices=LOOKS, help="pages kept as scans or photos, or clean"
+    )
     parser.add_argument("--tesseract-lang", default="eng")
     parser.add_argument(
         "--today", default="HEAD", help="the revision whose answers are today's ('none': skip)"
@@ -641,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
         for pdf in pdfs:
             total = page_count(pdf) or 0
             pages = min(total, args.limit_pages) if args.limit_pages else total
-            pngs, render_seconds = render_pages(pdf, pages, args.dpi, Path(tmp))
+            pngs, render_seconds = render_pages(pdf, pages, args.dpi, Path(tmp), args.look)
             jobs.append(
                 {
                     "pdf": str(pdf),
@@ -718,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     refs = pd.DataFrame(references).set_index("document")
     refs.index.name = None
     print(
-        f"\n{len(pdfs)} born-digital PDFs of {folder}, pages rendered at {args.dpi} dpi"
+        f"\n{len(pdfs)} born-digital PDFs of {folder}, pages rendered at {args.dpi} dpi, kept {args.look}"
         + (f", first {args.limit_pages} pages only" if args.limit_pages else "")
         + (f"; today = {args.today} ({sha}), the others the working tree" if sha else "")
     )

@@ -24,23 +24,17 @@ onto up to seven lines, short values, the text set at the cells' top or middle.
 
 from __future__ import annotations
 
-import io
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFont
 
-from ..core.ink import perspective
 from .documents import wrapped
+from .looks import LOOKS, OWN_LOOKS, looked
 
 STYLES = ("grid", "booktabs", "none", "stripes", "dark")
-#: how a seed's own table is kept: a screenshot, a scan, a small JPEG
-OWN_LOOKS = ("clean", "scan", "small")
-#: every look, asked for by name: also a phone's photo of the printed table (a tilted,
-#: foreshortened sheet on a desk, lit unevenly)
-LOOKS = (*OWN_LOOKS, "photo")
 #: what the cells hold: a label column and columns of figures, or words (names and what they
 #: mean, wrapped onto lines as a manual's or a standard's tables set them)
 KINDS = ("figures", "prose")
@@ -506,7 +500,7 @@ def drawn_table(
             else:
                 x = x0 + pad_x + (indent if cell.indent else 0)
             pen.text((x, top + k * line_h + (line_h - size) / 2), text, font=font, fill=ink)
-    image = _looked(image, look, rng)
+    image = looked(image, look, rng)
     name = f"{'p' if prose else 't'}{seed:03d}-{style}-{look}"
     return DrawnTable(name, style, look, image, cells, rows, cols, head)
 
@@ -537,64 +531,3 @@ def _furnish(pen, style: str, cells: list[Cell], xs, ys, head: int, rng: random.
         pen.rectangle([left, top, right, ys[head]], fill=(40, 70, 140))
         for r in range(head + 1, len(ys)):
             pen.line([(left, ys[r]), (right, ys[r])], fill=(200, 200, 200), width=1)
-
-
-def _looked(image: Image.Image, look: str, rng: random.Random) -> Image.Image:
-    """The picture as a screenshot (as drawn), a scan, a small JPEG or a photo."""
-    if look == "clean":
-        return image
-    if look == "photo":
-        return _photographed(image, rng)
-    if look == "scan":
-        turned = image.rotate(rng.uniform(-0.5, 0.5), resample=Image.BICUBIC, fillcolor="white")
-        image = turned.filter(ImageFilter.GaussianBlur(0.6))
-        pixels = image.load()
-        for _ in range(image.width * image.height // 800):
-            pixels[rng.randrange(image.width), rng.randrange(image.height)] = (
-                rng.randint(150, 230),
-            ) * 3
-        quality = 80
-    else:
-        size = (round(image.width * 0.6), round(image.height * 0.6))
-        image, quality = image.resize(size, Image.LANCZOS), 70
-    return _as_jpeg(image, quality)
-
-
-def _photographed(image: Image.Image, rng: random.Random) -> Image.Image:
-    """The printed table as a phone photographs it: the sheet seen at a slant (its far edge
-    up to a tenth shorter), turned a degree or two, on a darker desk, lit from one side, a
-    little soft, saved as a JPEG."""
-    sheet = Image.new("RGB", (image.width + 60, image.height + 60), (246, 244, 238))
-    sheet.paste(image, (30, 30))
-    w, h = sheet.size
-    near, far = rng.uniform(0.0, 0.03), rng.uniform(0.04, 0.1)
-    corners = [(w * far, 0), (w * (1 - far), 0), (w * (1 - near), h), (w * near, h)]
-    if rng.random() < 0.5:  # the slant's far edge at the bottom instead
-        corners = [(w * near, 0), (w * (1 - near), 0), (w * (1 - far), h), (w * far, h)]
-    pad = round(0.06 * max(w, h))
-    corners = [(x + pad, y + pad) for x, y in corners]
-    size = (w + 2 * pad, h + 2 * pad)
-    # PIL's perspective maps each output pixel to the sheet: the coefficients take the
-    # corners the sheet lands on back to the sheet's own corners
-    back = perspective(np.array(corners), np.array([(0, 0), (w, 0), (w, h), (0, h)], float))
-    coefficients = back.ravel()[:8].tolist()
-    mask = Image.new("L", sheet.size, 255).transform(size, Image.PERSPECTIVE, coefficients)
-    flat = sheet.transform(size, Image.PERSPECTIVE, coefficients, Image.BICUBIC)
-    desk = Image.new("RGB", size, (96, 84, 70))
-    photo = Image.composite(flat, desk, mask).rotate(
-        rng.uniform(-2, 2), resample=Image.BICUBIC, fillcolor=(96, 84, 70)
-    )
-    light = np.linspace(rng.uniform(0.68, 0.85), 1.0, photo.width)[None, :, None]
-    if rng.random() < 0.5:
-        light = light[:, ::-1]
-    pixels = np.asarray(photo, dtype=np.float32) * light
-    photo = Image.fromarray(pixels.clip(0, 255).astype(np.uint8))
-    photo = photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.0)))
-    return _as_jpeg(photo, 75)
-
-
-def _as_jpeg(image: Image.Image, quality: int) -> Image.Image:
-    """``image`` saved as a JPEG of ``quality`` and read back, with the JPEG's losses."""
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality)
-    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
