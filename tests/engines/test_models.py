@@ -436,6 +436,28 @@ def test_a_printed_table_photographed_at_a_slant_on_a_desk_reads_as_drawn(seed):
 
 
 @pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
+@pytest.mark.parametrize(
+    "seed",
+    [
+        14,  # the layout model calls the page as it lies on the desk a figure
+        3,  # ... and this one's table, seen square on, a figure
+    ],
+)
+def test_a_report_page_photographed_on_a_desk_reads_its_table(seed):
+    import random
+
+    from ocrframe.sample_images import documents
+    from ocrframe.sample_images.looks import looked
+
+    page = documents.table_page(seed=seed)
+    photo = looked(page.image, "photo", random.Random(seed))  # at a slant, lit from one side
+    res = ocrframe.recognize(photo, progress=False)
+    assert [t.values.tolist() for t in res.tables()] == [page.rows]
+    text = res.text(0)
+    assert text.index("Quarterly") < text.index("Region") < text.index("Every figure")
+
+
+@pytest.mark.skipif(not HAS_TABLES, reason="the layout and table models are not installed")
 def test_a_manual_s_table_photographed_reads_one_row_per_name():
     from ocrframe.sample_images.tables import drawn_table
 
