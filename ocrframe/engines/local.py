@@ -248,9 +248,10 @@ class LocalEngine(Engine):
         if not wanted or not layout_model.available():
             return None
         page = _Measured.of(lines)
-        found = _fitted_tables(self._page_regions(rgb, page, lines), page)
+        ground = _Background.of(rgb, page.boxes)
+        found = _fitted_tables(self._page_regions(rgb, page, lines, ground), page)
         found = layout_model.outside_tables(found)
-        table = _table_of_picture(rgb, page, found, lines) if auto else None
+        table = _table_of_picture(rgb, page, found, lines, ground) if auto else None
         if table == (0, 0, rgb.shape[1], rgb.shape[0]):
             return [("table", table)]
         if table is not None:  # a form's grid, the model having framed the form as a picture
@@ -263,9 +264,10 @@ class LocalEngine(Engine):
         return [(r.kind, r.box) for r in found]
 
     def _page_regions(
-        self, rgb: np.ndarray, page: _Measured, lines: list[Line]
+        self, rgb: np.ndarray, page: _Measured, lines: list[Line], ground: _Background
     ) -> list[layout_model.Region]:
-        """The layout model's regions of the page ``rgb`` (its ``lines``, measured: ``page``).
+        """The layout model's regions of the page ``rgb`` (its ``lines``, measured: ``page``;
+        its background: ``ground``).
         A photographed page is shown to the model twice, as it lies and as a scan would show
         it, its sheet seen square on (:func:`_sheet_seen`, the regions carried back onto the
         photo); the sheet's regions are kept where it finds more tables in them. Each view
@@ -274,7 +276,7 @@ class LocalEngine(Engine):
         reports' pages where the sheet had none; on pages of prose the sheet's view framed
         paragraphs as figures, so a tie keeps the photo's."""
         found = layout_model.regions(rgb, self.runtime, self.threads)
-        sheet = _sheet_seen(rgb, page, lines)
+        sheet = _sheet_seen(rgb, page, lines, ground)
         if sheet is None:
             return found
         seen = layout_model.regions(np.ascontiguousarray(sheet.rgb), self.runtime, self.threads)
@@ -597,22 +599,54 @@ def _tables_in(found: list[layout_model.Region]) -> int:
     return sum(r.kind == "table" for r in found)
 
 
-def _sheet_seen(rgb: np.ndarray, page: _Measured, lines: list[Line]) -> _Straightened | None:
-    """The sheet a photographed page (no plain picture, its ``lines`` on a sheet:
-    :func:`~ocrframe.core.table_picture.sheet_share`) shows, cut to its text and seen square
-    on (:class:`_Straightened`); None for a scan, a screenshot or a scene. The layout model
-    knows pages as scans show them: on the 18 Redbook pages photographed on a desk it
-    called the whole page a figure on 3 of the 4 pages with tables."""
-    if len(lines) < TABLE_LINES or plain_share(_gray(rgb)) >= PLAIN:
-        return None
-    if sheet_share(rgb, page.boxes) < PLAIN:
+@dataclass(frozen=True)
+class _Background:
+    """What lies behind a picture's text: the share of the picture that is plain background
+    (:func:`~ocrframe.core.table_picture.plain_share`) and, where that is under
+    :data:`~ocrframe.core.table_picture.PLAIN`, the share of its lines' part that is a sheet
+    of paper under uneven light (:func:`~ocrframe.core.table_picture.sheet_share`). A scan
+    or a screenshot is plain, a phone's photo of a printed page lies on a sheet, a shop's
+    or a street's scene on neither."""
+
+    plain: float
+    sheet: float = 0.0
+
+    @classmethod
+    def of(cls, rgb: np.ndarray, boxes: np.ndarray) -> _Background:
+        plain = plain_share(_gray(rgb))
+        return cls(plain, sheet_share(rgb, boxes) if plain < PLAIN else 0.0)
+
+    @property
+    def photo(self) -> bool:
+        """Whether the picture is a photo of a printed sheet."""
+        return self.plain < PLAIN <= self.sheet
+
+    @property
+    def share(self) -> float:
+        """How plain the text's ground is: the picture's, or its sheet's in a photo."""
+        return max(self.plain, self.sheet)
+
+
+def _sheet_seen(
+    rgb: np.ndarray, page: _Measured, lines: list[Line], ground: _Background
+) -> _Straightened | None:
+    """The sheet a photographed page (``ground``: no plain picture, its ``lines`` on a
+    sheet) shows, cut to its text and seen square on (:class:`_Straightened`); None for a
+    scan, a screenshot or a scene. The layout model knows pages as scans show them: on the
+    18 Redbook pages photographed on a desk it called the whole page a figure on 3 of the 4
+    pages with tables."""
+    if len(lines) < TABLE_LINES or not ground.photo:
         return None
     sheet = _Straightened.of(rgb, _around(page.boxes, PAGE_SPARE), lines, PAGE_SPARE)
     return sheet if sheet.reshaped else None
 
 
 def _table_of_picture(
-    rgb: np.ndarray, page: _Measured, found: list[layout_model.Region], lines: list[Line]
+    rgb: np.ndarray,
+    page: _Measured,
+    found: list[layout_model.Region],
+    lines: list[Line],
+    ground: _Background,
 ) -> tuple[int, int, int, int] | None:
     """The box of the table a picture where the layout model ``found`` no table shows, judged
     by its ``lines`` (``page``, measured: :func:`~ocrframe.core.table_picture.is_table_picture`,
@@ -622,8 +656,8 @@ def _table_of_picture(
     over the grid, which the model took whole for a picture); None where it is neither, or a
     page with a title, header or footer set alone on its row (the model often calls a table
     alone a figure, and its header row or a row of it a title or a header). A photo's lines
-    count where they lie on a sheet (:func:`~ocrframe.core.table_picture.sheet_share`), as
-    the sheet seen square on places them (:func:`~ocrframe.core.ink.square_on`)."""
+    count where they lie on a sheet (``ground``), as the sheet seen square on places them
+    (:func:`~ocrframe.core.ink.square_on`)."""
     if any(r.kind == "table" for r in found):
         return None
     edges = [r.box for r in found if r.kind in PAGE_FURNITURE]
@@ -634,13 +668,9 @@ def _table_of_picture(
         alone = ~grid & ~headings(page.straight, grid)  # a heading of columns is no title
         if any((layout_model.centres_in(page.boxes, box) & alone).any() for box in edges):
             return None
-    plain = plain_share(_gray(rgb))
-    seen = lines
-    if plain < PLAIN:  # a photo of a printed table: its lines on a sheet, lit unevenly
-        plain = max(plain, sheet_share(rgb, page.boxes))
-        square = None
-        if plain >= PLAIN:  # its rows and columns as the sheet seen square on has them
-            square = square_on(_gray(rgb), float(np.median(page.boxes[:, 3])), TABLE_SKEW)
+    plain, seen = ground.share, lines
+    if ground.photo:  # a printed table's rows and columns as the sheet seen square on has them
+        square = square_on(_gray(rgb), float(np.median(page.boxes[:, 3])), TABLE_SKEW)
         if square is not None:
             seen = [projected(line, square) for line in lines]
             if abs(skew(lines)) <= TABLE_SKEW:  # boxes that slant are turned straight
