@@ -19,6 +19,8 @@ import numpy as np
 #: the deepest nesting of arrays and objects a response may have (the deepest format nests about
 #: a dozen): a deeper one is refused before anything walks it, as no reader could recurse so far
 MAX_DEPTH = 100
+#: what a text or value nested deeper than :data:`MAX_DEPTH` is told
+TOO_DEEP = f"arrays and objects nested more than {MAX_DEPTH} levels deep"
 #: every byte but those that make JSON's nesting: quotes, brackets (and newlines, in JSONL)
 _NOT_NESTING = bytes(sorted(set(range(256)) - set(b'"[]{}\n')))
 _NOT_NESTING_DOCUMENT = bytes(sorted(set(range(256)) - set(b'"[]{}')))
@@ -43,7 +45,7 @@ def loads(text: str | bytes) -> object:
     ocrframe.core.json_depth.TooDeep: arrays and objects nested more than 100 levels deep
     """
     if nests_deeper(text, MAX_DEPTH):
-        raise TooDeep(f"arrays and objects nested more than {MAX_DEPTH} levels deep")
+        raise TooDeep(TOO_DEEP)
     return json.loads(text)
 
 

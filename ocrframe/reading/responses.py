@@ -87,7 +87,7 @@ def _check_depth(value: object, where: str | None) -> None:
 
 def _too_deep(where: str | None) -> OcrFormatError:
     return OcrFormatError(
-        f"arrays and objects nested more than {MAX_DEPTH} levels deep (no response of any format is)",
+        f"{json_depth.TOO_DEEP} (no response of any format is)",
         source=where,
     )
 
