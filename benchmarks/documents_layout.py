@@ -6,8 +6,9 @@ pipe tables). Every page is rendered to a PNG at ``--dpi`` (200 by default, to k
 affordable; ``recognize``'s own default is 300), and these same pixels go to every OCR system,
 so nothing can read the text layer by accident (a PDF given to ``recognize`` would be rendered
 the same way today, but the mixed-PDF option of the issue may read a born-digital page's layer).
-``--look scan`` (or ``small``, ``photo``) keeps each page as a flatbed scan (or a small JPEG, a
-phone's photo of it printed: ``ocrframe.sample_images.looks``), as the hidden scanned pages are.
+``--look scan`` (or ``small``, ``photo``, ``bilevel``) keeps each page as a flatbed scan (or a
+small JPEG, a phone's photo of it printed, a black-and-white scan saved one bit a pixel:
+``ocrframe.sample_images.looks``), as the hidden scanned pages are.
 Systems, each a column group, in one run:
 
 - ``ocrframe@HEAD``: today's answer, the local engine of the committed package (``--today REV``;
@@ -71,7 +72,7 @@ footers, page numbers) and text inside pictures, so every system that reads the 
 for those lines; ``normal_4pages`` is Korean, which neither the local model nor ``-l eng`` reads
 (the "Latin script" rows leave it out).
 
-    python benchmarks/documents_layout.py [--dpi 200] [--look clean|scan|small|photo] [--json FILE]
+    python benchmarks/documents_layout.py [--dpi 200] [--look clean|scan|small|photo|bilevel] [--json FILE]
         [--limit-pages N] [--documents DIR] [--tesseract-lang eng] [--today HEAD|none]
 """
 
@@ -624,7 +625,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dpi", type=int, default=200, help="resolution pages are rendered at")
     parser.add_argument("--limit-pages", type=int, default=None, help="pages per document")
     parser.add_argument(
-        "--look", default="clean", choices=LOOKS, help="pages kept as scans or photos, or clean"
+        "--look",
+        default="clean",
+        choices=LOOKS,
+        help="pages kept as scans (colour or black and white) or photos, or clean",
     )
     parser.add_argument("--tesseract-lang", default="eng")
     parser.add_argument(

@@ -33,8 +33,8 @@ overall, and seconds per picture.
 
 ``--turn DEGREES`` turns every picture (counter-clockwise, on white: a photo held askew),
 ``--look`` draws every table with one look (``clean``, ``scan``, ``small``, or ``photo``: the
-table printed and photographed on a desk, at a slant, turned 1-2 degrees, lit from one side),
-and ``--kind prose``
+table printed and photographed on a desk, at a slant, turned 1-2 degrees, lit from one side;
+``bilevel``: scanned in black and white), and ``--kind prose``
 draws tables of words instead of figures (a name column, descriptions wrapped onto up to seven
 lines, short values: a manual's tables).
 

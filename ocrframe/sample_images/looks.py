@@ -1,8 +1,9 @@
-"""How a picture is kept: as drawn, scanned, saved small, or photographed printed on a desk.
+"""How a picture is kept: as drawn, scanned, saved small, photographed printed on a desk, or
+scanned in black and white.
 
 The drawn tables (:mod:`.tables`) and the benchmarks' pages take these looks, so that what
 reads a clean picture is tried on the pictures people have: a flatbed scan, a small JPEG, a
-phone's photo of the printed sheet.
+phone's photo of the printed sheet, an archive's black-and-white scan.
 
 >>> import random
 >>> from PIL import Image
@@ -23,21 +24,22 @@ from ..core.ink import perspective
 #: a screenshot (as drawn), a flatbed scan, a small JPEG
 OWN_LOOKS = ("clean", "scan", "small")
 #: every look: also a phone's photo of the printed sheet (tilted, foreshortened, on a desk,
-#: lit unevenly)
-LOOKS = (*OWN_LOOKS, "photo")
+#: lit unevenly) and a black-and-white scan (one bit a pixel)
+LOOKS = (*OWN_LOOKS, "photo", "bilevel")
 
 
 def looked(image: Image.Image, look: str, rng: random.Random) -> Image.Image:
     """``image`` as it is kept when it is ``look`` (:data:`LOOKS`): a screenshot (as drawn),
     a flatbed scan (turned up to half a degree, a little soft, specks, JPEG 80), a small JPEG
-    (0.6 the size, JPEG 70) or a phone's photo of it printed (:func:`photographed`); ``rng``
-    draws the look's chances, so that a seed gives the same picture every time.
+    (0.6 the size, JPEG 70), a phone's photo of it printed (:func:`photographed`) or a
+    black-and-white scan (:func:`bilevel`); ``rng`` draws the look's chances, so that a seed
+    gives the same picture every time.
 
     >>> import random
     >>> from PIL import Image
     >>> page = Image.new("RGB", (400, 300), "white")
     >>> [looked(page, look, random.Random(1)).size for look in LOOKS]
-    [(400, 300), (400, 300), (240, 180), (516, 416)]
+    [(400, 300), (400, 300), (240, 180), (516, 416), (400, 300)]
     """
     if look not in LOOKS:
         raise ValueError(f"look={look!r}; choose of {LOOKS}")
@@ -45,6 +47,8 @@ def looked(image: Image.Image, look: str, rng: random.Random) -> Image.Image:
         return image
     if look == "photo":
         return photographed(image, rng)
+    if look == "bilevel":
+        return bilevel(image, rng)
     if look == "scan":
         turned = image.rotate(rng.uniform(-0.5, 0.5), resample=Image.BICUBIC, fillcolor="white")
         image = turned.filter(ImageFilter.GaussianBlur(0.6))
@@ -91,6 +95,20 @@ def photographed(image: Image.Image, rng: random.Random) -> Image.Image:
     photo = Image.fromarray(pixels.clip(0, 255).astype(np.uint8))
     photo = photo.filter(ImageFilter.GaussianBlur(rng.uniform(0.5, 1.0)))
     return as_jpeg(photo, 75)
+
+
+def bilevel(image: Image.Image, rng: random.Random) -> Image.Image:
+    """The page as a flatbed scanner's black-and-white mode keeps it (an archive's TIFF, a
+    fax): turned up to half a degree, a little soft, each pixel black or white by a grey level
+    drawn from 110 to 170 (strokes thinner or thicker than printed: thick ones close the
+    space between letters, and a narrow gutter with it), with black specks; mode ``"1"``."""
+    turned = image.rotate(rng.uniform(-0.5, 0.5), resample=Image.BICUBIC, fillcolor="white")
+    soft = turned.convert("L").filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.0)))
+    ink = np.asarray(soft) < rng.uniform(110, 170)
+    height, width = ink.shape
+    for _ in range(height * width // 4000):
+        ink[rng.randrange(height), rng.randrange(width)] = True
+    return Image.fromarray(~ink)
 
 
 def as_jpeg(image: Image.Image, quality: int) -> Image.Image:

@@ -41,6 +41,15 @@ def test_a_photo_lies_on_a_darker_desk_lit_from_one_side():
     assert abs(left - right) > 10  # the light falls off across the sheet
 
 
+def test_a_bilevel_scan_is_black_and_white_with_the_ink_and_specks():
+    scan = looked(_page(), "bilevel", random.Random(2))
+    assert scan.mode == "1" and scan.size == (300, 200)
+    pixels = np.asarray(scan.convert("L"))
+    assert set(np.unique(pixels)) == {0, 255}
+    assert (pixels[93:98, 60:240] == 0).all()  # the bar, black
+    assert 0 < (pixels[:80] == 0).sum() < 80 * 300 / 1000  # a few specks on white paper
+
+
 def test_an_unknown_look_is_refused_naming_the_choices():
     with pytest.raises(ValueError, match=r"choose of .*photo"):
         looked(_page(), "fax", random.Random(0))
