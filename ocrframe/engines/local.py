@@ -36,6 +36,7 @@ from ..core.geometry import (
     turned,
     turned_points,
 )
+from ..core.gutters import apart_at_gutters
 from ..core.ink import square_on
 from ..core.reading_order import HEADER_FOOTER, Layout, straight_boxes
 from ..core.ruled_grid import ruled_cells
@@ -198,6 +199,8 @@ class LocalEngine(Engine):
             lines, reader, k = other
             upright, turns = np.ascontiguousarray(np.rot90(upright, k)), (turns + k) % 4
         regions = self.regions(upright, lines) if endpoint in SCALES else None
+        if regions:  # a line the detector ran across two columns is read as two
+            lines = apart_at_gutters(lines, regions)
         return respond(
             lines,
             endpoint,

