@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .geometry import Line, bbox
+from .geometry import Char, Line, bbox
 
 #: a line is cut at a space at least this many line heights wide ...
 GUTTER_GAP = 0.6
@@ -54,12 +54,15 @@ GUTTER_ROWS = 3.0
 
 @dataclass(frozen=True)
 class _Space:
-    """A wide space of a line: the characters on either side and where they end and start."""
+    """A wide space of a line: the last character before it and the first after, where the
+    words on either side end and start, and where the part before it ends (a speck in the
+    space, read as a mark, stays with that part)."""
 
     before: int
     after: int
     end: float
     start: float
+    kept: float
 
     @property
     def middle(self) -> float:
@@ -90,18 +93,36 @@ def apart_at_gutters(
 
 def _wide_spaces(line: Line) -> list[_Space]:
     """The spaces of ``line`` at least :data:`GUTTER_GAP` line heights wide between boxed
-    characters; none where the line is no quadrilateral or its characters do not spell it."""
-    if len(line.polygon) != 4 or "".join(c.text for c in line.chars) != line.text:
+    characters, not counting the marks standing alone in them (a scan's speck in the gutter,
+    read as ``·``); none where the line is no quadrilateral or its characters do not spell
+    it."""
+    chars = line.chars
+    if len(line.polygon) != 4 or "".join(c.text for c in chars) != line.text:
         return []
-    boxed = [k for k, c in enumerate(line.chars) if c.box is not None and not c.text.isspace()]
+    boxed = [k for k, c in enumerate(chars) if c.box is not None and not c.text.isspace()]
+    words = [k for k in boxed if not _lone_mark(chars, k)]
     out = []
-    for a, b in itertools.pairwise(boxed):
-        if b == a + 1 or not all(c.text.isspace() for c in line.chars[a + 1 : b]):
+    for a, b in itertools.pairwise(words):
+        between = range(a + 1, b)
+        if not any(chars[k].text.isspace() for k in between):
             continue
-        end, start = _right(line.chars[a].box), line.chars[b].box[0]
-        if start - end >= GUTTER_GAP * _height(line):
-            out.append(_Space(a, b, end, start))
+        if any(not chars[k].text.isspace() and chars[k].box is None for k in between):
+            continue  # an unboxed character in the space: nowhere to place it
+        marks = [k for k in between if not chars[k].text.isspace()]
+        end, start = _right(chars[a].box), chars[b].box[0]
+        clear = start - end - sum(chars[k].box[2] for k in marks)
+        if clear >= GUTTER_GAP * _height(line):
+            before = marks[-1] if marks else a
+            out.append(_Space(before, b, end, start, _right(chars[before].box)))
     return out
+
+
+def _lone_mark(chars: Sequence[Char], k: int) -> bool:
+    """Whether character ``k`` is a mark standing alone between spaces (no letter or figure)."""
+    alone = (k == 0 or chars[k - 1].text.isspace()) and (
+        k + 1 == len(chars) or chars[k + 1].text.isspace()
+    )
+    return alone and not chars[k].text.isalnum()
 
 
 def _is_gutter(
@@ -130,7 +151,7 @@ def _is_gutter(
     x0, x1 = boxes[:, 0], boxes[:, 0] + boxes[:, 2]
     m = space.middle
     across = sum(
-        not any(s.end <= m <= s.start for s in spaces[j])
+        not any(s.end < space.start and space.end < s.start for s in spaces[j])
         for j in np.flatnonzero(near & (x0 < m) & (m < x1))
     )
     left = int((near & (x1 <= m) & (x1 > x)).sum())
@@ -145,11 +166,11 @@ def _cut(line: Line, spaces: list[_Space]) -> list[Line]:
     if not spaces:
         return [line]
     tl, tr, br, bl = line.polygon[:4]
-    pad = [min((s.start - s.end) / 4, _height(line) / 4) for s in spaces]
+    pad = [max(min((s.start - s.kept) / 4, _height(line) / 4), 0.0) for s in spaces]
     firsts = [0, *(s.after for s in spaces)]
     lasts = [*(s.before for s in spaces), len(line.chars) - 1]
     lefts = [None, *(s.start - p for s, p in zip(spaces, pad))]
-    rights = [*(s.end + p for s, p in zip(spaces, pad)), None]
+    rights = [*(s.kept + p for s, p in zip(spaces, pad)), None]
     parts = []
     for first, last, left, right in zip(firsts, lasts, lefts, rights):
         chars = line.chars[first : last + 1]

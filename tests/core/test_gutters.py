@@ -97,3 +97,22 @@ def test_a_line_without_character_boxes_stays_whole():
     merged = line(("the bearing is", 0), ("the most common", 230), boxes=False)
     page = [merged, *column_rows(30)]
     assert texts(apart_at_gutters(page, COLUMNS[:2])) == texts(page)
+
+
+def test_a_speck_in_the_gutter_does_not_hide_it():
+    # a scan's speck in the gutter, read as a mark: the spaces either side of it are narrow
+    # (8 pixels), the gutter without it is as wide as ever (16)
+    speck = line(("the bearing is", 0), ("·", 148), ("the most common", 166))
+    below = line(("to the", 0), ("ranges in size", 166), y=30)
+    rows = [line(("row left", 0), y=60), line(("row right", 166), y=60)]
+    close = [("text", (0, 0, 150, 400)), ("text", (160, 0, 200, 400))]
+    cut = apart_at_gutters([speck, below, *rows], close)
+    assert texts(cut) == [
+        "the bearing is ·",
+        "the most common",
+        "to the",
+        "ranges in size",
+        "row left",
+        "row right",
+    ]
+    assert sum(bbox(cut[0].polygon)[::2]) >= 158  # the mark inside its part's polygon
