@@ -680,7 +680,10 @@ def _table_of_picture(
                 straight = [bbox(line.polygon) for line in seen]
                 page = replace(page, straight=np.array(straight, float).reshape(-1, 4))
     alone = is_table_picture(page.straight, plain, page.texts)
-    if not alone and not (plain >= PLAIN and is_stacked_table(seen)):
+    # a page of two columns of prose beside figures' labels can stack as a manual's table
+    # does (the realdev handbook page scanned with a dark border, its page number unseen)
+    stacked = plain >= PLAIN and not is_prose_columns(page.straight, page.texts)
+    if not alone and not (stacked and is_stacked_table(seen)):
         return None  # neither rows of cells nor a manual's table of stacked cells
     grid = grid_part(page.straight)
     if grid is None or not _questions_beside(page, grid):

