@@ -679,11 +679,14 @@ def _table_of_picture(
             if abs(skew(lines)) <= TABLE_SKEW:  # boxes that slant are turned straight
                 straight = [bbox(line.polygon) for line in seen]
                 page = replace(page, straight=np.array(straight, float).reshape(-1, 4))
-    alone = is_table_picture(page.straight, plain, page.texts)
-    # a page of two columns of prose beside figures' labels can stack as a manual's table
-    # does (the realdev handbook page scanned with a dark border, its page number unseen)
-    stacked = plain >= PLAIN and not is_prose_columns(page.straight, page.texts)
-    if not alone and not (stacked and is_stacked_table(seen)):
+    if not is_table_picture(page.straight, plain, page.texts) and not (
+        plain >= PLAIN
+        # a page of two columns of prose beside figures' labels can stack as a manual's
+        # table does (the realdev handbook page scanned with a dark border, its page number
+        # unseen)
+        and not is_prose_columns(page.straight, page.texts)
+        and is_stacked_table(seen)
+    ):
         return None  # neither rows of cells nor a manual's table of stacked cells
     grid = grid_part(page.straight)
     if grid is None or not _questions_beside(page, grid):

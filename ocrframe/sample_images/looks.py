@@ -50,8 +50,7 @@ def looked(image: Image.Image, look: str, rng: random.Random) -> Image.Image:
     if look == "bilevel":
         return bilevel(image, rng)
     if look == "scan":
-        turned = image.rotate(rng.uniform(-0.5, 0.5), resample=Image.BICUBIC, fillcolor="white")
-        image = turned.filter(ImageFilter.GaussianBlur(0.6))
+        image = _on_the_glass(image, rng).filter(ImageFilter.GaussianBlur(0.6))
         pixels = image.load()
         for _ in range(image.width * image.height // 800):
             pixels[rng.randrange(image.width), rng.randrange(image.height)] = (
@@ -102,13 +101,18 @@ def bilevel(image: Image.Image, rng: random.Random) -> Image.Image:
     fax): turned up to half a degree, a little soft, each pixel black or white by a grey level
     drawn from 110 to 170 (strokes thinner or thicker than printed: thick ones close the
     space between letters, and a narrow gutter with it), with black specks; mode ``"1"``."""
-    turned = image.rotate(rng.uniform(-0.5, 0.5), resample=Image.BICUBIC, fillcolor="white")
+    turned = _on_the_glass(image, rng)
     soft = turned.convert("L").filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.0)))
     ink = np.asarray(soft) < rng.uniform(110, 170)
     height, width = ink.shape
     for _ in range(height * width // 4000):
         ink[rng.randrange(height), rng.randrange(width)] = True
     return Image.fromarray(~ink)
+
+
+def _on_the_glass(image: Image.Image, rng: random.Random) -> Image.Image:
+    """``image`` as it lies on a flatbed scanner's glass: turned up to half a degree, on white."""
+    return image.rotate(rng.uniform(-0.5, 0.5), resample=Image.BICUBIC, fillcolor="white")
 
 
 def as_jpeg(image: Image.Image, quality: int) -> Image.Image:
