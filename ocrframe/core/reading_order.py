@@ -67,6 +67,13 @@ GUTTER_ROWS = 3
 #: on its row when nearer than MARK_GAP heights
 MARK_WIDTH = 1.5
 MARK_GAP = 2.0
+#: a line this many times as tall as its block's usual line is a drop cap, in the row of its
+#: top: a three-line initial drew the three lines beside it into one row, read left to right
+DROP_CAP = 2.0
+#: lines of a figure region that make a paragraph this long (running on like prose, one under
+#: the other) are text wrapped round a picture: on a magazine page with a picture set into a
+#: column, the model framed the lines beside it as a figure of their own
+WRAPPED_LINES = 3
 #: a region called a figure that holds more lines than this (and this share of the page's)
 #: is text the model took for a picture (a table, a form): its lines are grouped by geometry
 FIGURE_LINES = 8
@@ -321,19 +328,37 @@ def _paragraphs_out_of_figures(
     b: np.ndarray, inside: np.ndarray, kinds: list[str], texts: Sequence[str] | None
 ) -> None:
     """Lines a ``figure`` region holds that are part of a paragraph running on outside it (a
-    model's picture box on a scan that bleeds over the column beside or under the picture)
-    go back to the text: no region holds them."""
+    model's picture box on a scan that bleeds over the column beside or under the picture),
+    or that make a paragraph of prose by themselves (:func:`_wrapped_prose`: a magazine's
+    text wrapped round a picture, which the model framed as a figure of its own), go back
+    to the text: no region holds them."""
     figures = [k for k, kind in enumerate(kinds) if kind == "figure" and (inside == k).any()]
     if not figures:
         return
     for block in _blocks(b, texts):
         for k in figures:
             mine = inside[block] == k
+            if mine.any() and texts is not None:
+                held = block[mine]
+                if _wrapped_prose(b[held], [texts[i] for i in held]):
+                    inside[held] = -1
+                    continue
             if not mine.any() or (~mine).sum() < 2 or (~mine).sum() <= mine.sum():
                 continue
             # lines as wide as the paragraph's: not a label the paragraph's rows took in
             wide = b[block, 2] >= 0.5 * np.median(b[block[~mine], 2])
             inside[block[mine & wide]] = -1
+
+
+def _wrapped_prose(b: np.ndarray, texts: list[str]) -> bool:
+    """Whether lines with boxes ``b`` (one block, top to bottom) and ``texts`` are a paragraph
+    of prose: :data:`WRAPPED_LINES` lines or more, starting level with each other (within
+    half a line height, the first line's indent aside) and running on like prose
+    (:func:`~ocrframe.core.table_picture.runs_on`). A picture's labels are words or short
+    phrases set where the picture needs them."""
+    if len(b) < WRAPPED_LINES or not runs_on(texts):
+        return False
+    return float(np.ptp(b[1:, 0])) <= 0.5 * float(np.median(b[:, 3]))
 
 
 def _furniture_rows(b: np.ndarray, inside: np.ndarray, kinds: list[str], r: np.ndarray) -> None:
@@ -538,12 +563,16 @@ def _topological(before: np.ndarray, y0: np.ndarray, x0: np.ndarray) -> list[int
 
 
 def _rows(b: np.ndarray, lines: np.ndarray) -> np.ndarray:
-    """``lines`` of a block in reading order: rows top to bottom, each left to right."""
+    """``lines`` of a block in reading order: rows top to bottom, each left to right. A drop
+    cap (:func:`_drop_caps`) stands in the row of its top, as one line high: the rows it
+    reaches down beside stay rows of their own."""
     lines = lines[np.argsort(b[lines, 1], kind="stable")]
+    caps = _drop_caps(b, lines)
+    usual = float(np.median(b[lines, 3]))
     rows: list[list[int]] = []
     bottom, row_height = -np.inf, 0.0
     for k in lines:
-        y0, h = b[k, 1], b[k, 3]
+        y0, h = b[k, 1], (usual if k in caps else b[k, 3])
         if rows and y0 < bottom - 0.5 * min(h, row_height):
             rows[-1].append(int(k))
             bottom = max(bottom, y0 + h)
@@ -551,6 +580,18 @@ def _rows(b: np.ndarray, lines: np.ndarray) -> np.ndarray:
             rows.append([int(k)])
             bottom, row_height = y0 + h, h
     return np.array([k for row in rows for k in sorted(row, key=lambda k: b[k, 0])], np.intp)
+
+
+def _drop_caps(b: np.ndarray, lines: np.ndarray) -> set[int]:
+    """The drop caps among a block's ``lines`` (boxes ``b``): over :data:`DROP_CAP` times as
+    tall as the block's usual line, a letter's shape (a third as wide as tall at least, a
+    word set top to bottom is narrower) and at the block's left edge, where a paragraph
+    starts."""
+    usual = float(np.median(b[lines, 3]))
+    left = float(b[lines, 0].min())
+    w, h = b[lines, 2], b[lines, 3]
+    cap = (h > DROP_CAP * usual) & (w >= h / 3) & (w <= 1.5 * h) & (b[lines, 0] - left <= usual)
+    return {int(k) for k in lines[cap]}
 
 
 def _kind(b: np.ndarray, line_height: float) -> str:

@@ -117,14 +117,23 @@ MAGAZINE_TEXT = (
 )
 
 
-def magazine_page(seed: int = 0, columns: int = 3, gutter: int = 50) -> MagazinePage:
+def magazine_page(
+    seed: int = 0,
+    columns: int = 3,
+    gutter: int = 50,
+    drop_cap: bool = False,
+    inset: bool = False,
+) -> MagazinePage:
     """A magazine page in ``columns`` columns (2 to 5: five make a newspaper's narrow ones,
     some 20 characters a line) under a headline and a standfirst, with
     a picture over the last two columns and its caption, a pull quote in the first column,
     paragraphs of made-up news, scanned like :func:`table_page`: a page whose lines read in
     their order only if its columns are found. ``gutter`` is the space between columns in
     pixels (the body text is 24 pixels): at 16 the detector takes some of two columns' lines
-    standing level for one.
+    standing level for one. ``drop_cap`` opens the first paragraph with a capital three lines
+    high, the lines beside it indented; ``inset`` sets a picture into the right half of the
+    first column, the first paragraph starting below 700 pixels wrapped round it. Without
+    them the page is drawn as before, pixel for pixel.
 
     >>> from ocrframe.sample_images import documents
     >>> page = documents.magazine_page(seed=0)
@@ -158,13 +167,20 @@ def magazine_page(seed: int = 0, columns: int = 3, gutter: int = 50) -> Magazine
             y = picture[3] + 70
         while True:
             words = [rng.choice(vocabulary) for _ in range(rng.randint(25, 60))]
-            lines = wrapped(" ".join(words).capitalize() + ".", body, width)
-            lines = lines[: max(0, (bottom - y) // 32)]
+            text = " ".join(words).capitalize() + "."
+            room = max(0, (bottom - y) // 32)
+            if c == 0 and drop_cap and len(blocks) == 2:
+                lines = _beside_drop_cap(draw, text, (x, y), width, room)
+            elif c == 0 and inset and y > 700:
+                inset = False  # one picture set in
+                lines = _round_inset(page, draw, text, (x, y), width, room, seed)
+            else:
+                lines = wrapped(text, body, width)[:room]
+                for k, line in enumerate(lines):
+                    draw.text((x, y + 32 * k), line, font=body, fill="black")
             if not lines:
                 break
-            for line in lines:
-                draw.text((x, y), line, font=body, fill="black")
-                y += 32
+            y += 32 * len(lines)
             blocks.append(" ".join(lines))
             y += 22
             if c == 0 and len(blocks) == 3:  # a pull quote after the first paragraph
@@ -173,6 +189,44 @@ def magazine_page(seed: int = 0, columns: int = 3, gutter: int = 50) -> Magazine
                 blocks.append(quote)
                 y += 80
     return MagazinePage(*_scanned(page, rng), blocks)
+
+
+def _beside_drop_cap(
+    draw: ImageDraw.ImageDraw, text: str, at: tuple[int, int], width: int, room: int
+) -> list[str]:
+    """Draw paragraph ``text`` at ``at`` in a column ``width`` wide (``room`` lines at most),
+    its capital three lines high and its first three lines beside it; the lines, the first
+    with its capital."""
+    body = ImageFont.truetype(serif_font(), 24)
+    x, y = at
+    draw.text((x, y - 8), text[0], font=ImageFont.truetype(serif_font(), 100), fill="black")
+    beside = wrapped(text[1:], body, width - 80)[:3]
+    lines = (beside + wrapped(text[1 + len(" ".join(beside)) :].strip(), body, width))[:room]
+    for k, line in enumerate(lines):
+        draw.text((x + (80 if k < 3 else 0), y + 32 * k), line, font=body, fill="black")
+    return [text[0] + lines[0], *lines[1:]] if lines else []
+
+
+def _round_inset(
+    page: Image.Image,
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    at: tuple[int, int],
+    width: int,
+    room: int,
+    seed: int,
+) -> list[str]:
+    """Draw a picture in the right half of a column ``width`` wide at ``at``, eight lines
+    high, and paragraph ``text`` wrapped round it (``room`` lines at most); the lines."""
+    body = ImageFont.truetype(serif_font(), 24)
+    x, y = at
+    tone = np.random.default_rng(seed + 1).integers(70, 190, (6, 6, 3), dtype=np.uint8)
+    page.paste(Image.fromarray(tone).resize((width // 2, 250), Image.BILINEAR), (x + width // 2, y))
+    beside = wrapped(text, body, width // 2 - 20)[:8]
+    lines = (beside + wrapped(text[len(" ".join(beside)) :].strip(), body, width))[:room]
+    for k, line in enumerate(lines):
+        draw.text((x, y + 32 * k), line, font=body, fill="black")
+    return lines
 
 
 def _fitted(text: str, size: int, width: int) -> ImageFont.FreeTypeFont:

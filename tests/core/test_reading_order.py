@@ -125,6 +125,50 @@ def test_a_figure_box_over_a_paragraph_s_lines_gives_them_back():
     assert [b.kind for b in page.blocks] == ["text", "figure"]
 
 
+WRAPPED = [
+    "The harbour and",
+    "to harbour trees",
+    "walk boats while",
+    "quieter on the",
+    "tuesday the city",
+    "council on for",
+    "the council while",
+    "the residents asked",
+]
+
+
+def test_text_wrapped_round_a_picture_is_read_as_text():
+    # a magazine's paragraph set beside a picture in its column, one line running on under
+    # it; the model framed the lines beside the picture as a figure of their own (as it did
+    # on a drawn magazine page)
+    above = [(0, 32 * k, 450, 24) for k in range(3)]
+    beside = [(0, 100 + 32 * k, 200, 24) for k in range(8)]
+    under = [(0, 100 + 32 * 8, 440, 24)]
+    regions = [("figure", (-3, 97, 210, 256)), ("figure", (225, 100, 225, 250))]
+    texts = ["The council voted on", "tuesday to expand the", "harbour for ferries."]
+    texts += [*WRAPPED, "with harbour morning a more past."]
+    page = layout(above + beside + under, regions, texts)
+    assert "figure" not in {b.kind for b in page.blocks}
+    assert page.reading().tolist() == list(range(12))
+    # a picture's labels, stacked in it, stay the figure's
+    labels = ["Outer race", "Rolling element", "Inner race"]
+    page = layout(above + beside[:3], regions, texts[:3] + labels)
+    assert [b.kind for b in page.blocks] == ["text", "figure"]
+
+
+def test_a_drop_cap_keeps_the_lines_beside_it_in_their_rows():
+    # a capital three lines high, the lines beside it indented and starting a pixel or two
+    # apart: as one row, they were read left to right, the third line before the second
+    cap = [(0, 0, 40, 95)]
+    beside = [(52, 0, 300, 28), (50, 33, 300, 28), (51, 66, 300, 28)]
+    under = [(0, 99, 352, 28), (0, 132, 352, 28)]
+    texts = ["T", "he council voted on", "tuesday to expand the", "harbour with a new"]
+    texts += ["quay for ferries and the", "fishing boats."]
+    page = layout(cap + beside + under, texts=texts)
+    assert page.reading().tolist() == [0, 1, 2, 3, 4, 5]
+    assert len(page.blocks) == 1
+
+
 def test_columns_set_closer_than_a_cut_line_s_gap_stay_apart():
     # a gutter of 2 pixels on lines 10 high: as narrow as the cut inside a line on one row
     left, right = column(0, 0, 6, width=150), column(152, 0, 6, width=150)

@@ -242,6 +242,20 @@ def test_a_magazine_page_reads_in_order_and_its_columns_are_no_table(columns):
         assert "caption" in set(res.blocks["type"])
 
 
+def test_a_drop_cap_and_text_wrapped_round_a_picture_read_in_order():
+    from rapidfuzz.distance import Levenshtein
+
+    from ocrframe.sample_images import documents
+
+    # a capital three lines high: the lines beside it were one row with it, read left to
+    # right by where they start (1.3% CER); the lines beside an inset picture must be text
+    page = documents.magazine_page(seed=0, columns=3, drop_cap=True, inset=True)
+    res = ocrframe.recognize(page.image, progress=False)
+    truth = "".join("".join(page.blocks).split())
+    text = "".join(res.text(0).split())
+    assert Levenshtein.distance(truth, text) / len(truth) < 0.005
+
+
 class _FailsOnSquares(LocalEngine):
     """RapidOCR failing on one kind of picture (stands in for an engine bug, not for
     recognize, which is what the test is about)."""
