@@ -25,6 +25,7 @@ import pandas as pd
 
 from . import schema
 from .core.links import link
+from .core.reading_order import starts_after_drop_cap
 from .errors import OcrframeError
 from .export import parquet
 from .inputs.images import expand, image_array
@@ -456,19 +457,22 @@ def _page_texts(items: pd.DataFrame) -> pd.Series:
             "order": order,
             "block": block,
             "text": items["text"].fillna("").to_numpy(dtype=object),
+            "box": list(
+                items[["x", "y", "width", "height"]].to_numpy(dtype=np.float64, na_value=np.nan)
+            ),
         }
     ).sort_values(["image_id", "order"], kind="stable")
     pages = {}
     for image, lines in frame.groupby("image_id", sort=False):
         parts: list[str] = []
-        last = None
-        for block_no, text in zip(lines["block"], lines["text"]):
+        last, last_box = None, np.full(4, np.nan)
+        for block_no, text, box in zip(lines["block"], lines["text"], lines["box"]):
             if parts and block_no != last:
                 parts.append("\n\n")
-            elif parts:
+            elif parts and not starts_after_drop_cap(last_box, parts[-1], box):
                 parts.append("\n")
             parts.append(text)
-            last = block_no
+            last, last_box = block_no, box
         pages[image] = "".join(parts)
     return pd.Series(pages, dtype=object)
 

@@ -594,6 +594,24 @@ def _drop_caps(b: np.ndarray, lines: np.ndarray) -> set[int]:
     return {int(k) for k in lines[cap]}
 
 
+def starts_after_drop_cap(cap: Sequence[float], cap_text: str, line: Sequence[float]) -> bool:
+    """Whether a line with box ``line`` (x, y, width, height) runs on from a drop cap: a
+    letter ``cap_text`` (an opening quote beside it aside) whose box ``cap`` is over
+    :data:`DROP_CAP` times as tall, on the line's left, their tops level. The page's text
+    then reads "The council", not "T" and "he council" on lines of their own.
+
+    >>> starts_after_drop_cap((0, 0, 40, 95), "T", (52, 2, 300, 28))
+    True
+    >>> starts_after_drop_cap((0, 0, 40, 95), "T", (0, 99, 352, 28))  # under it
+    False
+    """
+    letters = cap_text.strip().lstrip("\"'“‘«")
+    if len(letters) != 1 or not letters.isalpha() or any(np.isnan(cap)) or any(np.isnan(line)):
+        return False
+    x, y, w, h = cap
+    return bool(h > DROP_CAP * line[3] and line[0] >= x + 0.5 * w and abs(line[1] - y) <= line[3])
+
+
 def _kind(b: np.ndarray, line_height: float) -> str:
     if len(b) <= TITLE_LINES and np.median(b[:, 3]) >= TITLE_HEIGHT * line_height:
         return "title"

@@ -254,6 +254,8 @@ def test_a_drop_cap_and_text_wrapped_round_a_picture_read_in_order():
     truth = "".join("".join(page.blocks).split())
     text = "".join(res.text(0).split())
     assert Levenshtein.distance(truth, text) / len(truth) < 0.005
+    # the capital and the rest of its word read as one word, not two lines
+    assert " ".join(page.blocks[2].split()[:2]) in res.text(0)
 
 
 class _FailsOnSquares(LocalEngine):
