@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import schema
 from .core.links import link
-from .core.reading_order import starts_after_drop_cap
+from .core.reading_order import after_drop_caps
 from .errors import OcrframeError
 from .export import parquet
 from .inputs.images import expand, image_array
@@ -457,22 +457,21 @@ def _page_texts(items: pd.DataFrame) -> pd.Series:
             "order": order,
             "block": block,
             "text": items["text"].fillna("").to_numpy(dtype=object),
-            "box": list(
-                items[["x", "y", "width", "height"]].to_numpy(dtype=np.float64, na_value=np.nan)
-            ),
         }
     ).sort_values(["image_id", "order"], kind="stable")
+    boxes = items[["x", "y", "width", "height"]].to_numpy(dtype=np.float64, na_value=np.nan)
+    frame["joined"] = after_drop_caps(boxes[frame.index], frame["text"].tolist())
     pages = {}
     for image, lines in frame.groupby("image_id", sort=False):
         parts: list[str] = []
-        last, last_box = None, np.full(4, np.nan)
-        for block_no, text, box in zip(lines["block"], lines["text"], lines["box"]):
+        last = None
+        for block_no, text, joined in zip(lines["block"], lines["text"], lines["joined"]):
             if parts and block_no != last:
                 parts.append("\n\n")
-            elif parts and not starts_after_drop_cap(last_box, parts[-1], box):
+            elif parts and not joined:
                 parts.append("\n")
             parts.append(text)
-            last, last_box = block_no, box
+            last = block_no
         pages[image] = "".join(parts)
     return pd.Series(pages, dtype=object)
 

@@ -338,12 +338,13 @@ def _paragraphs_out_of_figures(
     for block in _blocks(b, texts):
         for k in figures:
             mine = inside[block] == k
-            if mine.any() and texts is not None:
-                held = block[mine]
-                if _wrapped_prose(b[held], [texts[i] for i in held]):
-                    inside[held] = -1
-                    continue
-            if not mine.any() or (~mine).sum() < 2 or (~mine).sum() <= mine.sum():
+            if not mine.any():
+                continue
+            held = block[mine]
+            if texts is not None and _wrapped_prose(b[held], [texts[i] for i in held]):
+                inside[held] = -1
+                continue
+            if (~mine).sum() < 2 or (~mine).sum() <= mine.sum():
                 continue
             # lines as wide as the paragraph's: not a label the paragraph's rows took in
             wide = b[block, 2] >= 0.5 * np.median(b[block[~mine], 2])
@@ -567,8 +568,8 @@ def _rows(b: np.ndarray, lines: np.ndarray) -> np.ndarray:
     cap (:func:`_drop_caps`) stands in the row of its top, as one line high: the rows it
     reaches down beside stay rows of their own."""
     lines = lines[np.argsort(b[lines, 1], kind="stable")]
-    caps = _drop_caps(b, lines)
     usual = float(np.median(b[lines, 3]))
+    caps = _drop_caps(b, lines, usual)
     rows: list[list[int]] = []
     bottom, row_height = -np.inf, 0.0
     for k in lines:
@@ -582,34 +583,40 @@ def _rows(b: np.ndarray, lines: np.ndarray) -> np.ndarray:
     return np.array([k for row in rows for k in sorted(row, key=lambda k: b[k, 0])], np.intp)
 
 
-def _drop_caps(b: np.ndarray, lines: np.ndarray) -> set[int]:
+def _drop_caps(b: np.ndarray, lines: np.ndarray, usual: float) -> set[int]:
     """The drop caps among a block's ``lines`` (boxes ``b``): over :data:`DROP_CAP` times as
-    tall as the block's usual line, a letter's shape (a third as wide as tall at least, a
-    word set top to bottom is narrower) and at the block's left edge, where a paragraph
-    starts."""
-    usual = float(np.median(b[lines, 3]))
+    tall as the block's ``usual`` line height, a letter's shape (a third as wide as tall at
+    least, a word set top to bottom is narrower) and at the block's left edge, where a
+    paragraph starts."""
     left = float(b[lines, 0].min())
     w, h = b[lines, 2], b[lines, 3]
     cap = (h > DROP_CAP * usual) & (w >= h / 3) & (w <= 1.5 * h) & (b[lines, 0] - left <= usual)
     return {int(k) for k in lines[cap]}
 
 
-def starts_after_drop_cap(cap: Sequence[float], cap_text: str, line: Sequence[float]) -> bool:
-    """Whether a line with box ``line`` (x, y, width, height) runs on from a drop cap: a
-    letter ``cap_text`` (an opening quote beside it aside) whose box ``cap`` is over
-    :data:`DROP_CAP` times as tall, on the line's left, their tops level. The page's text
-    then reads "The council", not "T" and "he council" on lines of their own.
+def after_drop_caps(boxes: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """Per line of ``boxes`` (rows of x, y, width, height) and ``texts``, in reading order,
+    whether it runs on from the line before it, a drop cap: a letter (an opening quote beside
+    it aside) over :data:`DROP_CAP` times as tall, on its left, their tops level. The page's
+    text then reads "The council", not "T" and "he council" on lines of their own.
 
-    >>> starts_after_drop_cap((0, 0, 40, 95), "T", (52, 2, 300, 28))
-    True
-    >>> starts_after_drop_cap((0, 0, 40, 95), "T", (0, 99, 352, 28))  # under it
-    False
+    >>> boxes = np.array([(0, 0, 40, 95), (52, 2, 300, 28), (0, 99, 352, 28)], float)
+    >>> after_drop_caps(boxes, ["T", "he council", "voted on"]).tolist()
+    [False, True, False]
     """
-    letters = cap_text.strip().lstrip("\"'“‘«")
-    if len(letters) != 1 or not letters.isalpha() or any(np.isnan(cap)) or any(np.isnan(line)):
-        return False
-    x, y, w, h = cap
-    return bool(h > DROP_CAP * line[3] and line[0] >= x + 0.5 * w and abs(line[1] - y) <= line[3])
+    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    out = np.zeros(len(b), dtype=bool)
+    cap, line = b[:-1], b[1:]
+    # a missing box (NaN) compares False: no drop cap
+    beside = (
+        (cap[:, 3] > DROP_CAP * line[:, 3])
+        & (line[:, 0] >= cap[:, 0] + 0.5 * cap[:, 2])
+        & (np.abs(line[:, 1] - cap[:, 1]) <= line[:, 3])
+    )
+    for k in np.flatnonzero(beside):  # the text is read only where the boxes fit
+        letters = texts[k].strip().lstrip("\"'“‘«")
+        out[k + 1] = len(letters) == 1 and letters.isalpha()
+    return out
 
 
 def _kind(b: np.ndarray, line_height: float) -> str:

@@ -146,7 +146,7 @@ def magazine_page(
     vocabulary = MAGAZINE_TEXT.split()
     page = Image.new("RGB", (1654, 2200), "white")
     draw = ImageDraw.Draw(page)
-    body = ImageFont.truetype(serif_font(), 24)
+    body = _body()
     blocks = ["Harbour plan wins the vote", "Ferries get a new quay; residents want more trees"]
     draw.text((100, 80), blocks[0], font=ImageFont.truetype(serif_font(), 64), fill="black")
     draw.text((100, 175), blocks[1], font=ImageFont.truetype(serif_font(), 34), fill="black")
@@ -197,13 +197,11 @@ def _beside_drop_cap(
     """Draw paragraph ``text`` at ``at`` in a column ``width`` wide (``room`` lines at most),
     its capital three lines high and its first three lines beside it; the lines, the first
     with its capital."""
-    body = ImageFont.truetype(serif_font(), 24)
     x, y = at
     draw.text((x, y - 8), text[0], font=ImageFont.truetype(serif_font(), 100), fill="black")
-    beside = wrapped(text[1:], body, width - 80)[:3]
-    lines = (beside + wrapped(text[1 + len(" ".join(beside)) :].strip(), body, width))[:room]
+    lines = _wrapped_beside(text[1:], (width - 80, 3), width)[:room]
     for k, line in enumerate(lines):
-        draw.text((x + (80 if k < 3 else 0), y + 32 * k), line, font=body, fill="black")
+        draw.text((x + (80 if k < 3 else 0), y + 32 * k), line, font=_body(), fill="black")
     return [text[0] + lines[0], *lines[1:]] if lines else []
 
 
@@ -218,15 +216,26 @@ def _round_inset(
 ) -> list[str]:
     """Draw a picture in the right half of a column ``width`` wide at ``at``, eight lines
     high, and paragraph ``text`` wrapped round it (``room`` lines at most); the lines."""
-    body = ImageFont.truetype(serif_font(), 24)
     x, y = at
     tone = np.random.default_rng(seed + 1).integers(70, 190, (6, 6, 3), dtype=np.uint8)
     page.paste(Image.fromarray(tone).resize((width // 2, 250), Image.BILINEAR), (x + width // 2, y))
-    beside = wrapped(text, body, width // 2 - 20)[:8]
-    lines = (beside + wrapped(text[len(" ".join(beside)) :].strip(), body, width))[:room]
+    lines = _wrapped_beside(text, (width // 2 - 20, 8), width)[:room]
     for k, line in enumerate(lines):
-        draw.text((x, y + 32 * k), line, font=body, fill="black")
+        draw.text((x, y + 32 * k), line, font=_body(), fill="black")
     return lines
+
+
+def _wrapped_beside(text: str, beside: tuple[int, int], width: int) -> list[str]:
+    """``text`` in lines of the body type: its first lines (``beside``: their width and
+    count) beside something in the column, the rest ``width`` wide."""
+    narrow, count = beside
+    first = wrapped(text, _body(), narrow)[:count]
+    return first + wrapped(text[len(" ".join(first)) :].strip(), _body(), width)
+
+
+def _body() -> ImageFont.FreeTypeFont:
+    """A magazine page's body type: the serif font at 24 pixels."""
+    return ImageFont.truetype(serif_font(), 24)
 
 
 def _fitted(text: str, size: int, width: int) -> ImageFont.FreeTypeFont:
